@@ -1,0 +1,1 @@
+"""Database, file store, importers: the parts that touch the outside world."""

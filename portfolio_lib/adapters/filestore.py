@@ -1,0 +1,101 @@
+"""A content-addressed file store: files named by sha256, written atomically, kept outside any served path."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..domain.errors import StorageError
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    md5: str
+    size: int
+    created: bool          # False when the same content was already stored (deduplicated)
+
+
+def digests(data: bytes) -> tuple[str, str]:
+    return hashlib.sha256(data).hexdigest(), hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+class FileStore:
+    """Files under root/ab/cd/<sha256>; a write goes to a temporary file, is fsynced, then renamed."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+
+    def path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a sha256: {sha256!r}")
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, data: bytes) -> StoredFile:
+        sha256, md5 = digests(data)
+        target = self.path(sha256)
+        if target.exists() and target.stat().st_size == len(data):
+            return StoredFile(sha256, md5, len(data), created=False)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp_dir = self.root / "tmp"
+            tmp_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix=sha256[:8], suffix=".part")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(tmp_name, target)
+            except BaseException:
+                Path(tmp_name).unlink(missing_ok=True)
+                raise
+            _fsync_dir(target.parent)
+        except OSError as err:
+            raise StorageError(reason=err.strerror or str(err)) from err
+        return StoredFile(sha256, md5, len(data), created=True)
+
+    def read(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def remove(self, sha256: str) -> None:
+        self.path(sha256).unlink(missing_ok=True)
+
+    def verify(self, sha256: str, size: int | None = None) -> str | None:
+        """None when the file is there with its content; otherwise what is wrong."""
+        path = self.path(sha256)
+        if not path.is_file():
+            return "檔案不存在"
+        digest = hashlib.sha256()
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+        if digest.hexdigest() != sha256:
+            return "檔案內容已被更改（雜湊值不符）"
+        if size is not None and path.stat().st_size != size:
+            return "檔案大小不符"
+        return None
+
+    def all_hashes(self) -> set[str]:
+        """Every file in the store (not the temporary folder)."""
+        if not self.root.exists():
+            return set()
+        return {p.name for p in self.root.glob("??/??/*") if p.is_file() and len(p.name) == 64}
+
+    def leftover_parts(self) -> list[Path]:
+        tmp = self.root / "tmp"
+        return sorted(tmp.glob("*.part")) if tmp.exists() else []
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,246 @@
+"""The database schema (SQLAlchemy Core), portable across SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, Date, DateTime,
+                        Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+schools = Table(
+    "schools", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(6), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("policy_overrides", Text),              # JSON: dated values laid over policy.toml
+)
+
+staff = Table(
+    "staff", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", ForeignKey("schools.id"), nullable=False),
+    Column("staff_no", String(20), nullable=False),
+    Column("name", String(50), nullable=False),
+    Column("login", String(64)),                   # server identity (e.g. JupyterHub user)
+    UniqueConstraint("school_id", "staff_no"),
+)
+
+staff_roles = Table(
+    "staff_roles", metadata,
+    Column("staff_id", ForeignKey("staff.id"), primary_key=True),
+    Column("role", String(20), primary_key=True),
+)
+
+classes = Table(
+    "classes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", ForeignKey("schools.id"), nullable=False),
+    Column("academic_year", Integer, nullable=False),
+    Column("grade", Integer, nullable=False),
+    Column("name", String(20), nullable=False),
+    Column("homeroom_teacher_id", ForeignKey("staff.id")),
+    UniqueConstraint("school_id", "academic_year", "name"),
+    CheckConstraint("grade BETWEEN 10 AND 12", name="grade"),
+)
+
+students = Table(
+    "students", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", ForeignKey("schools.id"), nullable=False),
+    Column("student_no", String(20), nullable=False),
+    Column("name", String(50), nullable=False),
+    Column("id_number", String(10), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("entry_year", Integer, nullable=False),
+    UniqueConstraint("school_id", "student_no"),
+)
+
+enrolments = Table(
+    "enrolments", metadata,
+    Column("student_id", ForeignKey("students.id"), primary_key=True),
+    Column("academic_year", Integer, primary_key=True),
+    Column("class_id", ForeignKey("classes.id"), nullable=False, index=True),
+    Column("seat_no", Integer, nullable=False),
+)
+
+course_sections = Table(
+    "course_sections", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", ForeignKey("schools.id"), nullable=False),
+    Column("academic_year", Integer, nullable=False),
+    Column("semester", Integer, nullable=False),
+    Column("course_code", String(23), nullable=False),
+    Column("subject", String(50), nullable=False),
+    Column("credits", Float, nullable=False),
+    Column("section", String(20), nullable=False),   # the class or group it is taught to
+    Column("teacher_id", ForeignKey("staff.id"), index=True),
+    Column("proxy_teacher_id", ForeignKey("staff.id")),
+    UniqueConstraint("school_id", "academic_year", "semester", "course_code", "section"),
+)
+
+course_records = Table(
+    "course_records", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False),
+    Column("section_id", ForeignKey("course_sections.id"), nullable=False, index=True),
+    Column("score", Float),
+    Column("mode", String(4), nullable=False, server_default=""),  # 重修/補修/重讀/轉學轉科 or ''
+    UniqueConstraint("student_id", "section_id"),
+)
+
+files = Table(
+    "files", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("md5", String(32), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("ext", String(8), nullable=False),
+    Column("media_type", String(40), nullable=False),
+    Column("stored_at", DateTime, nullable=False),
+)
+
+outcomes = Table(
+    "outcomes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False),
+    Column("course_record_id", ForeignKey("course_records.id"), nullable=False, unique=True),
+    Column("academic_year", Integer, nullable=False),
+    Column("semester", Integer, nullable=False),
+    Column("description", String(400), nullable=False),
+    Column("document_sha256", ForeignKey("files.sha256")),
+    Column("document_name", String(255)),
+    Column("video_sha256", ForeignKey("files.sha256")),
+    Column("video_name", String(255)),
+    Column("status", String(10), nullable=False),
+    Column("uploaded_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("sent_at", DateTime),
+    Column("submitted_at", DateTime),
+    Index("ix_outcomes_student_term", "student_id", "academic_year", "semester"),
+    Index("ix_outcomes_status", "status"),
+)
+
+certifications = Table(
+    "certifications", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("outcome_id", ForeignKey("outcomes.id"), nullable=False, index=True),
+    Column("teacher_id", ForeignKey("staff.id"), nullable=False),
+    Column("as_proxy", Boolean, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("reason", String(400)),
+    Column("certified_at", DateTime, nullable=False),
+)
+
+performances = Table(
+    "performances", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False),
+    Column("academic_year", Integer, nullable=False),
+    Column("semester", Integer, nullable=False),
+    Column("category", String(20), nullable=False),
+    Column("fields", Text, nullable=False),         # JSON of the category's fields
+    Column("description", String(400), nullable=False),
+    Column("document_sha256", ForeignKey("files.sha256")),
+    Column("document_name", String(255)),
+    Column("video_sha256", ForeignKey("files.sha256")),
+    Column("video_name", String(255)),
+    Column("external_link", String(500)),
+    Column("synced", Boolean, nullable=False),
+    Column("source_key", String(120), unique=True),  # natural key of a record synced from the school system
+    Column("uploaded_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("submitted_at", DateTime),
+    Index("ix_performances_student_year", "student_id", "academic_year"),
+    Index("ix_performances_category", "category"),
+)
+
+selections = Table(
+    "selections", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False),
+    Column("academic_year", Integer, nullable=False),
+    Column("item_kind", String(12), nullable=False),
+    Column("item_id", Integer, nullable=False),
+    Column("selected_at", DateTime, nullable=False),
+    Column("selected_by", String(40), nullable=False),
+    UniqueConstraint("item_kind", "item_id"),
+    Index("ix_selections_student_year", "student_id", "academic_year", "item_kind"),
+)
+
+application_picks = Table(
+    "application_picks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("item_kind", String(12), nullable=False),
+    Column("item_id", Integer, nullable=False),
+    Column("picked_at", DateTime, nullable=False),
+    UniqueConstraint("item_kind", "item_id"),
+)
+
+windows = Table(
+    "windows", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", ForeignKey("schools.id"), nullable=False),
+    Column("academic_year", Integer, nullable=False),
+    Column("semester", Integer, nullable=False),     # 0: a window of the whole year
+    Column("kind", String(20), nullable=False),
+    Column("opens", DateTime, nullable=False),
+    Column("closes", DateTime, nullable=False),
+    UniqueConstraint("school_id", "academic_year", "semester", "kind"),
+)
+
+submission_batches = Table(
+    "submission_batches", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", ForeignKey("schools.id"), nullable=False),
+    Column("academic_year", Integer, nullable=False),
+    Column("semester", Integer, nullable=False),
+    Column("created_by", String(40), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("item_count", Integer, nullable=False),
+)
+
+submission_items = Table(
+    "submission_items", metadata,
+    Column("batch_id", ForeignKey("submission_batches.id"), primary_key=True),
+    Column("item_kind", String(12), primary_key=True),
+    Column("item_id", Integer, primary_key=True),
+)
+
+notifications = Table(
+    "notifications", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("kind", String(30), nullable=False),
+    Column("message", String(500), nullable=False),
+    Column("item_kind", String(12)),
+    Column("item_id", Integer),
+    Column("created_at", DateTime, nullable=False),
+    Column("read_at", DateTime),
+)
+
+audit_events = Table(
+    "audit_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(40), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("entity", String(30), nullable=False),
+    Column("entity_id", String(40)),
+    Column("before", Text),
+    Column("after", Text),
+    Index("ix_audit_events_entity", "entity", "entity_id"),
+)
+
+# Every column that points at a stored file: a file is removed only when none of them does.
+FILE_REFERENCES = (
+    (outcomes, outcomes.c.document_sha256), (outcomes, outcomes.c.video_sha256),
+    (performances, performances.c.document_sha256), (performances, performances.c.video_sha256),
+)

@@ -1,0 +1,1 @@
+"""Entities, rules and policy of the learning-portfolio cycle (no database, no widgets)."""

@@ -1,0 +1,262 @@
+"""Every rule violation, one named exception each under PortfolioError, with a message in Traditional Chinese.
+
+Each error carries the facts a program needs (`err.facts`: the limit, the count, ...)
+and a message a teacher or student can act on (`err.message`, also `str(err)`).
+"""
+
+from __future__ import annotations
+
+
+def _mb(n: int) -> str:
+    value = n / (1024 * 1024)
+    return f"{value:.0f} MB" if value == int(value) else f"{value:.2f} MB"
+
+
+class PortfolioError(Exception):
+    """Base of every rule violation and bad input of the workbench."""
+
+    template = "操作未完成。"
+
+    def __init__(self, **facts):
+        self.facts = facts
+        self.message = self.template.format(**{**facts, **self.derived(facts)})
+        super().__init__(self.message)
+
+    def derived(self, facts: dict) -> dict:
+        """Values computed from the facts for the message only (sizes in MB, ...)."""
+        return {}
+
+    def to_dict(self) -> dict:
+        return {"error": type(self).__name__, "message": self.message,
+                "facts": {k: v for k, v in self.facts.items() if _jsonable(v)}}
+
+
+def _jsonable(value) -> bool:
+    return isinstance(value, (str, int, float, bool, type(None), list, tuple, dict))
+
+
+# --- input formats -----------------------------------------------------------------
+
+class InvalidRocDate(PortfolioError):
+    template = "「{text}」不是正確的民國日期，請寫成 108/08/01、108.08.01 或 1080801。"
+
+
+class InvalidTerm(PortfolioError):
+    template = "學年度「{year}」學期「{semester}」不正確：學期只能是 1 或 2。"
+
+
+class InvalidCourseCode(PortfolioError):
+    template = "課程代碼「{code}」不正確：{reason}。"
+
+
+class InvalidField(PortfolioError):
+    template = "「{label}」{reason}。"
+
+
+class MissingField(PortfolioError):
+    template = "「{label}」必須填寫。"
+
+
+class UnknownCategory(PortfolioError):
+    template = "沒有「{category}」這種多元表現類別。"
+
+
+class InvalidCode(PortfolioError):
+    template = "「{label}」的代碼「{value}」不在代碼表中（可用：{allowed}）。"
+
+
+class InvalidExternalLink(PortfolioError):
+    template = "外部影音連結「{link}」不是 http:// 或 https:// 開頭的網址。"
+
+
+class InvalidPolicy(PortfolioError):
+    template = "政策設定有誤：{reason}。"
+
+
+# --- files ---------------------------------------------------------------------------
+
+class FileTypeNotAllowed(PortfolioError):
+    template = "「{name}」的格式不能上傳為{slot_label}：只接受 {allowed}。"
+
+
+class FileTypeMismatch(PortfolioError):
+    template = "「{name}」的副檔名是 .{declared}，但檔案內容是 {detected}，請確認檔案後重新上傳。"
+
+
+class FileEmpty(PortfolioError):
+    template = "「{name}」是空檔案，請重新選擇檔案。"
+
+
+class FileTruncated(PortfolioError):
+    template = "「{name}」不完整（{detail}），可能在下載或複製時中斷，請重新存檔後再上傳。"
+
+
+class FileTooLarge(PortfolioError):
+    template = "「{name}」大小 {size_mb}，超過{slot_label}上限 {limit_mb}（{term} 起的規定）。"
+
+    def derived(self, facts):
+        return {"size_mb": _mb(facts["size"]), "limit_mb": _mb(facts["limit"])}
+
+
+class FileRequired(PortfolioError):
+    template = "文件檔案與影音檔案至少要上傳一個。"
+
+
+class ExternalLinkWithoutVideo(PortfolioError):
+    template = "須先上傳影音檔案，才能填寫外部影音連結。"
+
+
+class QuotaExceeded(PortfolioError):
+    template = "檔案櫃空間不足：已使用 {used_mb}，加上這次的 {adding_mb} 會超過上限 {limit_mb}。"
+
+    def derived(self, facts):
+        return {"used_mb": _mb(facts["used"]), "adding_mb": _mb(facts["adding"]),
+                "limit_mb": _mb(facts["limit"])}
+
+
+# --- text ----------------------------------------------------------------------------
+
+class DescriptionRequired(PortfolioError):
+    template = "請填寫內容簡述（{limit} 字以內）。"
+
+
+class DescriptionTooLong(PortfolioError):
+    template = "內容簡述有 {length} 字，超過 {limit} 字的上限，請刪減 {over} 字。"
+
+    def derived(self, facts):
+        return {"over": facts["length"] - facts["limit"]}
+
+
+# --- caps ----------------------------------------------------------------------------
+
+class UploadLimitReached(PortfolioError):
+    template = "{term_label}已上傳 {count} 件課程學習成果，已達每學期 {limit} 件的上限。"
+
+
+class PerformanceLimitReached(PortfolioError):
+    template = "{year} 學年度已上傳 {count} 件多元表現，已達每學年 {limit} 件的上限。"
+
+
+class SelectionLimitReached(PortfolioError):
+    template = "{year} 學年度已勾選 {count} 件{kind_label}，已達每學年 {limit} 件的上限；請先取消一件再勾選。"
+
+
+class ApplicationPickLimitReached(PortfolioError):
+    template = "申請入學已選 {count} 件{kind_label}，已達 {limit} 件的上限。"
+
+
+class ApplicationPoolExceeded(PortfolioError):
+    template = "可供申請入學挑選的{kind_label}最多 {limit} 件，目前已勾選 {count} 件。"
+
+
+# --- windows -------------------------------------------------------------------------
+
+class OutsideWindow(PortfolioError):
+    template = "現在不在{window_label}內（{opens} ～ {closes}）。"
+
+
+class WindowNotSet(PortfolioError):
+    template = "{scope}尚未設定{window_label}，請洽輔導室。"
+
+
+class InvalidWindow(PortfolioError):
+    template = "{window_label}的結束時間（{closes}）必須晚於開始時間（{opens}）。"
+
+
+# --- the cycle -----------------------------------------------------------------------
+
+class NotFound(PortfolioError):
+    template = "找不到{entity}「{key}」。"
+
+
+class AlreadyExists(PortfolioError):
+    template = "{entity}「{key}」已經存在。"
+
+
+class PermissionDenied(PortfolioError):
+    template = "{who}沒有權限{action}。"
+
+
+class DuplicateOutcome(PortfolioError):
+    template = "「{subject}」（{term}）已經有一件學習成果；如需更換，請修改原本那一件。"
+
+
+class InvalidState(PortfolioError):
+    template = "這件{item_label}目前是「{state}」，不能{action}。"
+
+
+class NotCourseTeacher(PortfolioError):
+    template = "{teacher}不是「{subject}」的授課教師或代理人，不能認證這件學習成果。"
+
+
+class ReasonRequired(PortfolioError):
+    template = "認證「不通過」時必須填寫原因，讓學生知道如何修正。"
+
+
+class NotCertified(PortfolioError):
+    template = "這件學習成果的認證狀態是「{state}」，只有認證通過的成果可以勾選。"
+
+
+class ProofRequired(PortfolioError):
+    template = "校務系統同步的幹部紀錄須先補上證明文件或影音檔案，才能勾選。"
+
+
+class NotSelected(PortfolioError):
+    template = "申請入學只能從已勾選提交的項目中挑選；這件{kind_label}尚未勾選。"
+
+
+class NotGrade12(PortfolioError):
+    template = "只有高三學生可以挑選申請入學的項目（目前為{grade}年級）。"
+
+
+class SyncedRecordProtected(PortfolioError):
+    template = "這筆幹部紀錄由校務行政系統同步，不能刪除或修改內容，只能補充證明文件、影音檔案與簡述。"
+
+
+class ItemLocked(PortfolioError):
+    template = "這件{item_label}已於 {submitted} 提交中央資料庫，已鎖定不能修改。"
+
+
+class EndBeforeStart(PortfolioError):
+    template = "結束日期（{end}）必須晚於開始日期（{start}）。"
+
+
+class HoursOutOfRange(PortfolioError):
+    template = "總時數 {hours} 小時不合理：{start} 到 {end} 共 {days} 天，最多 {max_hours} 小時。"
+
+
+class WeeksOutOfRange(PortfolioError):
+    template = "開設週數 {weeks} 不正確，請填寫 {low}–{high} 的整數。"
+
+
+class NotWholeNumber(PortfolioError):
+    template = "「{label}」請填寫正整數（收到「{value}」）。"
+
+
+# --- import and storage --------------------------------------------------------------
+
+class EncodingUndetectable(PortfolioError):
+    template = "無法判斷「{name}」的文字編碼；請另存為 UTF-8 或 Big5 的 CSV，或使用 XLSX。"
+
+
+class ImportRejected(PortfolioError):
+    template = "「{name}」有 {count} 個問題，整份檔案未匯入：\n{report}"
+
+    def derived(self, facts):
+        rows = facts["problems"]
+        shown = "\n".join(f"  第 {p.row} 列「{p.column}」：{p.reason}" for p in rows[:50])
+        more = f"\n  …另有 {len(rows) - 50} 個問題" if len(rows) > 50 else ""
+        return {"count": len(rows), "report": shown + more}
+
+    def to_dict(self) -> dict:
+        data = super().to_dict()
+        data["problems"] = [p._asdict() for p in self.facts["problems"]]
+        return data
+
+
+class UnreadableFile(PortfolioError):
+    template = "無法讀取「{name}」：{reason}。"
+
+
+class StorageError(PortfolioError):
+    template = "檔案儲存失敗：{reason}。檔案未儲存，請稍後再試或洽系統管理者。"

@@ -1,0 +1,244 @@
+"""Entities of the portfolio cycle and their state changes: upload → certify → select → submit."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from urllib.parse import urlparse
+
+from .calendar import Term, format_roc_datetime
+from .errors import (DescriptionRequired, DescriptionTooLong, ExternalLinkWithoutVideo,
+                     FileRequired, InvalidExternalLink, InvalidState, ItemLocked,
+                     ReasonRequired, SyncedRecordProtected)
+from .policy import Rules
+
+
+class Role(StrEnum):
+    """Staff roles (domain.md §1)."""
+
+    HOMEROOM = "homeroom"
+    COUNSELOR = "counselor"
+    TEACHER = "teacher"
+    SUBMITTER = "submitter"
+    RECEIPT_CHECKER = "receipt_checker"
+    ADMIN = "admin"
+    CONSULTANT = "consultant"
+    RESEARCHER = "researcher"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.HOMEROOM: "導師", Role.COUNSELOR: "輔導老師", Role.TEACHER: "授課教師",
+    Role.SUBMITTER: "提交人員", Role.RECEIPT_CHECKER: "收訖明細", Role.ADMIN: "校管理者",
+    Role.CONSULTANT: "課程諮詢師", Role.RESEARCHER: "研究者",
+}
+
+
+def role_by_label(text: str) -> Role:
+    text = text.strip()
+    for role, label in ROLE_LABELS.items():
+        if text in (role.value, label):
+            return role
+    raise ValueError(text)
+
+
+class OutcomeStatus(StrEnum):
+    UPLOADED = "uploaded"     # 已上傳，未送認證
+    PENDING = "pending"       # 待認證
+    PASSED = "passed"         # 通過
+    FAILED = "failed"         # 不通過
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {OutcomeStatus.UPLOADED: "未送認證", OutcomeStatus.PENDING: "待認證",
+                 OutcomeStatus.PASSED: "通過", OutcomeStatus.FAILED: "不通過"}
+
+
+class ItemKind(StrEnum):
+    OUTCOME = "outcome"
+    PERFORMANCE = "performance"
+
+    @property
+    def label(self) -> str:
+        return "課程學習成果" if self is ItemKind.OUTCOME else "多元表現"
+
+
+class WindowKind(StrEnum):
+    """The windows of a school's schedule, per year and semester (semester 0: the whole year)."""
+
+    UPLOAD_1 = "upload_1"
+    UPLOAD_2 = "upload_2"
+    CERTIFICATION = "certification"
+    PERFORMANCE_UPLOAD = "performance_upload"
+    SELECTION = "selection"
+
+    @property
+    def label(self) -> str:
+        return WINDOW_LABELS[self]
+
+    @property
+    def yearly(self) -> bool:
+        return self in (WindowKind.PERFORMANCE_UPLOAD, WindowKind.SELECTION)
+
+
+WINDOW_LABELS = {
+    WindowKind.UPLOAD_1: "學習成果第一階段上傳期間", WindowKind.UPLOAD_2: "學習成果第二階段上傳期間",
+    WindowKind.CERTIFICATION: "開放認證期間", WindowKind.PERFORMANCE_UPLOAD: "多元表現上傳期間",
+    WindowKind.SELECTION: "開放勾選期間",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a student (by student number), a staff member (by staff number) or the system."""
+
+    kind: str                     # student, staff, system
+    key: str
+    roles: frozenset = frozenset()
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+    @classmethod
+    def system(cls) -> "Actor":
+        return cls("system", "system")
+
+    @classmethod
+    def parse(cls, text: str) -> "Actor":
+        kind, _, key = text.partition(":")
+        if kind not in ("student", "staff", "system") or not key:
+            raise ValueError(f"actor must be student:NO, staff:NO or system:system, not {text!r}")
+        return cls(kind, key)
+
+
+@dataclass(frozen=True)
+class Window:
+    kind: WindowKind
+    term_year: int
+    semester: int
+    opens: datetime
+    closes: datetime
+
+    def contains(self, moment: datetime) -> bool:
+        return self.opens <= moment <= self.closes
+
+    def span(self) -> tuple[str, str]:
+        return format_roc_datetime(self.opens), format_roc_datetime(self.closes)
+
+
+def clean_description(text: str | None, rules: Rules) -> str:
+    """A description: required, at most N characters counted as characters (a CJK character is one)."""
+    clean = unicodedata.normalize("NFC", (text or "").strip())
+    if not clean:
+        raise DescriptionRequired(limit=rules.description_max_chars)
+    if len(clean) > rules.description_max_chars:
+        raise DescriptionTooLong(length=len(clean), limit=rules.description_max_chars)
+    return clean
+
+
+def check_item_files(has_document: bool, has_video: bool, external_link: str | None) -> str | None:
+    """At least one file per item; an external link only with a video; links are web addresses."""
+    if not (has_document or has_video):
+        raise FileRequired()
+    link = (external_link or "").strip() or None
+    if link is None:
+        return None
+    if not has_video:
+        raise ExternalLinkWithoutVideo()
+    parsed = urlparse(link)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(link) > 500:
+        raise InvalidExternalLink(link=link)
+    return link
+
+
+@dataclass
+class Outcome:
+    """A course learning outcome (課程學習成果) and its certification state."""
+
+    id: int | None
+    student_id: int
+    course_record_id: int
+    term: Term
+    description: str
+    document_sha256: str | None
+    video_sha256: str | None
+    status: OutcomeStatus = OutcomeStatus.UPLOADED
+    sent_at: datetime | None = None
+    submitted_at: datetime | None = None
+    history: list = field(default_factory=list)
+
+    item_label = "課程學習成果"
+
+    def _unlocked(self):
+        if self.submitted_at is not None:
+            raise ItemLocked(item_label=self.item_label, submitted=format_roc_datetime(self.submitted_at))
+
+    def send_for_certification(self, now: datetime):
+        self._unlocked()
+        if self.status is not OutcomeStatus.UPLOADED:
+            raise InvalidState(item_label=self.item_label, state=self.status.label, action="送出認證")
+        self.status, self.sent_at = OutcomeStatus.PENDING, now
+
+    def certify(self, passed: bool, reason: str | None) -> str | None:
+        self._unlocked()
+        if self.status is not OutcomeStatus.PENDING:
+            raise InvalidState(item_label=self.item_label, state=self.status.label, action="認證")
+        reason = (reason or "").strip() or None
+        if not passed and reason is None:
+            raise ReasonRequired()
+        self.status = OutcomeStatus.PASSED if passed else OutcomeStatus.FAILED
+        return reason
+
+    def replace(self, description: str, document_sha256: str | None, video_sha256: str | None):
+        """Change an outcome not yet sent, or replace a failed one so it can be sent again."""
+        self._unlocked()
+        if self.status not in (OutcomeStatus.UPLOADED, OutcomeStatus.FAILED):
+            raise InvalidState(item_label=self.item_label, state=self.status.label, action="修改")
+        self.description = description
+        self.document_sha256, self.video_sha256 = document_sha256, video_sha256
+        self.status, self.sent_at = OutcomeStatus.UPLOADED, None
+
+    def check_deletable(self):
+        self._unlocked()
+        if self.status not in (OutcomeStatus.UPLOADED, OutcomeStatus.FAILED):
+            raise InvalidState(item_label=self.item_label, state=self.status.label, action="刪除")
+
+
+@dataclass
+class Performance:
+    """A 多元表現 record of one of the ten categories."""
+
+    id: int | None
+    student_id: int
+    term: Term
+    category: str
+    fields: dict
+    description: str
+    document_sha256: str | None
+    video_sha256: str | None
+    external_link: str | None
+    synced: bool = False
+    submitted_at: datetime | None = None
+
+    item_label = "多元表現"
+
+    def check_editable(self, changes_fields: bool):
+        if self.submitted_at is not None:
+            raise ItemLocked(item_label=self.item_label, submitted=format_roc_datetime(self.submitted_at))
+        if self.synced and changes_fields:
+            raise SyncedRecordProtected()
+
+    def check_deletable(self):
+        self.check_editable(changes_fields=True)
+
+    @property
+    def has_proof(self) -> bool:
+        return bool(self.document_sha256 or self.video_sha256)

@@ -1,0 +1,108 @@
+"""Caps, windows and permissions of the cycle, as pure checks over counts and facts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .calendar import Term, format_roc_datetime
+from .errors import (ApplicationPickLimitReached, ApplicationPoolExceeded, NotCertified,
+                     NotCourseTeacher, NotGrade12, NotSelected, OutsideWindow,
+                     PerformanceLimitReached, PermissionDenied, ProofRequired, QuotaExceeded,
+                     SelectionLimitReached, UploadLimitReached, WindowNotSet)
+from .model import Actor, ItemKind, OutcomeStatus, Role, Window, WindowKind
+from .policy import Rules
+
+
+def check_outcome_upload_cap(count: int, term: Term, rules: Rules):
+    """`count` outcomes already uploaded this semester: one more must stay within the cap."""
+    if count >= rules.outcome_upload_cap_per_semester:
+        raise UploadLimitReached(count=count, limit=rules.outcome_upload_cap_per_semester,
+                                 term=str(term), term_label=term.label)
+
+
+def check_performance_upload_cap(count: int, year: int, rules: Rules):
+    if count >= rules.performance_upload_cap_per_year:
+        raise PerformanceLimitReached(count=count, limit=rules.performance_upload_cap_per_year, year=year)
+
+
+def check_quota(used: int, adding: int, rules: Rules):
+    if used + adding > rules.quota_bytes:
+        raise QuotaExceeded(used=used, adding=adding, limit=rules.quota_bytes)
+
+
+def check_window(windows: list[Window], kinds: tuple[WindowKind, ...], now: datetime, scope: str):
+    """Inside one of the windows of the given kinds; names the nearest window when outside."""
+    relevant = [w for w in windows if w.kind in kinds]
+    if not relevant:
+        raise WindowNotSet(scope=scope, window_label="、".join(k.label for k in kinds),
+                           kind=kinds[0].value)
+    if any(w.contains(now) for w in relevant):
+        return
+    nearest = min(relevant, key=lambda w: min(abs((w.opens - now).total_seconds()),
+                                              abs((w.closes - now).total_seconds())))
+    opens, closes = nearest.span()
+    raise OutsideWindow(window_label=nearest.kind.label, kind=nearest.kind.value, opens=opens,
+                        closes=closes, at=format_roc_datetime(now))
+
+
+def check_acts_for_student(actor: Actor, student_no: str, action: str):
+    """A student acts on their own cabinet; counselors and school admins may act for any student."""
+    if actor.kind == "system":
+        return
+    if actor.kind == "student" and actor.key == student_no:
+        return
+    if actor.kind == "staff" and actor.roles & {Role.COUNSELOR, Role.ADMIN}:
+        return
+    raise PermissionDenied(who=_who(actor), action=action)
+
+
+def check_may_certify(actor: Actor, teacher_no: str | None, proxy_no: str | None, subject: str):
+    """Only the course's teacher, or its named proxy, certifies its outcomes."""
+    if actor.kind == "staff" and actor.key in {teacher_no, proxy_no} - {None}:
+        return
+    raise NotCourseTeacher(teacher=_who(actor), subject=subject)
+
+
+def check_has_role(actor: Actor, roles: set[Role], action: str):
+    if actor.kind == "system" or (actor.kind == "staff" and actor.roles & roles):
+        return
+    raise PermissionDenied(who=_who(actor), action=action)
+
+
+def check_selectable_outcome(status: OutcomeStatus):
+    if status is not OutcomeStatus.PASSED:
+        raise NotCertified(state=status.label)
+
+
+def check_selectable_performance(synced: bool, has_proof: bool):
+    if synced and not has_proof:
+        raise ProofRequired()
+
+
+def check_selection_cap(kind: ItemKind, count: int, year: int, rules: Rules):
+    limit = (rules.outcome_selection_cap_per_year if kind is ItemKind.OUTCOME
+             else rules.performance_selection_cap_per_year)
+    if count >= limit:
+        raise SelectionLimitReached(count=count, limit=limit, year=year, kind=kind.value,
+                                    kind_label=kind.label)
+
+
+def check_application_pick(kind: ItemKind, grade: int, selected: bool, picks: int,
+                           pool: int, rules: Rules):
+    """Grade 12 picks a few of the selected items for university application."""
+    if grade != 12:
+        raise NotGrade12(grade=grade)
+    if not selected:
+        raise NotSelected(kind_label=kind.label)
+    if kind is ItemKind.OUTCOME:
+        limit, pool_limit = rules.application_outcome_picks, rules.application_outcome_pool
+    else:
+        limit, pool_limit = rules.application_performance_picks, rules.application_performance_pool
+    if pool > pool_limit:
+        raise ApplicationPoolExceeded(count=pool, limit=pool_limit, kind_label=kind.label)
+    if picks >= limit:
+        raise ApplicationPickLimitReached(count=picks, limit=limit, kind=kind.value, kind_label=kind.label)
+
+
+def _who(actor: Actor) -> str:
+    return {"student": f"學生 {actor.key} ", "staff": f"教職員 {actor.key} "}.get(actor.kind, "系統")

@@ -1,0 +1,17 @@
+"""Use cases of the portfolio cycle: verbs that take plain values and a unit of work."""
+
+from .certification import certify, send_for_certification
+from .importing import import_file
+from .schedule import create_school, set_policy_overrides, set_window
+from .selection import pick_for_application, select_for_submission, unpick, unselect
+from .submission import submit_selected
+from .unit_of_work import UnitOfWork, Workbench
+from .uploads import (delete_outcome, delete_performance, replace_outcome, update_performance,
+                      upload_outcome, upload_performance)
+
+__all__ = [
+    "UnitOfWork", "Workbench", "certify", "create_school", "delete_outcome", "delete_performance",
+    "import_file", "pick_for_application", "replace_outcome", "select_for_submission",
+    "send_for_certification", "set_policy_overrides", "set_window", "submit_selected", "unpick",
+    "unselect", "update_performance", "upload_outcome", "upload_performance",
+]
