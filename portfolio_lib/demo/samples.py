@@ -8,8 +8,24 @@ from importlib import resources
 from PIL import Image, ImageDraw
 
 
-def make_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF (A4) showing ASCII lines of text in Helvetica."""
+def make_pdf(lines: list[str], size: int | None = None) -> bytes:
+    """A one-page PDF (A4) showing ASCII lines of text in Helvetica; padded to exactly `size` bytes if given."""
+    if size is not None:
+        return _pdf_of_size(lines, size)
+    return _pdf(lines, 0)
+
+
+def _pdf_of_size(lines: list[str], size: int) -> bytes:
+    padding = max(0, size - len(_pdf(lines, 0)))
+    for _ in range(8):
+        data = _pdf(lines, padding)
+        if len(data) == size:
+            return data
+        padding += size - len(data)
+    raise ValueError(f"cannot make a PDF of exactly {size} bytes")
+
+
+def _pdf(lines: list[str], padding: int) -> bytes:
     def esc(s: str) -> str:
         return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
     text = "BT /F1 14 Tf 60 780 Td 18 TL " + " ".join(f"({esc(line)}) '" for line in lines) + " ET"
@@ -21,6 +37,8 @@ def make_pdf(lines: list[str]) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(text) + text.encode("ascii") + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    if padding:
+        objects.append(b"<< /Length %d >>\nstream\n" % padding + b"0" * padding + b"\nendstream")
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []

@@ -32,9 +32,9 @@ def upload_outcome(uow: UnitOfWork, student_no: str, year: int, semester: int, c
         actor = repo.resolve_actor(actor or Actor("student", student.student_no))
         check_acts_for_student(actor, student.student_no, "上傳學習成果")
         rules = repo.school_policy(student.school_id).rules(term)
-        record = repo.course_record(student.id, term, course_code)
         check_window(repo.windows(student.school_id, term.year, term.semester),
                      OUTCOME_UPLOAD_WINDOWS, uow.now, term.label)
+        record = repo.course_record(student.id, term, course_code)
         if repo.outcome_for_record(record.id) is not None:
             raise DuplicateOutcome(subject=record.subject, term=str(term))
         description = clean_description(description, rules)

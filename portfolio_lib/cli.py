@@ -1,0 +1,306 @@
+"""The `portfolio` command: every step of the cycle from the command line.
+
+Exit status: 0 on success; 1 when a rule or the input refuses the action (message on
+stderr, nothing written); 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime, time
+from pathlib import Path
+
+from . import queries, services
+from .adapters.importers import IMPORTERS
+from .domain.calendar import Term, format_roc_datetime, parse_roc_date
+from .domain.categories import CATEGORIES
+from .domain.errors import PortfolioError
+from .domain.files import Upload
+from .domain.model import Actor, ItemKind, WindowKind
+from .queries.status import SUMMARY_LABELS
+from .services.check import check_workbench
+from .services.unit_of_work import Workbench
+
+
+class UsageError(Exception):
+    """A command line that cannot be run as written (exit 2)."""
+
+
+def _moment(text: str, end_of_day: bool = False) -> datetime:
+    """An ROC date with an optional time: '115/09/01' or '115/09/01 08:00'."""
+    date_part, _, time_part = text.strip().partition(" ")
+    day = parse_roc_date(date_part)
+    if time_part:
+        try:
+            return datetime.combine(day, time.fromisoformat(time_part.strip()))
+        except ValueError:
+            raise UsageError(f"時間「{time_part}」請寫成 08:00") from None
+    return datetime.combine(day, time(23, 59) if end_of_day else time(0, 0))
+
+
+def _term(text: str) -> Term:
+    return Term.parse(text)
+
+
+def _upload(path: str | None) -> Upload | None:
+    if not path:
+        return None
+    p = Path(path)
+    try:
+        return Upload(p.name, p.read_bytes())
+    except OSError as err:
+        raise UsageError(f"無法讀取檔案 {path}：{err.strerror}") from None
+
+
+def _actor(text: str | None) -> Actor | None:
+    if not text:
+        return None
+    try:
+        return Actor.parse(text)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
+def _fields(pairs: list[str]) -> dict:
+    fields = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"欄位請寫成 名稱=值，收到「{pair}」")
+        fields[name.strip()] = value
+    return fields
+
+
+# --- commands -------------------------------------------------------------------------
+
+def cmd_init(wb: Workbench, args) -> dict:
+    result = {"database": str(wb.engine.url), "files": str(wb.store.root)}
+    if args.school_code:
+        result["school_id"] = services.create_school(wb.uow(), args.school_code, args.school_name or args.school_code)
+    return result
+
+
+def cmd_demo(wb: Workbench, args) -> dict:
+    from .demo import build_demo
+    as_of = _moment(args.as_of) if args.as_of else None
+    return build_demo(wb, seed=args.seed, students=args.students, as_of=as_of, progress=not args.json)
+
+
+def cmd_import(wb: Workbench, args) -> dict:
+    kind = args.kind.replace("-", "_")
+    result = services.import_file(wb.uow(), kind, args.file, school_code=args.school, actor=_actor(args.as_),
+                                  progress=not args.json)
+    return result.as_dict()
+
+
+def cmd_window(wb: Workbench, args) -> dict:
+    term = _term(args.term)
+    services.set_window(wb.uow(), term.year, term.semester, args.kind, _moment(args.opens),
+                        _moment(args.closes, end_of_day=True), school_code=args.school, actor=_actor(args.as_))
+    return {"window": args.kind, "term": str(term), "opens": args.opens, "closes": args.closes}
+
+
+def cmd_upload_outcome(wb: Workbench, args) -> dict:
+    term = _term(args.term)
+    outcome_id = services.upload_outcome(wb.uow(), args.student, term.year, term.semester, args.course,
+                                         args.description, _upload(args.document), _upload(args.video),
+                                         actor=_actor(args.as_))
+    return {"outcome_id": outcome_id}
+
+
+def cmd_upload_performance(wb: Workbench, args) -> dict:
+    term = _term(args.term)
+    record_id = services.upload_performance(wb.uow(), args.student, term.year, term.semester, args.category,
+                                            _fields(args.field), args.description, _upload(args.document),
+                                            _upload(args.video), args.link, actor=_actor(args.as_))
+    return {"performance_id": record_id}
+
+
+def cmd_send(wb: Workbench, args) -> dict:
+    services.send_for_certification(wb.uow(), args.outcome_id, actor=_actor(args.as_))
+    return {"outcome_id": args.outcome_id, "status": "pending"}
+
+
+def cmd_certify(wb: Workbench, args) -> dict:
+    services.certify(wb.uow(), args.outcome_id, args.teacher, passed=args.result == "pass", reason=args.reason)
+    return {"outcome_id": args.outcome_id, "status": "passed" if args.result == "pass" else "failed"}
+
+
+def cmd_select(wb: Workbench, args) -> dict:
+    verb = services.unselect if args.undo else services.select_for_submission
+    verb(wb.uow(), args.student, ItemKind(args.kind), args.item_id, actor=_actor(args.as_))
+    return {"student": args.student, "kind": args.kind, "item_id": args.item_id, "selected": not args.undo}
+
+
+def cmd_pick(wb: Workbench, args) -> dict:
+    verb = services.unpick if args.undo else services.pick_for_application
+    verb(wb.uow(), args.student, ItemKind(args.kind), args.item_id, actor=_actor(args.as_))
+    return {"student": args.student, "kind": args.kind, "item_id": args.item_id, "picked": not args.undo}
+
+
+def cmd_submit(wb: Workbench, args) -> dict:
+    term = _term(args.term)
+    actor = _actor(args.as_)
+    if actor is None:
+        raise UsageError("提交須以 --as staff:職員編號 指定提交人員")
+    return services.submit_selected(wb.uow(), term.year, term.semester, actor, school_code=args.school)
+
+
+def cmd_status(wb: Workbench, args):
+    if args.scope == "student":
+        table = queries.student_items(wb.engine, args.key, school_code=args.school)
+        return table
+    if args.scope == "class":
+        year, _, name = args.key.partition("/")
+        if not name:
+            raise UsageError("班級請寫成 學年度/班級，例如 115/101")
+        return queries.class_status(wb.engine, int(year), name, school_code=args.school)
+    summary = queries.school_summary(wb.engine, int(args.key), school_code=args.school)
+    return summary.rename(index=SUMMARY_LABELS)
+
+
+def cmd_check(wb: Workbench, args) -> dict:
+    problems = check_workbench(wb)
+    return {"ok": not problems, "problems": problems}
+
+
+# --- parser ---------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS,
+                        help="database file or SQLAlchemy URL (default: $PORTFOLIO_DB)")
+    common.add_argument("--files", default=argparse.SUPPRESS,
+                        help="file store folder (default: $PORTFOLIO_FILES, or beside the database)")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON")
+    common.add_argument("--school", default=argparse.SUPPRESS, help="school code when the database holds several")
+    common.add_argument("--as", dest="as_", default=argparse.SUPPRESS, metavar="ACTOR",
+                        help="who acts: student:學號 or staff:職員編號 (default: the student themself)")
+
+    parser = argparse.ArgumentParser(prog="portfolio", parents=[common],
+                                     description="學習歷程工作台：學習歷程檔案的上傳、認證、勾選與提交")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, handler, help_text):
+        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("init", cmd_init, "create or update the database (and optionally a school)")
+    p.add_argument("--school-code")
+    p.add_argument("--school-name")
+
+    p = command("demo", cmd_demo, "build the demo school in an empty database")
+    p.add_argument("--seed", type=int, default=115)
+    p.add_argument("--students", type=int, default=1500, help="students enrolled in a year (default 1500)")
+    p.add_argument("--as-of", help="the moment the demo stands at, an ROC date (default: now)")
+
+    p = command("import", cmd_import, "import a file from the school administration system")
+    p.add_argument("kind", choices=[k.replace("_", "-") for k in IMPORTERS])
+    p.add_argument("file")
+
+    p = command("window", cmd_window, "set a window of the schedule")
+    p.add_argument("kind", choices=[k.value for k in WindowKind])
+    p.add_argument("term", help="學年度-學期, e.g. 115-1 (yearly windows take any semester)")
+    p.add_argument("opens", help="ROC date [time], e.g. '115/09/01 08:00'")
+    p.add_argument("closes", help="ROC date [time]; a date alone closes at 23:59")
+
+    upload = sub.add_parser("upload", help="upload an outcome or a 多元表現 record")
+    upload_sub = upload.add_subparsers(dest="item", required=True, metavar="ITEM")
+    p = upload_sub.add_parser("outcome", parents=[common], help="a course learning outcome")
+    p.set_defaults(handler=cmd_upload_outcome)
+    p.add_argument("--student", required=True)
+    p.add_argument("--term", required=True)
+    p.add_argument("--course", required=True, help="the 23-character course code")
+    p.add_argument("--description", required=True)
+    p.add_argument("--document")
+    p.add_argument("--video")
+    p = upload_sub.add_parser("performance", parents=[common], help="a 多元表現 record")
+    p.set_defaults(handler=cmd_upload_performance)
+    p.add_argument("--student", required=True)
+    p.add_argument("--term", required=True)
+    p.add_argument("--category", required=True, choices=list(CATEGORIES))
+    p.add_argument("--field", action="append", metavar="NAME=VALUE", help="a field of the category (repeat)")
+    p.add_argument("--description", required=True)
+    p.add_argument("--document")
+    p.add_argument("--video")
+    p.add_argument("--link")
+
+    p = command("send", cmd_send, "send an outcome for certification")
+    p.add_argument("outcome_id", type=int)
+
+    p = command("certify", cmd_certify, "certify an outcome as its teacher")
+    p.add_argument("outcome_id", type=int)
+    p.add_argument("--teacher", required=True, help="staff number of the certifying teacher")
+    p.add_argument("result", choices=["pass", "fail"])
+    p.add_argument("--reason")
+
+    for name, handler, text in (("select", cmd_select, "select (勾選) an item for the central database"),
+                                ("pick", cmd_pick, "pick a selected item for university application")):
+        p = command(name, handler, text)
+        p.add_argument("student")
+        p.add_argument("kind", choices=[k.value for k in ItemKind])
+        p.add_argument("item_id", type=int)
+        p.add_argument("--undo", action="store_true")
+
+    p = command("submit", cmd_submit, "record the selected items of a term as submitted (locks them)")
+    p.add_argument("--term", required=True)
+
+    p = command("status", cmd_status, "status of a student, a class (YEAR/CLASS) or the school (YEAR)")
+    p.add_argument("scope", choices=["student", "class", "school"])
+    p.add_argument("key")
+
+    command("check", cmd_check, "verify stored files against their hashes and the database's integrity")
+    return parser
+
+
+def _print(result, as_json: bool):
+    import pandas as pd
+    if as_json:
+        if isinstance(result, pd.DataFrame):
+            payload = json.loads(result.to_json(orient="records", force_ascii=False))
+        elif isinstance(result, pd.Series):
+            payload = json.loads(result.to_json(force_ascii=False))
+        else:
+            payload = result
+        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    elif isinstance(result, (pd.DataFrame, pd.Series)):
+        print(result.to_string() if len(result) else "（沒有資料）")
+    elif isinstance(result, dict) and "problems" in result:
+        print("檢查通過：資料庫與檔案庫一致。" if result["ok"] else "\n".join(f"✗ {p}" for p in result["problems"]))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name, default in (("db", None), ("files", None), ("json", False), ("school", None), ("as_", None)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    db = args.db or os.environ.get("PORTFOLIO_DB")
+    if not db:
+        parser.error("no database: give --db or set PORTFOLIO_DB")
+    try:
+        wb = Workbench.open(db, args.files)
+        result = args.handler(wb, args)
+    except UsageError as err:
+        parser.error(str(err))
+    except PortfolioError as err:
+        if args.json:
+            print(json.dumps(err.to_dict(), ensure_ascii=False, indent=2, default=str), file=sys.stderr)
+        else:
+            print(f"錯誤：{err.message}", file=sys.stderr)
+        return 1
+    _print(result, args.json)
+    if args.handler is cmd_check and not result["ok"]:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
