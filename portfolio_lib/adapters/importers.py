@@ -122,9 +122,7 @@ class Importer(ABC):
     def run(self, frame: pd.DataFrame, name: str) -> ImportResult:
         checker = Checker(frame)
         try:
-            clean = checker.parse(self.columns)
-            if not checker.problems:
-                clean = self.check(clean, checker)
+            clean = self.check(checker.parse(self.columns), checker)
         except ImportRejected as err:
             err.facts["name"] = name
             raise ImportRejected(name=name, problems=err.facts["problems"]) from None
@@ -372,7 +370,8 @@ class CourseRecordImporter(Importer):
         key = (clean["year"].astype(str) + "|" + clean["semester"].astype(str) + "|"
                + clean["course_code"].str.upper() + "|" + clean["section"])
         clean["section_id"] = key.map(sections)
-        checker.flag(clean["section_id"].isna() & clean["course_code"].ne(""), "課程代碼",
+        checker.flag(clean["section_id"].isna() & clean["course_code"].ne("") & clean["year"].notna()
+                     & clean["semester"].notna(), "課程代碼",
                      "找不到這個學期、開課班級的這門課（請先匯入授課安排）")
         pair = clean["student_no"] + "|" + key
         checker.flag(pair.duplicated(keep=False), "學號", "同一學生同一門課在檔案中重複")

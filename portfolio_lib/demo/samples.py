@@ -27,6 +27,7 @@ def _pdf_of_size(lines: list[str], size: int) -> bytes:
 
 def _pdf(lines: list[str], padding: int) -> bytes:
     def esc(s: str) -> str:
+        s = s.encode("ascii", "backslashreplace").decode("ascii")   # Helvetica shows ASCII only
         return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
     text = "BT /F1 14 Tf 60 780 Td 18 TL " + " ".join(f"({esc(line)}) '" for line in lines) + " ET"
     objects = [

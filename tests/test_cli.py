@@ -1,0 +1,137 @@
+"""The `portfolio` command end to end, as a real process on a temporary database."""
+
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from portfolio_lib.demo.samples import make_picture
+from portfolio_lib.domain.calendar import Term, format_roc_date
+from portfolio_lib.services.unit_of_work import Workbench
+
+from .conftest import STAFF, csv_bytes, pdf, snapshot
+
+PORTFOLIO = str(Path(sys.executable).with_name("portfolio"))
+TODAY = date.today()
+TERM = Term.of(TODAY)
+CODE = f"{TERM.year:03d}330301H110101100{'02'}01"
+
+
+def run(db, *args, ok=True):
+    result = subprocess.run([PORTFOLIO, "--db", str(db), *map(str, args)], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=120)
+    if ok:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture
+def cli_school(tmp_path):
+    db = tmp_path / "cli.sqlite"
+    files = {
+        "staff": STAFF,
+        "students": [{"學號": "S1", "姓名": "林小明", "身分證字號": "A123456789", "出生日期": "097/05/01",
+                      "入學年度": TERM.year, "學年度": TERM.year, "年級": 10, "班級": "101", "座號": 1,
+                      "導師職員編號": "T001"}],
+        "teaching": [{"學年度": TERM.year, "學期": TERM.semester, "課程代碼": CODE, "科目名稱": "數學",
+                      "學分數": 4, "開課班級": "101", "授課教師職員編號": "T002", "代理教師職員編號": ""}],
+        "course-records": [{"學號": "S1", "學年度": TERM.year, "學期": TERM.semester, "課程代碼": CODE,
+                            "開課班級": "101", "成績": "", "修課別": ""}],
+    }
+    run(db, "init", "--school-code", "330301", "--school-name", "測試高中")
+    for kind, rows in files.items():
+        path = tmp_path / f"{kind}.csv"
+        path.write_bytes(csv_bytes(rows, "cp950" if kind == "students" else "utf-8"))
+        run(db, "import", kind, path)
+    opens, closes = format_roc_date(TODAY - timedelta(days=1)), format_roc_date(TODAY + timedelta(days=1))
+    for kind in ("upload_1", "certification", "performance_upload", "selection"):
+        run(db, "window", kind, str(TERM), opens, closes, "--as", "staff:A001")
+    return db, tmp_path
+
+
+def test_the_whole_cycle_for_one_student(cli_school):
+    db, tmp = cli_school
+    report = tmp / "report.pdf"
+    report.write_bytes(pdf("my report").data)
+    uploaded = json.loads(run(db, "upload", "outcome", "--student", "S1", "--term", TERM, "--course", CODE,
+                              "--description", "函數圖形的探究報告", "--document", report, "--json").stdout)
+    outcome_id = uploaded["outcome_id"]
+    run(db, "send", outcome_id)
+    refused = run(db, "certify", outcome_id, "fail", "--teacher", "T002", ok=False)
+    assert refused.returncode == 1 and "原因" in refused.stderr
+    run(db, "certify", outcome_id, "pass", "--teacher", "T002")
+    photo = tmp / "award.png"
+    photo.write_bytes(make_picture("png", 1, "award"))
+    performance = json.loads(run(db, "upload", "performance", "--student", "S1", "--term", TERM, "--category",
+                                 "competition", "--field", "name=數理能力競賽", "--field", "level=2",
+                                 "--field", "award=佳作", "--field", f"result_date={format_roc_date(TODAY)}",
+                                 "--field", "team=1", "--description", "參賽心得", "--document", photo,
+                                 "--json").stdout)
+    run(db, "select", "S1", "outcome", outcome_id)
+    run(db, "select", "S1", "performance", performance["performance_id"])
+    items = json.loads(run(db, "status", "student", "S1", "--json").stdout)
+    assert [(i["kind"], i["status"], i["selected"]) for i in items] == [
+        ("outcome", "通過", True), ("performance", "—", True)]
+    submitted = json.loads(run(db, "submit", "--term", TERM, "--as", "staff:S001", "--json").stdout)
+    assert submitted["items"] == 2
+    locked = run(db, "select", "S1", "outcome", outcome_id, "--undo", ok=False)
+    assert locked.returncode == 1 and "鎖定" in locked.stderr
+    assert "檢查通過" in run(db, "check").stdout
+
+
+def test_a_bad_upload_exits_1_and_changes_nothing(cli_school):
+    db, tmp = cli_school
+    fake = tmp / "report.pdf"
+    fake.write_bytes(make_picture("png", 2, "not a pdf"))
+    wb = Workbench.open(db)
+    before = snapshot(wb)
+    result = run(db, "upload", "outcome", "--student", "S1", "--term", TERM, "--course", CODE,
+                 "--description", "報告", "--document", fake, ok=False)
+    assert result.returncode == 1
+    assert "副檔名是 .pdf" in result.stderr and result.stdout == ""
+    assert snapshot(wb) == before
+
+
+def test_a_rule_error_as_json_carries_its_facts(cli_school):
+    db, tmp = cli_school
+    result = run(db, "upload", "outcome", "--student", "S1", "--term", TERM, "--course", CODE,
+                 "--description", "字" * 101, "--document", tmp / "staff.csv", "--json", ok=False)
+    error = json.loads(result.stderr)
+    assert result.returncode == 1 and error["error"] == "DescriptionTooLong"
+    assert error["facts"] == {"length": 101, "limit": 100}
+
+
+@pytest.mark.parametrize("args", [["frobnicate"], ["certify", "1", "maybe", "--teacher", "T1"],
+                                  ["status", "class", "101"], ["upload", "outcome", "--student", "S1"]])
+def test_usage_errors_exit_2(tmp_path, args):
+    result = run(tmp_path / "u.sqlite", *args, ok=False)
+    assert result.returncode == 2 and "usage" in result.stderr.lower()
+
+
+def test_a_bad_date_is_bad_input_not_a_usage_error(cli_school):
+    db, _ = cli_school
+    result = run(db, "window", "upload_1", TERM, "114/13/01", "114/12/01", "--as", "staff:A001", ok=False)
+    assert result.returncode == 1 and "民國日期" in result.stderr
+
+
+def test_check_exits_1_when_a_file_is_missing(cli_school):
+    db, tmp = cli_school
+    report = tmp / "report.pdf"
+    report.write_bytes(pdf("to lose").data)
+    run(db, "upload", "outcome", "--student", "S1", "--term", TERM, "--course", CODE, "--description", "x",
+        "--document", report)
+    for stored in (tmp / "cli.files").glob("??/??/*"):
+        stored.unlink()
+    result = run(db, "check", ok=False)
+    assert result.returncode == 1 and "檔案不存在" in result.stdout
+
+
+def test_the_database_can_be_named_by_the_environment(cli_school, monkeypatch):
+    db, _ = cli_school
+    result = subprocess.run([PORTFOLIO, "status", "school", str(TERM.year), "--json"], capture_output=True, text=True,
+                            env={"PORTFOLIO_DB": str(db), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["學生數"] == 1
