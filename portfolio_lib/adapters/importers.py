@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, select
 from tqdm import tqdm
 
@@ -80,12 +82,12 @@ class Checker:
             if col.required:
                 self.flag(empty, col.header, "必須填寫")
             if col.kind == "int":
-                value = pd.to_numeric(raw.where(~empty), errors="coerce")
+                value = _numbers(raw, empty)
                 bad = ~empty & (value.isna() | (value % 1 != 0))
                 self.flag(bad, col.header, lambda v: f"「{v}」不是整數")
                 out[col.name] = value.astype("Int64")
             elif col.kind == "float":
-                value = pd.to_numeric(raw.where(~empty), errors="coerce")
+                value = _numbers(raw, empty)
                 self.flag(~empty & value.isna(), col.header, lambda v: f"「{v}」不是數字")
                 out[col.name] = value
             elif col.kind == "rocdate":
@@ -100,6 +102,16 @@ class Checker:
     def rejection(self, name: str = "") -> ImportRejected:
         problems = sorted(self.problems, key=lambda p: (p.row, p.column))
         return ImportRejected(name=name, problems=problems)
+
+
+def _numbers(raw: pd.Series, empty: pd.Series) -> pd.Series:
+    """Text to float64 (NaN for empty or not a number): one vectorised cast, or cell by cell when one fails."""
+    text = pa.array(raw.astype(str), type=pa.string())
+    text = pc.if_else(pa.array(empty.to_numpy()), pa.scalar(None, pa.string()), text)
+    try:
+        return pd.Series(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False), index=raw.index)
+    except pa.ArrowInvalid:
+        return pd.to_numeric(raw.where(~empty), errors="coerce").astype("float64")
 
 
 def _try(fn, value):
@@ -165,8 +177,17 @@ class Importer(ABC):
         bar.close()
 
 
+def _lookup_ids(values: pd.Series, known: dict) -> pd.Series:
+    """Map keys to ids through a hash index (NaN where unknown)."""
+    keys = pd.Index(list(known), dtype="object")
+    ids = pd.Series(list(known.values()), dtype="float64")
+    position = keys.get_indexer(values.astype("object"))
+    found = pd.Series(ids.to_numpy()[position], index=values.index) if len(ids) else pd.Series(float("nan"), index=values.index)
+    return found.where(position >= 0)
+
+
 def _flag_unknown(checker: Checker, values: pd.Series, known: dict, column: str, what: str) -> pd.Series:
-    ids = values.map(known)
+    ids = _lookup_ids(values, known)
     checker.flag(values.ne("") & ids.isna(), column, lambda v: f"找不到{what}「{v}」")
     return ids
 
@@ -364,16 +385,21 @@ class CourseRecordImporter(Importer):
         checker.flag(clean["score"].notna() & ((clean["score"] < 0) | (clean["score"] > 100)), "成績", "須在 0–100 之間")
         checker.flag(~clean["mode"].isin(MODES), "修課別", f"須為空白或 {'、'.join(MODES[1:])}")
         cols = t.course_sections.c
-        sections = {f"{r.academic_year}|{r.semester}|{r.course_code}|{r.section}": r.id for r in self.conn.execute(
-            select(cols.id, cols.academic_year, cols.semester, cols.course_code, cols.section)
-            .where(cols.school_id == self.school_id))}
-        key = (clean["year"].astype(str) + "|" + clean["semester"].astype(str) + "|"
-               + clean["course_code"].str.upper() + "|" + clean["section"])
-        clean["section_id"] = key.map(sections)
+        sections = pd.DataFrame(self.conn.execute(
+            select(cols.id.label("section_id"), cols.academic_year.label("year"), cols.semester,
+                   cols.course_code, cols.section).where(cols.school_id == self.school_id)).all(),
+            columns=["section_id", "year", "semester", "course_code", "section"])
+        keys = ["year", "semester", "course_code", "section"]
+        wanted = clean[keys].assign(course_code=clean["course_code"].str.upper(),
+                                    year=clean["year"].astype("float64"), semester=clean["semester"].astype("float64"))
+        sections = sections.astype({"year": "float64", "semester": "float64", "course_code": wanted["course_code"].dtype,
+                                    "section": wanted["section"].dtype})
+        clean["section_id"] = wanted.merge(sections, on=keys, how="left")["section_id"].to_numpy()
+        key = clean["student_no"] + "|" + wanted["course_code"] + "|" + clean["section"]
         checker.flag(clean["section_id"].isna() & clean["course_code"].ne("") & clean["year"].notna()
                      & clean["semester"].notna(), "課程代碼",
                      "找不到這個學期、開課班級的這門課（請先匯入授課安排）")
-        pair = clean["student_no"] + "|" + key
+        pair = clean[["student_no", "year", "semester"]].assign(key=key)
         checker.flag(pair.duplicated(keep=False), "學號", "同一學生同一門課在檔案中重複")
         return clean
 
@@ -391,7 +417,8 @@ class CourseRecordImporter(Importer):
         old = merged[merged["id"].notna()]
         same_score = (old["score"] == old["old_score"]) | (old["score"].isna() & old["old_score"].isna())
         changed = old[~same_score | (old["mode"] != old["old_mode"])]
-        score = lambda s: [None if pd.isna(v) else float(v) for v in s]  # noqa: E731
+        def score(values: pd.Series) -> list:
+            return values.astype(object).where(values.notna(), None).tolist()
         self.executemany(f"INSERT INTO course_records (student_id, section_id, score, mode) VALUES ({_placeholders(4)})",
                          list(zip(new["student_id"].tolist(), new["section_id"].tolist(), score(new["score"]),
                                   new["mode"].tolist())))

@@ -54,9 +54,9 @@ def read_table(source: str | Path | bytes, name: str | None = None) -> pd.DataFr
     else:
         text, _ = decode_text(data, name)
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+            frame = pd.read_csv(io.BytesIO(text.encode("utf-8")), dtype=str, keep_default_na=False, engine="pyarrow")
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
             raise UnreadableFile(name=name, reason=f"CSV 格式錯誤（{err}）") from None
     frame = frame.fillna("")
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
-    return frame.apply(lambda col: col.astype(str).str.strip())
+    return pd.DataFrame({column: frame[column].astype(str).str.strip() for column in frame.columns})

@@ -1,0 +1,1 @@
+"""Widget apps the dashboards show (ipywidgets + plotly); notebooks only wire them."""
