@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import queries, services
 from .adapters.importers import IMPORTERS
-from .domain.calendar import Term, format_roc_datetime, parse_roc_date
+from .domain.calendar import Term, parse_roc_date
 from .domain.categories import CATEGORIES
 from .domain.errors import PortfolioError
 from .domain.files import Upload

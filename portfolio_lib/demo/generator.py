@@ -165,7 +165,7 @@ class _Plan:
                       ["收訖明細"], ["課程諮詢師"], ["課程諮詢師"], ["研究者"]):
             add(roles)
         sections: dict[str, int] = {}
-        for grade, subjects in cat.SUBJECTS.items():
+        for subjects in cat.SUBJECTS.values():
             for subject, _, _ in subjects:
                 sections[subject] = sections.get(subject, 0) + self.classes_per_grade
         for subject, count in sections.items():

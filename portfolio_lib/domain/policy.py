@@ -79,7 +79,7 @@ class Policy:
         return Policy(tree)
 
     def _validate(self):
-        for path, table in _dated_tables(self._tree):
+        for _, table in _dated_tables(self._tree):
             for key in table:
                 _term_of_key(key)
         for slot in ("document", "video"):

@@ -170,4 +170,4 @@ def category_distribution(engine: Engine, year: int | None = None, grade: int | 
 
 
 __all__ = ["school_summary", "class_status", "student_items", "category_distribution", "students_of_class",
-           "SUMMARY_LABELS", "json"]
+           "SUMMARY_LABELS"]

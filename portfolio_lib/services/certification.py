@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..domain.model import Actor, ItemKind, WindowKind
-from ..domain.rules import check_acts_for_student, check_may_certify, check_window
+from ..domain.rules import check_may_certify, check_window
+from .access import acting_on_student
 from .unit_of_work import UnitOfWork
 
 
@@ -12,9 +13,7 @@ def send_for_certification(uow: UnitOfWork, outcome_id: int, actor: Actor | None
     with uow:
         repo = uow.repo
         outcome = repo.outcome(outcome_id)
-        student = repo.student_by_id(outcome.student_id)
-        actor = repo.resolve_actor(actor or Actor("student", student.student_no))
-        check_acts_for_student(actor, student.student_no, "送出認證")
+        student, actor = acting_on_student(repo, actor, "送出認證", student_id=outcome.student_id)
         check_window(repo.windows(student.school_id, outcome.term.year, outcome.term.semester),
                      (WindowKind.CERTIFICATION,), uow.now, outcome.term.label)
         before = outcome.status.value

@@ -19,7 +19,7 @@ def check_workbench(wb: Workbench) -> list[str]:
     with wb.engine.connect() as conn:
         stored = conn.execute(select(t.files.c.sha256, t.files.c.size)).all()
         referenced = set()
-        for table, column in t.FILE_REFERENCES:
+        for _, column in t.FILE_REFERENCES:
             referenced |= set(conn.execute(select(column).where(column.is_not(None))).scalars())
     known = {row.sha256 for row in stored}
     for row in stored:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ..domain.calendar import Term
+from ..domain.calendar import Term, format_roc_datetime
 from ..domain.errors import InvalidState, ItemLocked, NotFound
-from ..domain.calendar import format_roc_datetime
 from ..domain.model import Actor, ItemKind, WindowKind
-from ..domain.rules import (check_acts_for_student, check_application_pick, check_selectable_outcome,
+from ..domain.rules import (check_application_pick, check_selectable_outcome,
                             check_selectable_performance, check_selection_cap, check_window)
+from .access import acting_on_student
 from .unit_of_work import UnitOfWork
 
 
@@ -24,9 +24,7 @@ def select_for_submission(uow: UnitOfWork, student_no: str, kind: ItemKind | str
     kind = ItemKind(kind)
     with uow:
         repo = uow.repo
-        student = repo.student(student_no)
-        actor = repo.resolve_actor(actor or Actor("student", student.student_no))
-        check_acts_for_student(actor, student.student_no, "勾選")
+        student, actor = acting_on_student(repo, actor, "勾選", student_no=student_no)
         item = _owned_item(repo, student, kind, item_id)
         year = item.term.year
         check_window(repo.windows(student.school_id, year, 0), (WindowKind.SELECTION,), uow.now,
@@ -49,9 +47,7 @@ def unselect(uow: UnitOfWork, student_no: str, kind: ItemKind | str, item_id: in
     kind = ItemKind(kind)
     with uow:
         repo = uow.repo
-        student = repo.student(student_no)
-        actor = repo.resolve_actor(actor or Actor("student", student.student_no))
-        check_acts_for_student(actor, student.student_no, "取消勾選")
+        student, actor = acting_on_student(repo, actor, "取消勾選", student_no=student_no)
         item = _owned_item(repo, student, kind, item_id)
         if item.submitted_at is not None:
             raise ItemLocked(item_label=kind.label, submitted=format_roc_datetime(item.submitted_at))
@@ -72,9 +68,7 @@ def pick_for_application(uow: UnitOfWork, student_no: str, kind: ItemKind | str,
     kind = ItemKind(kind)
     with uow:
         repo = uow.repo
-        student = repo.student(student_no)
-        actor = repo.resolve_actor(actor or Actor("student", student.student_no))
-        check_acts_for_student(actor, student.student_no, "挑選申請入學項目")
+        student, actor = acting_on_student(repo, actor, "挑選申請入學項目", student_no=student_no)
         _owned_item(repo, student, kind, item_id)
         if repo.is_picked(kind, item_id):
             raise InvalidState(item_label=kind.label, state="已選為申請入學項目", action="再次挑選")
@@ -93,9 +87,7 @@ def unpick(uow: UnitOfWork, student_no: str, kind: ItemKind | str, item_id: int,
     kind = ItemKind(kind)
     with uow:
         repo = uow.repo
-        student = repo.student(student_no)
-        actor = repo.resolve_actor(actor or Actor("student", student.student_no))
-        check_acts_for_student(actor, student.student_no, "取消申請入學項目")
+        student, actor = acting_on_student(repo, actor, "取消申請入學項目", student_no=student_no)
         _owned_item(repo, student, kind, item_id)
         if not repo.is_picked(kind, item_id):
             raise InvalidState(item_label=kind.label, state="未選為申請入學項目", action="取消")

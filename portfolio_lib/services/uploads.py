@@ -8,8 +8,9 @@ from ..domain.errors import DuplicateOutcome, InvalidState
 from ..domain.files import Upload, check_file
 from ..domain.model import (Actor, ItemKind, Outcome, Performance, WindowKind,
                             check_item_files, clean_description)
-from ..domain.rules import (check_acts_for_student, check_outcome_upload_cap,
+from ..domain.rules import (check_outcome_upload_cap,
                             check_performance_upload_cap, check_quota, check_window)
+from .access import acting_on_student
 from .unit_of_work import UnitOfWork
 
 OUTCOME_UPLOAD_WINDOWS = (WindowKind.UPLOAD_1, WindowKind.UPLOAD_2)
@@ -28,9 +29,7 @@ def upload_outcome(uow: UnitOfWork, student_no: str, year: int, semester: int, c
     term = Term(year, semester)
     with uow:
         repo = uow.repo
-        student = repo.student(student_no)
-        actor = repo.resolve_actor(actor or Actor("student", student.student_no))
-        check_acts_for_student(actor, student.student_no, "上傳學習成果")
+        student, actor = acting_on_student(repo, actor, "上傳學習成果", student_no=student_no)
         rules = repo.school_policy(student.school_id).rules(term)
         check_window(repo.windows(student.school_id, term.year, term.semester),
                      OUTCOME_UPLOAD_WINDOWS, uow.now, term.label)
@@ -58,9 +57,7 @@ def replace_outcome(uow: UnitOfWork, outcome_id: int, description: str, document
     with uow:
         repo = uow.repo
         outcome = repo.outcome(outcome_id)
-        student = repo.student_by_id(outcome.student_id)
-        actor = repo.resolve_actor(actor or Actor("student", student.student_no))
-        check_acts_for_student(actor, student.student_no, "修改學習成果")
+        student, actor = acting_on_student(repo, actor, "修改學習成果", student_id=outcome.student_id)
         rules = repo.school_policy(student.school_id).rules(outcome.term)
         check_window(repo.windows(student.school_id, outcome.term.year, outcome.term.semester),
                      OUTCOME_UPLOAD_WINDOWS, uow.now, outcome.term.label)
@@ -90,9 +87,7 @@ def delete_outcome(uow: UnitOfWork, outcome_id: int, actor: Actor | None = None)
     with uow:
         repo = uow.repo
         outcome = repo.outcome(outcome_id)
-        student = repo.student_by_id(outcome.student_id)
-        actor = repo.resolve_actor(actor or Actor("student", student.student_no))
-        check_acts_for_student(actor, student.student_no, "刪除學習成果")
+        student, actor = acting_on_student(repo, actor, "刪除學習成果", student_id=outcome.student_id)
         outcome.check_deletable()
         before = _outcome_facts(outcome, repo.file_names(ItemKind.OUTCOME, outcome.id))
         repo.delete_outcome(outcome.id)
@@ -110,9 +105,7 @@ def upload_performance(uow: UnitOfWork, student_no: str, year: int, semester: in
     term = Term(year, semester)
     with uow:
         repo = uow.repo
-        student = repo.student(student_no)
-        actor = repo.resolve_actor(actor or Actor("student", student.student_no))
-        check_acts_for_student(actor, student.student_no, "上傳多元表現")
+        student, actor = acting_on_student(repo, actor, "上傳多元表現", student_no=student_no)
         rules = repo.school_policy(student.school_id).rules(term)
         check_window(repo.windows(student.school_id, term.year, 0), (WindowKind.PERFORMANCE_UPLOAD,),
                      uow.now, f"{term.year} 學年度")
@@ -142,9 +135,7 @@ def update_performance(uow: UnitOfWork, performance_id: int, *, fields: dict | N
     with uow:
         repo = uow.repo
         record = repo.performance(performance_id)
-        student = repo.student_by_id(record.student_id)
-        actor = repo.resolve_actor(actor or Actor("student", student.student_no))
-        check_acts_for_student(actor, student.student_no, "修改多元表現")
+        student, actor = acting_on_student(repo, actor, "修改多元表現", student_id=record.student_id)
         record.check_editable(changes_fields=fields is not None)
         rules = repo.school_policy(student.school_id).rules(record.term)
         check_window(repo.windows(student.school_id, record.term.year, 0), (WindowKind.PERFORMANCE_UPLOAD,),
@@ -188,9 +179,7 @@ def delete_performance(uow: UnitOfWork, performance_id: int, actor: Actor | None
     with uow:
         repo = uow.repo
         record = repo.performance(performance_id)
-        student = repo.student_by_id(record.student_id)
-        actor = repo.resolve_actor(actor or Actor("student", student.student_no))
-        check_acts_for_student(actor, student.student_no, "刪除多元表現")
+        student, actor = acting_on_student(repo, actor, "刪除多元表現", student_id=record.student_id)
         record.check_deletable()
         if repo.is_selected(ItemKind.PERFORMANCE, record.id):
             raise InvalidState(item_label=record.item_label, state="已勾選", action="刪除（請先取消勾選）")
