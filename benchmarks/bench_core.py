@@ -165,7 +165,7 @@ def main(argv=None) -> int:
     s = demo["summary"]
     print(f"{'measure':<46} {'figure':>14} {'floor':>14} {'ratio':>7}")
     print("-" * 84)
-    print(f"{'demo school (' + str(s['students']) + ' students, 3 years), s':<46} {demo['seconds']:>14.1f} "
+    print(f"{'demo school (' + str(s['students']) + ' students a year, 3 years), s':<46} {demo['seconds']:>14.1f} "
           f"{'':>14} {'':>7}")
     print(f"{'  outcomes / 多元表現 / course records':<46} "
           f"{s['outcomes']:>6}/{s['performances']}/{s['course_records']}")

@@ -109,7 +109,8 @@ def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as
         counts = _write_activity(wb, plan, files, rng, as_of, progress)
     finally:
         wb.clock = clock
-    return {"school": SCHOOL_CODE, "students": plan.student_count, "staff": len(plan.staff),
+    return {"school": SCHOOL_CODE, "students": len(plan.enrolled(current)), "students_all_years": plan.student_count,
+            "staff": len(plan.staff),
             "as_of": as_of.isoformat(), "seed": seed, **counts}
 
 
@@ -410,8 +411,12 @@ class _ActivityWriter:
             return
         row.update(status=OutcomeStatus.PENDING.value, sent_at=sent, updated_at=sent)
         certifier = record.proxy_teacher_id if record.proxy_teacher_id and self.rng.random() < 0.3 else record.teacher_id
-        lag = self.rng.uniform(8, 25) if record.teacher_id in self.late_teachers else self.rng.uniform(0.2, 6.5)
-        certified = max(sent, deadline) + timedelta(days=lag)
+        if record.teacher_id in self.late_teachers:
+            certified = max(sent, deadline) + timedelta(days=self.rng.uniform(8, 25))
+        elif self.rng.random() < 0.55:                      # certifies as outcomes arrive
+            certified = min(sent + timedelta(days=self.rng.uniform(0.5, 12)), deadline + timedelta(days=6))
+        else:                                               # certifies in the week after the deadline
+            certified = max(sent, deadline) + timedelta(days=self.rng.uniform(0.2, 6.5))
         if certified > min(self.as_of, cert_close):
             return
         passed = self.rng.random() < 0.94

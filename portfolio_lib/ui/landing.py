@@ -33,8 +33,8 @@ class LandingPage:
             school = conn.execute(select(t.schools.c.code, t.schools.c.name)).first()
         self.title = widgets.HTML()
         self.cards = widgets.HTML()
-        self.chart = go.FigureWidget()
-        self._render(school)
+        # A FigureWidget shows the traces it was built with; traces added before display stay blank.
+        self.chart = go.FigureWidget(self._render(school))
         self.view = widgets.VBox([self.title, self.cards, self.chart],
                                  layout=widgets.Layout(max_width="1280px", padding="0 1em"))
 
@@ -45,21 +45,23 @@ class LandingPage:
             return _message("尚未指定資料庫：請設定 PORTFOLIO_DB，或以 README 的指令啟動示範學校。")
         return cls(Workbench.open(db, os.environ.get("PORTFOLIO_FILES")))
 
-    def _render(self, school):
+    def _render(self, school) -> go.Figure:
+        figure = go.Figure()
         if school is None:
-            self.title.value = "<h2>學習歷程工作台</h2><p>資料庫中還沒有學校。請先匯入名冊或建立示範學校。</p>"
-            return
-        self.title.value = (f"<h2>學習歷程工作台　{html.escape(school.name)}</h2>"
+            self.title.value = "<p>資料庫中還沒有學校。請先匯入名冊或建立示範學校（portfolio demo）。</p>"
+            return figure
+        self.title.value = (f"<h3>{html.escape(school.name)}</h3>"
                             f"<p>{self.term.label}　今天是 {format_roc_date(self.now)}　（學校代碼 {school.code}）</p>")
         figures = school_summary(self.wb.engine, self.term.year)
         self.cards.value = "".join(CARD.format(label=SUMMARY_LABELS[key], value=int(value))
                                    for key, value in figures.items())
-        table = category_distribution(self.wb.engine, year=self.term.year - 1).iloc[::-1]
-        self.chart.add_bar(x=table["count"], y=table["label"], orientation="h",
+        table = category_distribution(self.wb.engine, year=self.term.year - 1).sort_values("count")
+        figure.add_bar(x=table["count"], y=table["label"], orientation="h",
                            text=[f"{c:,}（{s:.0%}）" for c, s in zip(table["count"], table["share"])],
                            marker_color="#4c78a8", hovertemplate="%{y}：%{x} 件<extra></extra>")
-        self.chart.update_layout(title=f"{self.term.year - 1} 學年度多元表現類別分布", height=420,
-                                 margin=dict(l=10, r=20, t=50, b=30), xaxis_title="件數")
+        figure.update_layout(title=f"{self.term.year - 1} 學年度多元表現類別分布", height=420,
+                             margin=dict(l=10, r=20, t=50, b=30), xaxis_title="件數")
+        return figure
 
 
 def _message(text: str) -> widgets.HTML:
