@@ -26,28 +26,36 @@ def upload_outcome(uow: UnitOfWork, student_no: str, year: int, semester: int, c
                    description: str, document: Upload | None = None, video: Upload | None = None,
                    actor: Actor | None = None) -> int:
     """A student uploads the learning outcome of a course of their course record."""
-    term = Term(year, semester)
     with uow:
-        repo = uow.repo
-        student, actor = acting_on_student(repo, actor, "上傳學習成果", student_no=student_no)
-        rules = repo.school_policy(student.school_id).rules(term)
-        check_window(repo.windows(student.school_id, term.year, term.semester),
-                     OUTCOME_UPLOAD_WINDOWS, uow.now, term.label)
-        record = repo.course_record(student.id, term, course_code)
-        if repo.outcome_for_record(record.id) is not None:
-            raise DuplicateOutcome(subject=record.subject, term=str(term))
-        description = clean_description(description, rules)
-        doc, vid = _check_files(document, video, rules)
-        check_item_files(doc is not None, vid is not None, None)
-        check_outcome_upload_cap(repo.count_outcomes(student.id, term), term, rules)
-        check_quota(repo.used_bytes(student.id), sum(f.size for f in (doc, vid) if f), rules)
-        outcome = Outcome(None, student.id, record.id, term, description,
-                          uow.store_file(doc) if doc else None, uow.store_file(vid) if vid else None)
-        names = {"document": doc.name if doc else None, "video": vid.name if vid else None}
-        outcome.id = repo.add_outcome(outcome, names, uow.now)
-        repo.audit(actor, "upload", "outcome", outcome.id, uow.now, after=_outcome_facts(outcome, names))
+        outcome_id = add_outcome(uow, student_no, year, semester, course_code, description, document, video, actor)
         uow.commit()
-        return outcome.id
+        return outcome_id
+
+
+def add_outcome(uow: UnitOfWork, student_no: str, year: int, semester: int, course_code: str,
+                description: str, document: Upload | None = None, video: Upload | None = None,
+                actor: Actor | None = None) -> int:
+    """The work of upload_outcome inside an open unit of work (the caller commits)."""
+    term = Term(year, semester)
+    repo = uow.repo
+    student, actor = acting_on_student(repo, actor, "上傳學習成果", student_no=student_no)
+    rules = repo.school_policy(student.school_id).rules(term)
+    check_window(repo.windows(student.school_id, term.year, term.semester),
+                 OUTCOME_UPLOAD_WINDOWS, uow.now, term.label)
+    record = repo.course_record(student.id, term, course_code)
+    if repo.outcome_for_record(record.id) is not None:
+        raise DuplicateOutcome(subject=record.subject, term=str(term))
+    description = clean_description(description, rules)
+    doc, vid = _check_files(document, video, rules)
+    check_item_files(doc is not None, vid is not None, None)
+    check_outcome_upload_cap(repo.count_outcomes(student.id, term), term, rules)
+    check_quota(repo.used_bytes(student.id), sum(f.size for f in (doc, vid) if f), rules)
+    outcome = Outcome(None, student.id, record.id, term, description,
+                      uow.store_file(doc) if doc else None, uow.store_file(vid) if vid else None)
+    names = {"document": doc.name if doc else None, "video": vid.name if vid else None}
+    outcome.id = repo.add_outcome(outcome, names, uow.now)
+    repo.audit(actor, "upload", "outcome", outcome.id, uow.now, after=_outcome_facts(outcome, names))
+    return outcome.id
 
 
 def replace_outcome(uow: UnitOfWork, outcome_id: int, description: str, document: Upload | None = None,
@@ -102,26 +110,36 @@ def upload_performance(uow: UnitOfWork, student_no: str, year: int, semester: in
                        video: Upload | None = None, external_link: str | None = None,
                        actor: Actor | None = None) -> int:
     """A student adds a 多元表現 record of one of the ten categories."""
-    term = Term(year, semester)
     with uow:
-        repo = uow.repo
-        student, actor = acting_on_student(repo, actor, "上傳多元表現", student_no=student_no)
-        rules = repo.school_policy(student.school_id).rules(term)
-        check_window(repo.windows(student.school_id, term.year, 0), (WindowKind.PERFORMANCE_UPLOAD,),
-                     uow.now, f"{term.year} 學年度")
-        clean = validate_fields(category, fields, rules)
-        description = clean_description(description, rules)
-        doc, vid = _check_files(document, video, rules)
-        link = check_item_files(doc is not None, vid is not None, external_link)
-        check_performance_upload_cap(repo.count_uploaded_performances(student.id, term.year), term.year, rules)
-        check_quota(repo.used_bytes(student.id), sum(f.size for f in (doc, vid) if f), rules)
-        record = Performance(None, student.id, term, category, clean, description,
-                             uow.store_file(doc) if doc else None, uow.store_file(vid) if vid else None, link)
-        names = {"document": doc.name if doc else None, "video": vid.name if vid else None}
-        record.id = repo.add_performance(record, names, uow.now)
-        repo.audit(actor, "upload", "performance", record.id, uow.now, after=_performance_facts(record, names))
+        record_id = add_performance(uow, student_no, year, semester, category, fields, description, document,
+                                    video, external_link, actor)
         uow.commit()
-        return record.id
+        return record_id
+
+
+def add_performance(uow: UnitOfWork, student_no: str, year: int, semester: int, category: str,
+                    fields: dict, description: str, document: Upload | None = None,
+                    video: Upload | None = None, external_link: str | None = None,
+                    actor: Actor | None = None) -> int:
+    """The work of upload_performance inside an open unit of work (the caller commits)."""
+    term = Term(year, semester)
+    repo = uow.repo
+    student, actor = acting_on_student(repo, actor, "上傳多元表現", student_no=student_no)
+    rules = repo.school_policy(student.school_id).rules(term)
+    check_window(repo.windows(student.school_id, term.year, 0), (WindowKind.PERFORMANCE_UPLOAD,),
+                 uow.now, f"{term.year} 學年度")
+    clean = validate_fields(category, fields, rules)
+    description = clean_description(description, rules)
+    doc, vid = _check_files(document, video, rules)
+    link = check_item_files(doc is not None, vid is not None, external_link)
+    check_performance_upload_cap(repo.count_uploaded_performances(student.id, term.year), term.year, rules)
+    check_quota(repo.used_bytes(student.id), sum(f.size for f in (doc, vid) if f), rules)
+    record = Performance(None, student.id, term, category, clean, description,
+                         uow.store_file(doc) if doc else None, uow.store_file(vid) if vid else None, link)
+    names = {"document": doc.name if doc else None, "video": vid.name if vid else None}
+    record.id = repo.add_performance(record, names, uow.now)
+    repo.audit(actor, "upload", "performance", record.id, uow.now, after=_performance_facts(record, names))
+    return record.id
 
 
 _KEEP = object()

@@ -1,0 +1,77 @@
+"""Who is looking: a staff member, their roles, and which dashboards and rows they may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from ..adapters import tables as t
+from ..domain.errors import NotFound, PermissionDenied
+from ..domain.model import ROLE_LABELS, Role
+
+# Dashboard key → (title, roles that may open it, notebook)
+DASHBOARDS = {
+    "counselor": ("輔導室總覽", {Role.COUNSELOR, Role.ADMIN}, "counselor.ipynb"),
+    "homeroom": ("導師班級進度", {Role.HOMEROOM}, "homeroom.ipynb"),
+    "teacher": ("授課教師認證", {Role.TEACHER}, "teacher.ipynb"),
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    staff_id: int
+    staff_no: str
+    name: str
+    school_id: int
+    roles: frozenset
+
+    @property
+    def label(self) -> str:
+        roles = "、".join(ROLE_LABELS[r] for r in sorted(self.roles))
+        return f"{self.name}（{self.staff_no}，{roles}）"
+
+    def may_open(self, dashboard: str) -> bool:
+        return bool(self.roles & DASHBOARDS[dashboard][1])
+
+    def require(self, dashboard: str):
+        if not self.may_open(dashboard):
+            raise PermissionDenied(who=f"{self.name} ", action=f"開啟「{DASHBOARDS[dashboard][0]}」")
+
+
+def _viewer(engine: Engine, where) -> Viewer | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(t.staff).where(where)).first()
+        if row is None:
+            return None
+        roles = frozenset(Role(r) for r in conn.execute(
+            select(t.staff_roles.c.role).where(t.staff_roles.c.staff_id == row.id)).scalars())
+    return Viewer(row.id, row.staff_no, row.name, row.school_id, roles)
+
+
+def viewer_by_login(engine: Engine, login: str) -> Viewer | None:
+    """The staff account a server identity (e.g. the JupyterHub user) maps to."""
+    return _viewer(engine, t.staff.c.login == login)
+
+
+def viewer_by_staff_no(engine: Engine, staff_no: str) -> Viewer:
+    viewer = _viewer(engine, t.staff.c.staff_no == staff_no)
+    if viewer is None:
+        raise NotFound(entity="教職員", key=staff_no)
+    return viewer
+
+
+def staff_directory(engine: Engine, dashboard: str | None = None) -> pd.DataFrame:
+    """Staff with their roles (for the demo's view-as picker), optionally only those who may open a dashboard."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.staff.c.staff_no, t.staff.c.name, t.staff_roles.c.role)
+                            .join(t.staff_roles, t.staff_roles.c.staff_id == t.staff.c.id)
+                            .order_by(t.staff.c.staff_no)).all()
+    table = pd.DataFrame(rows, columns=["staff_no", "name", "role"])
+    if dashboard:
+        allowed = {r.value for r in DASHBOARDS[dashboard][1]}
+        table = table[table["staff_no"].isin(table.loc[table["role"].isin(allowed), "staff_no"])]
+    grouped = table.groupby(["staff_no", "name"], sort=True)["role"].agg(
+        lambda roles: "、".join(ROLE_LABELS[Role(r)] for r in sorted(roles)))
+    return grouped.reset_index().rename(columns={"role": "roles"})

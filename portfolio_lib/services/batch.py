@@ -1,0 +1,148 @@
+"""Batch upload by the counselors: a ZIP of files and a manifest, checked whole, all or nothing."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from ..adapters.importers import Problem
+from ..adapters.tabular import read_table
+from ..domain.categories import CATEGORIES, category_by_label
+from ..domain.errors import ImportRejected, InvalidField, PortfolioError, UnreadableFile
+from ..domain.files import Upload
+from ..domain.model import Actor, Role
+from ..domain.rules import check_has_role
+from .unit_of_work import UnitOfWork
+from .uploads import add_outcome, add_performance
+
+MANIFEST_COLUMNS = ("學號", "學年度", "學期", "課程代碼", "類別", "內容簡述", "檔名", "欄位", "外部連結")
+REQUIRED = ("學號", "學年度", "學期", "內容簡述", "檔名")
+VIDEO_EXTENSIONS = (".mp3", ".mp4")
+MAX_MEMBER_BYTES = 64 * 1024 * 1024          # a ZIP member larger than this is refused unread
+
+
+def read_zip(data: bytes, name: str = "ZIP") -> dict[str, bytes]:
+    """The files of a ZIP by their base name (folders ignored); refuses damaged or ambiguous archives."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise UnreadableFile(name=name, reason="不是完整的 ZIP 壓縮檔") from None
+    files: dict[str, bytes] = {}
+    for info in archive.infolist():
+        if info.is_dir() or info.filename.startswith("__MACOSX/"):
+            continue
+        base = PurePosixPath(info.filename.replace("\\", "/")).name
+        if base in files:
+            raise UnreadableFile(name=name, reason=f"壓縮檔中有兩個「{base}」，請改名後再上傳")
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise UnreadableFile(name=name, reason=f"「{base}」超過 {MAX_MEMBER_BYTES // (1024 * 1024)} MB")
+        try:
+            files[base] = archive.read(info)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as err:
+            raise UnreadableFile(name=name, reason=f"「{base}」無法解壓縮（{err}）") from None
+    return files
+
+
+def _field_values(category_key: str, text: str) -> dict:
+    """'名稱=值；名稱=值' with the category's field labels or names."""
+    by_label = {f.label: f.name for f in CATEGORIES[category_key].fields}
+    values = {}
+    for part in re.split(r"[;；\n]", text or ""):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise InvalidField(label="欄位", reason=f"「{part.strip()}」請寫成 名稱=值，以；分隔")
+        values[by_label.get(key.strip(), key.strip())] = value.strip()
+    return values
+
+
+def batch_upload(uow: UnitOfWork, manifest: bytes, archive: bytes, manifest_name: str = "清單",
+                 actor: Actor | None = None) -> dict:
+    """Upload every row of a manifest with its files from a ZIP; any bad row refuses the whole batch."""
+    frame = read_table(manifest, manifest_name)
+    files = read_zip(archive)
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise ImportRejected(name=manifest_name, problems=[Problem(1, "、".join(missing), "缺少這些欄位")])
+    frame = frame.reindex(columns=list(MANIFEST_COLUMNS), fill_value="")
+    problems: list[Problem] = []
+    counts = {"outcomes": 0, "performances": 0}
+    with uow:
+        actor = uow.repo.resolve_actor(actor or Actor.system())
+        check_has_role(actor, {Role.COUNSELOR, Role.ADMIN}, "批次上傳")
+        for index, row in frame.iterrows():
+            line = int(index) + 2
+            try:
+                kind = _upload_row(uow, row, files, actor)
+                counts[kind] += 1
+            except _RowProblem as err:
+                problems.append(Problem(line, err.column, err.reason))
+            except PortfolioError as err:
+                problems.append(Problem(line, _column_of(err), err.message))
+        if problems:
+            raise ImportRejected(name=manifest_name, problems=problems)
+        uow.commit()
+    return {**counts, "rows": len(frame)}
+
+
+class _RowProblem(Exception):
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason)
+        self.column, self.reason = column, reason
+
+
+def _upload_row(uow: UnitOfWork, row: pd.Series, files: dict[str, bytes], actor: Actor) -> str:
+    for column in REQUIRED:
+        if not row[column]:
+            raise _RowProblem(column, "必須填寫")
+    if bool(row["課程代碼"]) == bool(row["類別"]):
+        raise _RowProblem("課程代碼", "課程代碼（學習成果）與類別（多元表現）須填其中一個")
+    try:
+        year, semester = int(row["學年度"]), int(row["學期"])
+    except ValueError:
+        raise _RowProblem("學年度", "學年度與學期須為數字") from None
+    document = video = None
+    for name in re.split(r"[、;；,，]", row["檔名"]):
+        name = name.strip()
+        if not name:
+            continue
+        if name not in files:
+            raise _RowProblem("檔名", f"壓縮檔中沒有「{name}」")
+        upload = Upload(name, files[name])
+        if name.lower().endswith(VIDEO_EXTENSIONS):
+            if video is not None:
+                raise _RowProblem("檔名", "影音檔案只能有一個")
+            video = upload
+        else:
+            if document is not None:
+                raise _RowProblem("檔名", "文件檔案只能有一個")
+            document = upload
+    if row["課程代碼"]:
+        add_outcome(uow, row["學號"], year, semester, row["課程代碼"], row["內容簡述"], document, video, actor)
+        return "outcomes"
+    category = category_by_label(row["類別"]).key
+    add_performance(uow, row["學號"], year, semester, category, _field_values(category, row["欄位"]),
+                    row["內容簡述"], document, video, row["外部連結"] or None, actor)
+    return "performances"
+
+
+_COLUMNS = {"Description": "內容簡述", "File": "檔名", "ExternalLink": "外部連結", "CourseCode": "課程代碼",
+            "Category": "類別", "Field": "欄位", "Code": "欄位", "Hours": "欄位", "Weeks": "欄位",
+            "EndBefore": "欄位", "NotWhole": "欄位", "Missing": "欄位", "Window": "學年度",
+            "Term": "學期", "Limit": "學號", "Quota": "學號", "NotFound": "學號", "Permission": "學號",
+            "Duplicate": "課程代碼"}
+
+
+def _column_of(err: PortfolioError) -> str:
+    name = type(err).__name__
+    if name == "NotFound" and err.facts.get("entity") == "修課紀錄":
+        return "課程代碼"
+    for key, column in _COLUMNS.items():
+        if key in name:
+            return column
+    return "檔名" if name.startswith("File") else "學號"
