@@ -44,15 +44,15 @@ def parse_roc_date(text: str) -> date:
 
 
 def format_roc_date(d: date | datetime | None, sep: str = "/") -> str:
-    """Format a date as an ROC date: 2019-08-01 → 108/08/01."""
-    if d is None:
+    """Format a date as an ROC date: 2019-08-01 → 108/08/01 ('' for none, including a missing timestamp)."""
+    if d is None or d != d:
         return ""
     return f"{roc_year(d):03d}{sep}{d.month:02d}{sep}{d.day:02d}"
 
 
 def format_roc_datetime(d: datetime | None) -> str:
     """Format a timestamp as 108/08/01 13:42."""
-    if d is None:
+    if d is None or d != d:
         return ""
     return f"{format_roc_date(d)} {d.hour:02d}:{d.minute:02d}"
 

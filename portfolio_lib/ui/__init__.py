@@ -1,1 +1,29 @@
 """Widget apps the dashboards show (ipywidgets + plotly); notebooks only wire them."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+
+def _builders():
+    from .counselor import CounselorDashboard
+    from .homeroom import HomeroomDashboard
+    from .teacher import TeacherDashboard
+    return {"counselor": CounselorDashboard, "homeroom": HomeroomDashboard, "teacher": TeacherDashboard}
+
+
+class _Notice:
+    def __init__(self, text: str):
+        self.view = widgets.HTML(f"<p style='color:#9a6700'>{text}</p>")
+
+
+def open_dashboard(key: str):
+    """The dashboard `key` (counselor, homeroom, teacher) for whoever is looking, on $PORTFOLIO_DB."""
+    from .identity import ViewerGate, workbench_from_environment
+    wb = workbench_from_environment()
+    if wb is None:
+        return _Notice("尚未指定資料庫：請設定 PORTFOLIO_DB，或以 README 的指令啟動示範學校。")
+    return ViewerGate(wb, key, _builders()[key])
+
+
+__all__ = ["open_dashboard"]

@@ -14,6 +14,7 @@ from ..adapters import tables as t
 from ..domain.calendar import Term, format_roc_date, taipei_now
 from ..queries import category_distribution, school_summary
 from ..queries.status import SUMMARY_LABELS
+from ..queries.viewer import DASHBOARDS, viewer_by_login
 from ..services.unit_of_work import Workbench
 
 CARD = ("<div style='display:inline-block;min-width:9.5em;margin:0 .6em .6em 0;padding:.6em .8em;"
@@ -32,11 +33,28 @@ class LandingPage:
         with wb.engine.connect() as conn:
             school = conn.execute(select(t.schools.c.code, t.schools.c.name)).first()
         self.title = widgets.HTML()
+        self.links = widgets.HTML(self._links(os.environ.get("JUPYTERHUB_USER")))
         self.cards = widgets.HTML()
         # A FigureWidget shows the traces it was built with; traces added before display stay blank.
         self.chart = go.FigureWidget(self._render(school))
-        self.view = widgets.VBox([self.title, self.cards, self.chart],
+        self.view = widgets.VBox([self.title, self.links, self.cards, self.chart],
                                  layout=widgets.Layout(max_width="1280px", padding="0 1em"))
+
+    def _links(self, identity: str | None) -> str:
+        """The dashboards the viewer's roles may open (all of them, with their roles, in the demo)."""
+        from ..domain.model import ROLE_LABELS
+        viewer = viewer_by_login(self.wb.engine, identity) if identity else None
+        items = []
+        for key, (title, roles, notebook) in DASHBOARDS.items():
+            if identity and not (viewer and viewer.may_open(key)):
+                continue
+            who = "、".join(ROLE_LABELS[r] for r in sorted(roles))
+            items.append(f"<li><a class='pf-dashboard-link' href='{notebook}'>{html.escape(title)}</a>"
+                         f"<span style='color:#57606a'>（{who}）</span></li>")
+        if not items:
+            return "<p>您的帳號沒有可開啟的儀表板，請洽校管理者。</p>"
+        note = "" if identity else "<p style='color:#9a6700'>示範模式：各儀表板內可選擇要檢視的教職員身分。</p>"
+        return f"<b>儀表板</b><ul style='margin:.2em 0 .6em'>{''.join(items)}</ul>{note}"
 
     @classmethod
     def from_environment(cls) -> "LandingPage | widgets.HTML":

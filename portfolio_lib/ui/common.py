@@ -1,0 +1,142 @@
+"""Pieces every dashboard shares: status line, KPI cards, tables with export, charts, guarded callbacks."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import io
+import logging
+import traceback
+
+import ipywidgets as widgets
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..domain.errors import PortfolioError
+
+log = logging.getLogger("portfolio.ui")
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CARD = ("<div class='pf-card' style='display:inline-block;min-width:8.5em;margin:0 .5em .5em 0;padding:.5em .7em;"
+        "border:1px solid #d0d7de;border-radius:8px;background:#f6f8fa'>"
+        "<div style='font-size:.8em;color:#57606a'>{label}</div>"
+        "<div style='font-size:1.45em;font-weight:600'>{value}</div></div>")
+
+
+class StatusLine:
+    """One line that says what just happened: done, refused by a rule (its message), or a program error."""
+
+    def __init__(self):
+        self.view = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
+        self.view.add_class("pf-status")
+
+    def ok(self, text: str):
+        self.view.value = f"<span style='color:#1a7f37'>✓ {html.escape(text)}</span>"
+
+    def error(self, text: str):
+        self.view.value = f"<span class='pf-error' style='color:#cf222e'>✗ {html.escape(text)}</span>"
+
+    def clear(self):
+        self.view.value = ""
+
+    @property
+    def text(self) -> str:
+        return html.unescape(_strip_tags(self.view.value))
+
+
+def _strip_tags(value: str) -> str:
+    import re
+    return re.sub(r"<[^>]+>", "", value)
+
+
+def guarded(status: StatusLine):
+    """Run a callback; a rule's refusal shows its Chinese message, any other error shows and is logged."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except PortfolioError as err:
+                status.error(err.message)
+            except Exception as err:  # shown in the page and logged with its traceback, never swallowed
+                log.error("callback %s failed\n%s", fn.__name__, traceback.format_exc())
+                status.error(f"程式錯誤（{type(err).__name__}）：{err}")
+        return run
+    return wrap
+
+
+def cards_html(figures: dict) -> str:
+    return "".join(CARD.format(label=html.escape(str(k)), value=f"{v:,}" if isinstance(v, int) else html.escape(str(v)))
+                   for k, v in figures.items())
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "資料") -> bytes:
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return out.getvalue()
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV in UTF-8 with BOM, so that Excel opens Chinese headers correctly."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def _link(data: bytes, filename: str, media_type: str, label: str) -> str:
+    encoded = base64.b64encode(data).decode("ascii")
+    return (f"<a class='pf-download' download='{html.escape(filename)}' href='data:{media_type};base64,{encoded}' "
+            f"style='margin-right:1em'>⬇ {label}</a>")
+
+
+class DataTable:
+    """A titled, scrollable table with XLSX and CSV downloads of exactly what it shows."""
+
+    def __init__(self, title: str, filename: str, max_height: str = "360px", max_rows: int = 500):
+        self.filename, self.max_rows = filename, max_rows
+        self.frame = pd.DataFrame()
+        self.title = widgets.HTML(f"<b>{html.escape(title)}</b>")
+        self.downloads = widgets.HTML()
+        self.table = widgets.HTML(layout=widgets.Layout(max_height=max_height, overflow="auto"))
+        self.view = widgets.VBox([widgets.HBox([self.title, self.downloads],
+                                               layout=widgets.Layout(justify_content="space-between")),
+                                  self.table])
+        self.view.add_class("pf-table")
+
+    def show(self, frame: pd.DataFrame):
+        self.frame = frame.reset_index(drop=True)
+        if frame.empty:
+            self.table.value = "<p style='color:#57606a'>（沒有資料）</p>"
+            self.downloads.value = ""
+            return
+        shown = self.frame.head(self.max_rows)
+        more = (f"<p style='color:#57606a'>只顯示前 {self.max_rows} 列，共 {len(self.frame)} 列；下載檔案含全部資料。</p>"
+                if len(self.frame) > self.max_rows else "")
+        self.table.value = shown.to_html(index=False, classes="pf-grid", border=0, escape=True) + more + _TABLE_STYLE
+        self.downloads.value = (_link(xlsx_bytes(self.frame), f"{self.filename}.xlsx", XLSX_TYPE, "XLSX") +
+                                _link(csv_bytes(self.frame), f"{self.filename}.csv", "text/csv", "CSV"))
+
+
+_TABLE_STYLE = ("<style>.pf-grid{border-collapse:collapse;font-size:13px}.pf-grid th,.pf-grid td{padding:3px 8px;"
+                "border-bottom:1px solid #eaeef2;text-align:left;white-space:nowrap}.pf-grid th{background:#f6f8fa;"
+                "position:sticky;top:0}</style>")
+
+
+class Chart:
+    """A chart area; each draw puts a new FigureWidget built from a finished figure (which Voila shows reliably)."""
+
+    def __init__(self, height: int = 380):
+        self.height = height
+        self.view = widgets.Box(layout=widgets.Layout(width="100%"))
+        self.view.add_class("pf-chart")
+        self.figure: go.Figure | None = None
+
+    def draw(self, figure: go.Figure):
+        figure.update_layout(height=self.height, margin=dict(l=10, r=20, t=50, b=40),
+                             font=dict(family="Noto Sans CJK TC, Noto Sans TC, Microsoft JhengHei, sans-serif"))
+        self.figure = figure
+        self.view.children = [go.FigureWidget(figure)]
+
+
+def section(title: str, *children) -> widgets.VBox:
+    return widgets.VBox([widgets.HTML(f"<h4 style='margin:.6em 0 .3em'>{html.escape(title)}</h4>"), *children])

@@ -1,0 +1,204 @@
+"""輔導室總覽: where the school stands in the cycle, who to remind, the category chart, batch uploads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import ipywidgets as widgets
+import pandas as pd
+import plotly.graph_objects as go
+from sqlalchemy import select
+
+from ..adapters import tables as t
+from ..domain.calendar import Term, format_roc_date
+from ..domain.errors import ImportRejected
+from ..domain.model import Actor, WindowKind
+from ..queries import dashboards as q
+from ..queries.viewer import Viewer
+from ..services.batch import batch_upload
+from ..services.unit_of_work import Workbench
+from .common import Chart, DataTable, StatusLine, cards_html, guarded, section
+
+
+def school_years(wb: Workbench, viewer: Viewer) -> list[int]:
+    with wb.engine.connect() as conn:
+        years = conn.execute(select(t.classes.c.academic_year).distinct()
+                             .where(t.classes.c.school_id == viewer.school_id)).scalars().all()
+    return sorted(years, reverse=True)
+
+
+class CounselorDashboard:
+    """Filter bar (year, semester, stage), KPI cards and six tabs of school-wide status."""
+
+    def __init__(self, wb: Workbench, viewer: Viewer, now: datetime | None = None):
+        viewer.require("counselor")
+        self.wb, self.viewer = wb, viewer
+        self.now = now or wb.clock()
+        current = Term.of(self.now.date())
+        years = school_years(wb, viewer) or [current.year]
+        self.status = StatusLine()
+        self.year = widgets.Dropdown(options=[(f"{y} 學年度", y) for y in years],
+                                     value=current.year if current.year in years else years[0], description="學年度")
+        self.semester = widgets.Dropdown(options=[("第1學期", 1), ("第2學期", 2)], value=current.semester,
+                                         description="學期")
+        self.stage = widgets.Dropdown(options=[("第一階段", 1), ("第二階段", 2)], value=1, description="上傳階段")
+        self.cards = widgets.HTML()
+
+        self.heatmap = Chart(height=300)
+        self.overview = DataTable("各班上傳與認證狀況", "各班狀況")
+        self.drill_class = widgets.Dropdown(description="班級", options=[])
+        self.class_table = DataTable("班級學生進度", "班級學生進度")
+        self.drill_student = widgets.Dropdown(description="學生", options=[])
+        self.cabinet = DataTable("學生的項目", "學生項目")
+        self.schedule = DataTable("本學年作業期程", "作業期程")
+        self.backlog = DataTable("認證進度：依教師與課程（一週內完成認證）", "認證催辦_依教師")
+        self.reminders = DataTable("提醒名單：依班級", "提醒名單_依班級")
+        self.timeline = Chart(height=340)
+        self.category_year = widgets.Dropdown(options=[("全部學年", None)] + [(f"{y} 學年度", y) for y in years],
+                                              value=years[1] if len(years) > 1 else years[0], description="學年度")
+        self.category_grade = widgets.Dropdown(options=[("全部年級", None), ("高一", 10), ("高二", 11), ("高三", 12)],
+                                               value=None, description="年級")
+        self.with_slide = widgets.Checkbox(value=True, description="並列簡報參考值（比例）")
+        self.categories = Chart(height=420)
+        self.category_table = DataTable("多元表現類別件數", "多元表現類別")
+        self.manifest_upload = widgets.FileUpload(accept=".xlsx,.csv", multiple=False, description="上傳清單")
+        self.zip_upload = widgets.FileUpload(accept=".zip", multiple=False, description="上傳 ZIP")
+        self.batch_button = widgets.Button(description="檢查並匯入", button_style="primary", icon="upload")
+        self.batch_report = DataTable("批次上傳檢查結果", "批次上傳檢查結果")
+
+        tabs = widgets.Tab(children=[
+            widgets.VBox([self.heatmap.view, self.overview.view,
+                          section("逐班查看", widgets.HBox([self.drill_class, self.drill_student]),
+                                  self.class_table.view, self.cabinet.view)]),
+            self.schedule.view,
+            widgets.VBox([self.backlog.view, self.reminders.view]),
+            self.timeline.view,
+            widgets.VBox([widgets.HBox([self.category_year, self.category_grade, self.with_slide]),
+                          self.categories.view, self.category_table.view]),
+            widgets.VBox([widgets.HTML(BATCH_HELP), widgets.HBox([self.manifest_upload, self.zip_upload,
+                                                                  self.batch_button]), self.batch_report.view]),
+        ], titles=["班級狀況", "作業期程", "認證催辦", "上傳時間軸", "多元表現類別", "批次上傳"])
+        self.tabs = tabs
+
+        run = guarded(self.status)
+        for w in (self.year, self.semester, self.stage):
+            w.observe(run(lambda _: self.refresh()), names="value")
+        for w in (self.category_year, self.category_grade, self.with_slide):
+            w.observe(run(lambda _: self.draw_categories()), names="value")
+        self.drill_class.observe(run(lambda _: self.show_class()), names="value")
+        self.drill_student.observe(run(lambda _: self.show_student()), names="value")
+        self.batch_button.on_click(run(lambda _: self.run_batch_from_widgets()))
+
+        self.view = widgets.VBox([
+            widgets.HTML(f"<h3 style='margin:.2em 0'>輔導室總覽</h3><p style='margin:0'>{viewer.label}　"
+                         f"今天 {format_roc_date(self.now)}</p>"),
+            widgets.HBox([self.year, self.semester, self.stage]), self.status.view, self.cards, tabs,
+        ], layout=widgets.Layout(max_width="1340px"))
+        run(self.refresh)()
+        run(self.draw_categories)()
+
+    @property
+    def term(self) -> Term:
+        return Term(self.year.value, self.semester.value)
+
+    def refresh(self):
+        engine, viewer, term = self.wb.engine, self.viewer, self.term
+        self.cards.value = cards_html(q.kpis(engine, viewer, term.year, term.semester))
+        overview = q.class_overview(engine, viewer, term.year, term.semester)
+        self.overview.show(overview.drop(columns="class_id"))
+        self.heatmap.draw(_heatmap(overview, term))
+        self.drill_class.options = [(f"{r.班級}（{r.導師 or '未設導師'}）", int(r.class_id)) for r in overview.itertuples()]
+        self.schedule.show(q.schedule(engine, viewer, term.year, self.now))
+        self.backlog.show(q.certification_backlog(engine, viewer, term, self.stage.value, self.now))
+        self.reminders.show(q.reminder_students(engine, viewer, term))
+        self.timeline.draw(_timeline(q.upload_timeline(engine, viewer, term),
+                                     q.windows(engine, viewer.school_id, term.year), term))
+
+    def show_class(self):
+        if self.drill_class.value is None:
+            return
+        progress = q.class_progress(self.wb.engine, self.viewer, self.drill_class.value, self.term, self.now)
+        self.class_table.show(progress)
+        self.drill_student.options = [(f"{r.座號} {r.姓名}（{r.學號}）", r.學號) for r in progress.itertuples()]
+
+    def show_student(self):
+        if self.drill_student.value:
+            self.cabinet.show(q.student_cabinet(self.wb.engine, self.viewer, self.drill_student.value,
+                                                self.term.year))
+
+    def draw_categories(self):
+        ours, slide = q.category_shares(self.wb.engine, self.viewer, self.category_year.value,
+                                        self.category_grade.value)
+        self.category_table.show(ours.rename(columns={"label": "類別", "count": "件數", "share": "比例"})
+                                 [["類別", "件數", "比例"]].round({"比例": 3}))
+        ordered = slide.sort_values("school_share")
+        figure = go.Figure()
+        figure.add_bar(y=ordered["item"], x=ordered["school_share"], orientation="h", name="本校紀錄",
+                       text=[f"{v:.0%}（{c:,} 件）" for v, c in zip(ordered["school_share"], ordered["school_count"])],
+                       marker_color="#4c78a8")
+        if self.with_slide.value:
+            figure.add_bar(y=ordered["item"], x=ordered["slide_share"], orientation="h", name="簡報參考值",
+                           text=[f"{v:.0%}" for v in ordered["slide_share"]], marker_color="#bab0ac")
+        scope = (f"{self.category_year.value} 學年度" if self.category_year.value else "全部學年") + \
+                ({10: "高一", 11: "高二", 12: "高三"}.get(self.category_grade.value, ""))
+        figure.update_layout(title=f"多元表現項目分布（{scope}，比例）", barmode="group", xaxis_tickformat=".0%",
+                             legend=dict(orientation="h", y=-0.12))
+        self.categories.draw(figure)
+
+    def run_batch_from_widgets(self):
+        if not self.manifest_upload.value or not self.zip_upload.value:
+            self.status.error("請先選擇清單檔（XLSX 或 CSV）與 ZIP 壓縮檔。")
+            return
+        manifest, archive = self.manifest_upload.value[0], self.zip_upload.value[0]
+        self.run_batch(bytes(manifest["content"]), manifest["name"], bytes(archive["content"]))
+
+    def run_batch(self, manifest: bytes, manifest_name: str, archive: bytes):
+        try:
+            result = batch_upload(self.wb.uow(), manifest, archive, manifest_name,
+                                  actor=Actor("staff", self.viewer.staff_no))
+        except ImportRejected as err:
+            problems = pd.DataFrame(err.facts["problems"]).rename(columns={"row": "列", "column": "欄位",
+                                                                          "reason": "問題"})
+            self.batch_report.show(problems)
+            self.status.error(f"「{manifest_name}」有 {len(problems)} 個問題，整批未匯入，請修正後重新上傳。")
+            return
+        self.batch_report.show(pd.DataFrame([{"學習成果": result["outcomes"], "多元表現": result["performances"],
+                                              "列數": result["rows"]}]))
+        self.status.ok(f"已匯入 {result['rows']} 列：學習成果 {result['outcomes']} 件、多元表現 {result['performances']} 件。")
+        self.refresh()
+
+
+BATCH_HELP = ("<p>清單欄位：學號、學年度、學期、課程代碼（學習成果）或類別（多元表現）、內容簡述、檔名"
+              "（ZIP 中的檔名；文件與影音各一個，以「、」分隔），多元表現另填「欄位」（名稱=值；名稱=值）與外部連結。"
+              "整份清單逐列依所有規則檢查，只要有一列不符就整批不匯入。</p>")
+
+
+def _heatmap(overview: pd.DataFrame, term: Term) -> go.Figure:
+    figure = go.Figure()
+    if overview.empty:
+        figure.update_layout(title="各班上傳率（沒有班級資料）")
+        return figure
+    table = overview.assign(number=overview["班級"].str[-2:])
+    grid = table.pivot_table(index="年級", columns="number", values="上傳率", aggfunc="first")
+    labels = {10: "高一", 11: "高二", 12: "高三"}
+    figure.add_heatmap(z=grid.values, x=[f"{n} 班" for n in grid.columns], y=[labels.get(g, g) for g in grid.index],
+                       colorscale="Blues", zmin=0, zmax=1, text=[[f"{v:.0%}" if v == v else "" for v in row]
+                                                                 for row in grid.values],
+                       texttemplate="%{text}", hovertemplate="%{y} %{x}：%{z:.0%}<extra></extra>",
+                       colorbar=dict(title="上傳率", tickformat=".0%"))
+    figure.update_layout(title=f"{term.label}各班已上傳學生比例")
+    return figure
+
+
+def _timeline(daily: pd.DataFrame, windows: dict, term: Term) -> go.Figure:
+    figure = go.Figure()
+    figure.add_bar(x=daily["日期"], y=daily["上傳件數"], name="每日上傳件數", marker_color="#4c78a8")
+    for kind in (WindowKind.UPLOAD_1, WindowKind.UPLOAD_2):
+        window = windows.get((term.semester, kind))
+        if window:
+            figure.add_vline(x=window[1], line_dash="dash", line_color="#cf222e")
+            figure.add_annotation(x=window[1], y=1, yref="paper", showarrow=False, yanchor="bottom",
+                                  text=f"{kind.label[5:9]}截止 {format_roc_date(window[1])}")
+    figure.update_layout(title=f"{term.label}學習成果每日上傳件數與截止日", xaxis_title="日期", yaxis_title="件數",
+                         bargap=0.1)
+    return figure

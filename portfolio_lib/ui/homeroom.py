@@ -1,0 +1,94 @@
+"""導師班級進度: the homeroom teacher's own class, student by student, with flags and a reminder list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from ..domain.calendar import Term, format_roc_date
+from ..queries import dashboards as q
+from ..queries.viewer import Viewer
+from ..services.unit_of_work import Workbench
+from .common import Chart, DataTable, StatusLine, guarded, section
+
+ANY_FLAG = "任一提醒"
+
+
+class HomeroomDashboard:
+    """Class picker (their own classes), semester, flag filter and sort; the class table, a chart, a drill-down."""
+
+    def __init__(self, wb: Workbench, viewer: Viewer, now: datetime | None = None):
+        viewer.require("homeroom")
+        self.wb, self.viewer = wb, viewer
+        self.now = now or wb.clock()
+        self.term_now = Term.of(self.now.date())
+        self.status = StatusLine()
+        classes = q.my_classes(wb.engine, viewer, self.term_now.year)
+        self.class_picker = widgets.Dropdown(options=[(f"{r.name} 班", int(r.id)) for r in classes.itertuples()],
+                                             description="班級")
+        self.semester = widgets.Dropdown(options=[("第1學期", 1), ("第2學期", 2)], value=self.term_now.semester,
+                                         description="學期")
+        self.flag = widgets.Dropdown(options=[("全部學生", ""), (ANY_FLAG, ANY_FLAG)] + [(f, f) for f in q.FLAGS],
+                                     value="", description="篩選")
+        self.sort = widgets.Dropdown(options=[("座號", "座號"), ("提醒優先", "提醒")], value="座號", description="排序")
+        self.chart = Chart(height=300)
+        self.table = DataTable("班級學生進度", "班級進度")
+        self.reminders = DataTable("提醒名單（有提醒事項的學生）", "導師提醒名單")
+        self.student = widgets.Dropdown(description="學生", options=[])
+        self.cabinet = DataTable("學生的項目", "學生項目")
+        self.progress = None
+        run = guarded(self.status)
+        for w in (self.class_picker, self.semester):
+            w.observe(run(lambda _: self.refresh()), names="value")
+        for w in (self.flag, self.sort):
+            w.observe(run(lambda _: self.show_table()), names="value")
+        self.student.observe(run(lambda _: self.show_student()), names="value")
+        header = widgets.HTML(f"<h3 style='margin:.2em 0'>導師班級進度</h3><p style='margin:0'>{viewer.label}　"
+                              f"{self.term_now.year} 學年度　今天 {format_roc_date(self.now)}</p>")
+        if not classes.empty:
+            body = [widgets.HBox([self.class_picker, self.semester]), self.status.view, self.chart.view,
+                    widgets.HBox([self.flag, self.sort]), self.table.view, self.reminders.view,
+                    section("學生的檔案櫃", self.student, self.cabinet.view)]
+        else:
+            body = [widgets.HTML(f"<p>{self.term_now.year} 學年度沒有由您擔任導師的班級。</p>")]
+        self.view = widgets.VBox([header, *body], layout=widgets.Layout(max_width="1340px"))
+        if not classes.empty:
+            run(self.refresh)()
+
+    @property
+    def term(self) -> Term:
+        return Term(self.term_now.year, self.semester.value)
+
+    def refresh(self):
+        self.progress = q.class_progress(self.wb.engine, self.viewer, self.class_picker.value, self.term, self.now)
+        self.student.options = [(f"{r.座號} {r.姓名}（{r.學號}）", r.學號) for r in self.progress.itertuples()]
+        self.reminders.show(self.progress.loc[self.progress["提醒"] != "", ["座號", "學號", "姓名", "提醒"]])
+        totals = self.progress[["通過", "待認證", "未送認證", "不通過"]].sum()
+        figure = go.Figure()
+        figure.add_bar(x=totals.index.tolist(), y=totals.values.tolist(), marker_color=["#2da44e", "#d4a72c",
+                                                                                      "#8c959f", "#cf222e"],
+                       text=totals.values.tolist(), textposition="outside")
+        nothing = int((self.progress["提醒"].str.contains(q.FLAGS[0])).sum())
+        figure.update_layout(title=f"{self.class_picker.label} {self.term.label}學習成果：尚未上傳 {nothing} 人",
+                             yaxis_title="件數")
+        self.chart.draw(figure)
+        self.show_table()
+
+    def show_table(self):
+        if self.progress is None:
+            return
+        table = self.progress
+        if self.flag.value == ANY_FLAG:
+            table = table[table["提醒"] != ""]
+        elif self.flag.value:
+            table = table[table["提醒"].str.contains(self.flag.value)]
+        if self.sort.value == "提醒":
+            table = table.assign(_n=table["提醒"].str.count("、") + (table["提醒"] != "")).sort_values(
+                ["_n", "座號"], ascending=[False, True]).drop(columns="_n")
+        self.table.show(table)
+
+    def show_student(self):
+        if self.student.value:
+            self.cabinet.show(q.student_cabinet(self.wb.engine, self.viewer, self.student.value, self.term.year))
