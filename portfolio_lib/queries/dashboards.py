@@ -332,8 +332,10 @@ def _teaching(viewer: Viewer):
     return or_(cs.c.teacher_id == viewer.staff_id, cs.c.proxy_teacher_id == viewer.staff_id)
 
 
-def certification_queue(engine: Engine, viewer: Viewer, now: datetime) -> pd.DataFrame:
-    """Pending outcomes of the viewer's courses (and those they are proxy for), with days left."""
+def certification_queue(engine: Engine, viewer: Viewer, now: datetime, open_only: bool = True) -> pd.DataFrame:
+    """Pending outcomes of the viewer's courses (and those they are proxy for), with days left.
+
+    With open_only, only what can be certified now: its term's certification window is open."""
     _require(viewer, {Role.TEACHER})
     o, cs, cr, s = t.outcomes, t.course_sections, t.course_records, t.students
     w = t.windows
@@ -346,7 +348,8 @@ def certification_queue(engine: Engine, viewer: Viewer, now: datetime) -> pd.Dat
              .join(s, s.c.id == o.c.student_id)
              .outerjoin(w, and_(w.c.school_id == cs.c.school_id, w.c.academic_year == o.c.academic_year,
                                 w.c.semester == o.c.semester, w.c.kind == WindowKind.CERTIFICATION.value))
-             .where(_teaching(viewer), o.c.status == OutcomeStatus.PENDING.value)
+             .where(_teaching(viewer), o.c.status == OutcomeStatus.PENDING.value,
+                    *([w.c.opens <= now, w.c.closes >= now] if open_only else []))
              .order_by(o.c.sent_at, o.c.id))
     table = _frame(engine, query)
     table["剩餘天數"] = table["認證截止"].map(lambda closes: (closes.date() - now.date()).days if closes else None)

@@ -72,6 +72,7 @@ class TeacherDashboard:
         labels = [(f"#{r.編號} {r.科目} {r.開課班級} {r.學號} {r.姓名}（剩 {r.剩餘天數} 天）", int(r.編號))
                   for r in queue.itertuples()]
         self.item.options = labels
+        self.item.value = labels[0][1] if labels else None
         self.batch.options = labels
         self.history.show(q.certification_history(self.wb.engine, self.viewer))
         counts = queue.groupby(["科目", "開課班級"]).size().reset_index(name="件數") if not queue.empty else queue
@@ -81,7 +82,9 @@ class TeacherDashboard:
                            text=counts["件數"], textposition="outside")
         figure.update_layout(title=f"待認證 {len(queue)} 件（依課程與班級）", yaxis_title="件數")
         self.chart.draw(figure)
-        if not labels:
+        if labels:
+            self.show_preview()
+        else:
             self.preview.children = [widgets.HTML("<p>目前沒有待認證的學習成果。</p>")]
 
     def show_preview(self):

@@ -1,0 +1,259 @@
+"""The staff dashboards without a browser: build each app on a demo school, set widgets, click, assert."""
+
+import base64
+import io
+import re
+import zipfile
+from datetime import datetime
+
+import openpyxl
+import pandas as pd
+import pytest
+from sqlalchemy import select, text
+
+from portfolio_lib.adapters import tables as t
+from portfolio_lib.demo import build_demo
+from portfolio_lib.domain.calendar import Term
+from portfolio_lib.domain.errors import PermissionDenied
+from portfolio_lib.queries import dashboards as q
+from portfolio_lib.queries.viewer import staff_directory, viewer_by_staff_no
+from portfolio_lib.services.unit_of_work import Workbench
+from portfolio_lib.ui.counselor import CounselorDashboard
+from portfolio_lib.ui.homeroom import HomeroomDashboard
+from portfolio_lib.ui.identity import ViewerGate
+from portfolio_lib.ui.landing import LandingPage
+from portfolio_lib.ui.teacher import TeacherDashboard
+
+from .conftest import pdf, png, snapshot
+
+pytestmark = pytest.mark.slow
+AS_OF = datetime(2026, 11, 28, 10, 0)
+TERM = Term(115, 1)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    wb = Workbench.open(tmp_path_factory.mktemp("dash") / "demo.sqlite", clock=lambda: AS_OF)
+    build_demo(wb, seed=11, students=204, as_of=AS_OF)
+    return wb
+
+
+def viewer_with(wb, dashboard, only=None):
+    staff = staff_directory(wb.engine, dashboard)
+    if only:
+        staff = staff[staff["roles"] == only]
+    return viewer_by_staff_no(wb.engine, staff.iloc[0]["staff_no"])
+
+
+def sql(wb, query, **params):
+    with wb.engine.connect() as conn:
+        return conn.execute(text(query), params).all()
+
+
+def download(table, kind):
+    match = re.search(rf"download='[^']+\.{kind}' href='data:[^;]+;base64,([^']+)'", table.downloads.value)
+    return base64.b64decode(match.group(1))
+
+
+# --- scoping ----------------------------------------------------------------------------
+
+def test_a_homeroom_teacher_cannot_obtain_another_class(demo):
+    teacher = viewer_with(demo, "homeroom", only="導師、授課教師")
+    mine = q.my_classes(demo.engine, teacher, 115)
+    assert len(mine) == 1
+    other = sql(demo, "SELECT id FROM classes WHERE academic_year = 115 AND id <> :mine LIMIT 1",
+                mine=int(mine.iloc[0]["id"]))[0][0]
+    with pytest.raises(PermissionDenied):
+        q.class_progress(demo.engine, teacher, other, TERM, AS_OF)
+    with pytest.raises(PermissionDenied):
+        q.reminder_students(demo.engine, teacher, TERM, class_id=other)
+    own = q.reminder_students(demo.engine, teacher, TERM)
+    assert set(own["班級"]) <= {mine.iloc[0]["name"]}
+    outsider = sql(demo, "SELECT s.student_no FROM students s JOIN enrolments e ON e.student_id = s.id "
+                         "WHERE e.academic_year = 115 AND e.class_id = :other LIMIT 1", other=other)[0][0]
+    with pytest.raises(PermissionDenied):
+        q.student_cabinet(demo.engine, teacher, outsider, 115)
+    with pytest.raises(PermissionDenied):
+        q.class_overview(demo.engine, teacher, 115)
+
+
+def test_a_course_teacher_sees_only_their_courses(demo):
+    teacher = viewer_with(demo, "teacher")
+    queue = q.certification_queue(demo.engine, teacher, AS_OF)
+    theirs = {r[0] for r in sql(demo, "SELECT o.id FROM outcomes o JOIN course_records r ON r.id = o.course_record_id "
+                                      "JOIN course_sections s ON s.id = r.section_id WHERE o.status = 'pending' AND "
+                                      "(s.teacher_id = :me OR s.proxy_teacher_id = :me)", me=teacher.staff_id)}
+    everything = q.certification_queue(demo.engine, teacher, AS_OF, open_only=False)
+    assert set(everything["編號"]) == theirs
+    assert set(queue["編號"]) == {i for i in theirs if sql(demo, "SELECT academic_year FROM outcomes WHERE id = :i",
+                                                          i=i)[0][0] == 115} and len(queue) > 0
+    stranger = sql(demo, "SELECT o.id FROM outcomes o JOIN course_records r ON r.id = o.course_record_id "
+                         "JOIN course_sections s ON s.id = r.section_id WHERE s.teacher_id <> :me AND "
+                         "coalesce(s.proxy_teacher_id, 0) <> :me LIMIT 1", me=teacher.staff_id)[0][0]
+    with pytest.raises(PermissionDenied):
+        q.outcome_file(demo.engine, teacher, stranger, "document")
+
+
+# --- counselor ----------------------------------------------------------------------------
+
+def test_counselor_overview_cards_tables_and_drill_down(demo):
+    app = CounselorDashboard(demo, viewer_with(demo, "counselor"), now=AS_OF)
+    assert app.status.text == ""
+    classes = sql(demo, "SELECT count(*) FROM classes WHERE academic_year = 115")[0][0]
+    assert len(app.overview.frame) == classes == len(app.drill_class.options)
+    students = sql(demo, "SELECT count(*) FROM enrolments WHERE academic_year = 115")[0][0]
+    assert f"{students:,}" in app.cards.value
+    app.drill_class.value = app.drill_class.options[0][1]
+    assert len(app.class_table.frame) == sql(demo, "SELECT count(*) FROM enrolments WHERE class_id = :c",
+                                             c=app.drill_class.value)[0][0]
+    app.drill_student.value = app.drill_student.options[0][1]
+    assert app.status.text == ""
+    assert len(app.schedule.frame) == 5 and "進行中" in " ".join(app.schedule.frame["狀態"])
+    assert app.heatmap.figure.data[0].type == "heatmap"
+    before = app.cards.value
+    app.year.value = 114
+    assert app.cards.value != before and app.status.text == ""
+
+
+def test_counselor_exports_read_back_with_chinese_headers(demo):
+    app = CounselorDashboard(demo, viewer_with(demo, "counselor"), now=AS_OF)
+    book = openpyxl.load_workbook(io.BytesIO(download(app.overview, "xlsx")))
+    headers = [c.value for c in next(book.active.iter_rows(max_row=1))]
+    assert headers[:4] == ["年級", "班級", "導師", "學生數"]
+    assert book.active.max_row == len(app.overview.frame) + 1
+    raw = download(app.reminders, "csv")
+    assert raw.startswith(b"\xef\xbb\xbf") and "提醒事項" in raw.decode("utf-8-sig").splitlines()[0]
+
+
+def test_counselor_category_chart_with_and_without_the_slide(demo):
+    app = CounselorDashboard(demo, viewer_with(demo, "counselor"), now=AS_OF)
+    assert [trace.name for trace in app.categories.figure.data] == ["本校紀錄", "簡報參考值"]
+    assert abs(sum(app.categories.figure.data[0].x) - 1) < 1e-9
+    app.with_slide.value = False
+    app.category_grade.value = 12
+    assert [trace.name for trace in app.categories.figure.data] == ["本校紀錄"]
+    assert "高三" in app.categories.figure.layout.title.text
+
+
+def _open_courses(wb, n):
+    """(student_no, course code) pairs of 115-1 without an outcome, for students with room under the cap."""
+    return sql(wb, "SELECT st.student_no, s.course_code FROM course_records r JOIN course_sections s ON s.id = r.section_id "
+                   "JOIN students st ON st.id = r.student_id LEFT JOIN outcomes o ON o.course_record_id = r.id "
+                   "WHERE s.academic_year = 115 AND s.semester = 1 AND o.id IS NULL AND (SELECT count(*) FROM outcomes "
+                   "x WHERE x.student_id = st.id AND x.academic_year = 115 AND x.semester = 1) = 0 "
+                   "GROUP BY st.student_no ORDER BY st.student_no LIMIT :n", n=n)
+
+
+def _batch(rows, files):
+    manifest = pd.DataFrame(rows).to_csv(index=False).encode("utf-8-sig")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(f"uploads/{name}", data)
+    return manifest, out.getvalue()
+
+
+def test_batch_upload_with_one_bad_row_is_refused_whole(demo):
+    app = CounselorDashboard(demo, viewer_with(demo, "counselor"), now=AS_OF)
+    (s1, c1), (s2, c2) = _open_courses(demo, 2)
+    rows = [{"學號": s1, "學年度": 115, "學期": 1, "課程代碼": c1, "內容簡述": "報告", "檔名": "a.pdf"},
+            {"學號": s2, "學年度": 115, "學期": 1, "課程代碼": c2, "內容簡述": "字" * 101, "檔名": "b.pdf"},
+            {"學號": s2, "學年度": 115, "學期": 1, "類別": "作品成果紀錄", "內容簡述": "作品", "檔名": "c.png",
+             "欄位": "作品名稱=微電影；日期=115/10/01"}]
+    manifest, archive = _batch(rows, {"a.pdf": pdf("a").data, "b.pdf": png("b").data, "c.png": png("c").data})
+    before = snapshot(demo)
+    app.run_batch(manifest, "清單.csv", archive)
+    assert snapshot(demo) == before
+    report = app.batch_report.frame
+    assert list(zip(report["列"], report["欄位"])) == [(3, "內容簡述")]
+    assert "101" in report["問題"].iloc[0]
+    assert "整批未匯入" in app.status.text
+
+
+def test_batch_upload_of_good_rows_writes_them_all(demo):
+    app = CounselorDashboard(demo, viewer_with(demo, "counselor"), now=AS_OF)
+    (s1, c1), (s2, c2) = _open_courses(demo, 2)
+    rows = [{"學號": s1, "學年度": 115, "學期": 1, "課程代碼": c1, "內容簡述": "報告", "檔名": "a.pdf"},
+            {"學號": s2, "學年度": 115, "學期": 1, "類別": "作品成果紀錄", "內容簡述": "作品", "檔名": "c.png",
+             "欄位": "作品名稱=微電影；日期=115/10/01"}]
+    manifest, archive = _batch(rows, {"a.pdf": pdf("good").data, "c.png": png("good").data})
+    app.run_batch(manifest, "清單.csv", archive)
+    assert "已匯入 2 列" in app.status.text
+    assert sql(demo, "SELECT count(*) FROM outcomes o JOIN students s ON s.id = o.student_id "
+                     "WHERE s.student_no = :s AND o.academic_year = 115", s=s1)[0][0] == 1
+
+
+# --- homeroom -------------------------------------------------------------------------------
+
+def test_homeroom_filter_shows_only_flagged_students(demo):
+    app = HomeroomDashboard(demo, viewer_with(demo, "homeroom", only="導師、授課教師"), now=AS_OF)
+    everyone = len(app.table.frame)
+    app.flag.value = "尚未上傳"
+    flagged = app.table.frame
+    assert 0 < len(flagged) < everyone and flagged["提醒"].str.contains("尚未上傳").all()
+    app.flag.value = "任一提醒"
+    assert (app.table.frame["提醒"] != "").all()
+    assert set(app.reminders.frame["學號"]) == set(app.table.frame["學號"])
+    app.student.value = app.student.options[0][1]
+    assert app.status.text == ""
+
+
+# --- course teacher -------------------------------------------------------------------------
+
+def test_teacher_fail_without_reason_is_refused_and_with_reason_notifies(demo):
+    teacher = viewer_with(demo, "teacher")
+    app = TeacherDashboard(demo, teacher, now=AS_OF)
+    outcome_id = app.item.options[0][1]
+    assert app.preview.children
+    app.result.value = False
+    app.reason.value = "  "
+    before = snapshot(demo)
+    app.submit.click()
+    assert "必須填寫原因" in app.status.text and snapshot(demo) == before
+    app.reason.value = "請補上實驗數據"
+    app.submit.click()
+    assert sql(demo, "SELECT status FROM outcomes WHERE id = :i", i=outcome_id)[0][0] == "failed"
+    note = sql(demo, "SELECT message FROM notifications WHERE item_id = :i ORDER BY id DESC LIMIT 1", i=outcome_id)
+    assert "請補上實驗數據" in note[0][0]
+    assert app.history.frame.iloc[0]["結果"] == "不通過"
+
+
+def test_teacher_batch_pass(demo):
+    app = TeacherDashboard(demo, viewer_with(demo, "teacher"), now=AS_OF)
+    chosen = [value for _, value in app.batch.options[:2]]
+    app.batch.value = tuple(chosen)
+    app.batch_button.click()
+    assert "已將 2 件" in app.status.text
+    statuses = {r[0] for r in sql(demo, f"SELECT status FROM outcomes WHERE id IN ({chosen[0]}, {chosen[1]})")}
+    assert statuses == {"passed"}
+
+
+# --- identity -------------------------------------------------------------------------------
+
+def test_a_server_identity_removes_the_picker(demo):
+    teacher = viewer_with(demo, "teacher")
+    login = sql(demo, "SELECT login FROM staff WHERE id = :i", i=teacher.staff_id)[0][0]
+    gate = ViewerGate(demo, "teacher", TeacherDashboard, identity=login, now=AS_OF)
+    assert gate.picker is None and gate.app.viewer.staff_no == teacher.staff_no
+    refused = ViewerGate(demo, "counselor", CounselorDashboard, identity=login, now=AS_OF)
+    assert refused.app is None and "沒有開啟" in refused.view.value
+    unknown = ViewerGate(demo, "teacher", TeacherDashboard, identity="nobody", now=AS_OF)
+    assert "沒有對應" in unknown.view.value
+
+
+def test_demo_mode_offers_a_marked_picker(demo):
+    gate = ViewerGate(demo, "homeroom", HomeroomDashboard, identity="", now=AS_OF)
+    assert gate.picker is not None and "示範模式" in gate.view.children[0].value
+    first = gate.app.viewer.staff_no
+    gate.picker.value = gate.picker.options[1][1]
+    assert gate.app.viewer.staff_no != first
+
+
+def test_landing_lists_only_the_dashboards_of_the_viewers_roles(demo, monkeypatch):
+    teacher = viewer_with(demo, "teacher", only="授課教師")
+    login = sql(demo, "SELECT login FROM staff WHERE id = :i", i=teacher.staff_id)[0][0]
+    monkeypatch.setenv("JUPYTERHUB_USER", login)
+    links = LandingPage(demo, now=AS_OF).links.value
+    assert "teacher.ipynb" in links and "counselor.ipynb" not in links and "homeroom.ipynb" not in links
+    monkeypatch.delenv("JUPYTERHUB_USER")
+    assert LandingPage(demo, now=AS_OF).links.value.count("pf-dashboard-link") == 3
