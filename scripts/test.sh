@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# Install into .venv and run the whole test suite: unit, service, process, CLI and notebook tests.
+# Install into .venv (and Debian's Chromium and CJK fonts for the browser tests) and run the whole test suite:
+# unit, service, process, CLI, widget, notebook and browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk > /dev/null
+fi
 exec .venv/bin/python -m pytest --nbval-lax "$@"

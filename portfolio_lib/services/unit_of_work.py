@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Callable
 
@@ -14,7 +14,7 @@ from ..adapters import tables as t
 from ..adapters.db import WRITE, database_url, make_engine, upgrade
 from ..adapters.filestore import FileStore
 from ..adapters.repository import Repository
-from ..domain.calendar import taipei_now
+from ..domain.calendar import parse_roc_date, taipei_now
 from ..domain.files import CheckedFile
 from ..domain.policy import Policy
 
@@ -35,6 +35,8 @@ class Workbench:
         db = db or os.environ.get("PORTFOLIO_DB")
         if not db:
             raise ValueError("no database: give --db or set PORTFOLIO_DB")
+        if clock is taipei_now and os.environ.get(AS_OF_VARIABLE):
+            clock = fixed_clock(os.environ[AS_OF_VARIABLE])
         files = files or os.environ.get("PORTFOLIO_FILES") or default_file_root(db)
         engine = make_engine(db)
         if create:
@@ -43,6 +45,16 @@ class Workbench:
 
     def uow(self) -> "UnitOfWork":
         return UnitOfWork(self)
+
+
+AS_OF_VARIABLE = "PORTFOLIO_AS_OF"
+
+
+def fixed_clock(text: str) -> Callable[[], datetime]:
+    """A clock stopped at an ROC moment ('115/11/28 10:00'): for demonstrations and tests, never production."""
+    date_part, _, time_part = text.strip().partition(" ")
+    moment = datetime.combine(parse_roc_date(date_part), time.fromisoformat(time_part.strip() or "00:00"))
+    return lambda: moment
 
 
 def default_file_root(db: str | os.PathLike) -> Path:

@@ -90,7 +90,7 @@ class CounselorDashboard:
         self.batch_button.on_click(run(lambda _: self.run_batch_from_widgets()))
 
         self.view = widgets.VBox([
-            widgets.HTML(f"<h3 style='margin:.2em 0'>輔導室總覽</h3><p style='margin:0'>{viewer.label}　"
+            widgets.HTML(f"<p style='margin:0'>{viewer.label}　"
                          f"今天 {format_roc_date(self.now)}</p>"),
             widgets.HBox([self.year, self.semester, self.stage]), self.status.view, self.cards, tabs,
         ], layout=widgets.Layout(max_width="1340px"))

@@ -45,7 +45,7 @@ class HomeroomDashboard:
         for w in (self.flag, self.sort):
             w.observe(run(lambda _: self.show_table()), names="value")
         self.student.observe(run(lambda _: self.show_student()), names="value")
-        header = widgets.HTML(f"<h3 style='margin:.2em 0'>導師班級進度</h3><p style='margin:0'>{viewer.label}　"
+        header = widgets.HTML(f"<p style='margin:0'>{viewer.label}　"
                               f"{self.term_now.year} 學年度　今天 {format_roc_date(self.now)}</p>")
         if not classes.empty:
             body = [widgets.HBox([self.class_picker, self.semester]), self.status.view, self.chart.view,

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from sqlalchemy import select
 
 from ..adapters import tables as t
-from ..domain.calendar import Term, format_roc_date, taipei_now
+from ..domain.calendar import Term, format_roc_date
 from ..queries import category_distribution, school_summary
 from ..queries.status import SUMMARY_LABELS
 from ..queries.viewer import DASHBOARDS, viewer_by_login
@@ -28,7 +28,7 @@ class LandingPage:
 
     def __init__(self, wb: Workbench, now: datetime | None = None):
         self.wb = wb
-        self.now = now or taipei_now()
+        self.now = now or wb.clock()
         self.term = Term.of(self.now.date())
         with wb.engine.connect() as conn:
             school = conn.execute(select(t.schools.c.code, t.schools.c.name)).first()

@@ -18,7 +18,7 @@ from ..services.unit_of_work import Workbench
 from .common import Chart, DataTable, StatusLine, guarded, section
 
 
-def pdf_first_page_png(data: bytes, width: int = 720) -> bytes:
+def pdf_first_page_png(data: bytes, width: int = 480) -> bytes:
     """The first page of a PDF as a PNG (pdfium), so a preview shows in any browser."""
     import pypdfium2 as pdfium
     document = pdfium.PdfDocument(data)
@@ -57,7 +57,7 @@ class TeacherDashboard:
         self.submit.on_click(run(lambda _: self.certify_current()))
         self.batch_button.on_click(run(lambda _: self.pass_selected()))
         self.view = widgets.VBox([
-            widgets.HTML(f"<h3 style='margin:.2em 0'>授課教師認證</h3><p style='margin:0'>{viewer.label}　"
+            widgets.HTML(f"<p style='margin:0'>{viewer.label}　"
                          f"今天 {format_roc_date(self.now)}</p>"),
             self.status.view, self.chart.view, self.queue.view,
             section("逐件認證", self.item, self.preview, self.result, self.reason, self.submit),
@@ -133,7 +133,7 @@ def _preview_widget(data: bytes, ext: str, name: str):
         link = (f"<a download='{html.escape(name)}' href='data:application/pdf;base64,"
                 f"{base64.b64encode(data).decode()}'>⬇ 下載 PDF</a>")
         return widgets.VBox([widgets.Image(value=pdf_first_page_png(data), format="png",
-                                           layout=widgets.Layout(max_width="720px", border="1px solid #d0d7de")),
+                                           layout=widgets.Layout(max_width="480px", border="1px solid #d0d7de")),
                              widgets.HTML(f"第 1 頁預覽　{link}")])
     if ext == "mp4":
         return widgets.Video(value=data, format="mp4", autoplay=False, controls=True,

@@ -1,0 +1,122 @@
+"""One browser test per dashboard: a real Voila server, Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+from playwright.sync_api import Page, expect
+
+from portfolio_lib.demo.samples import make_pdf, make_picture
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+LOAD = 180_000
+
+
+def open_dashboard(page: Page, voila, notebook: str, ready: str):
+    page.goto(f"{voila['base']}/voila/render/{notebook}", timeout=LOAD)
+    expect(page.get_by_text(ready).first).to_be_visible(timeout=LOAD)
+
+
+def assert_no_errors(page: Page):
+    errors = page.locator(".jp-OutputArea-output[data-mime-type*='stderr'], "
+                          ".jp-OutputArea-output[data-mime-type*='error'], .pf-error")
+    assert errors.count() == 0, errors.first.inner_text()
+    assert "Traceback" not in page.content()
+
+
+def screenshot(page: Page, path):
+    page.mouse.wheel(0, -100_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=path, full_page=True)
+
+
+def dropdown(page: Page, label: str):
+    return page.get_by_label(label, exact=True)
+
+
+def test_landing_lists_the_dashboards(page: Page, voila, artifacts):
+    open_dashboard(page, voila, "index.ipynb", "學生數")
+    expect(page.locator("a.pf-dashboard-link")).to_have_count(3)
+    expect(page.locator(".js-plotly-plot .bars .point").first).to_be_visible(timeout=LOAD)
+    assert_no_errors(page)
+    screenshot(page, artifacts / "landing.png")
+
+
+def test_counselor_exports_xlsx_and_refuses_a_batch_with_one_bad_row(page: Page, voila, artifacts, tmp_path):
+    open_dashboard(page, voila, "counselor.ipynb", "尚未上傳的學生")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=LOAD)
+    assert_no_errors(page)
+    screenshot(page, artifacts / "counselor.png")
+    with page.expect_download() as info:
+        page.locator(".pf-table", has_text="各班上傳與認證狀況").locator("a.pf-download", has_text="XLSX").click()
+    assert info.value.suggested_filename == "各班狀況.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes()))
+    assert [c.value for c in next(book.active.iter_rows(max_row=1))][:3] == ["年級", "班級", "導師"]
+    assert book.active.max_row > 2
+
+    with sqlite3.connect(voila["db"]) as conn:
+        (student, code), (_, other) = conn.execute(
+            "SELECT st.student_no, s.course_code FROM course_records r JOIN course_sections s ON s.id = r.section_id "
+            "JOIN students st ON st.id = r.student_id LEFT JOIN outcomes o ON o.course_record_id = r.id "
+            "WHERE s.academic_year = 115 AND s.semester = 1 AND o.id IS NULL AND st.id = (SELECT min(student_id) "
+            "FROM enrolments WHERE academic_year = 115) LIMIT 2").fetchall()
+        before = conn.execute("SELECT count(*) FROM outcomes").fetchone()[0]
+    manifest = tmp_path / "清單.csv"
+    pd.DataFrame([{"學號": student, "學年度": 115, "學期": 1, "課程代碼": code, "內容簡述": "報告", "檔名": "ok.pdf"},
+                  {"學號": student, "學年度": 115, "學期": 1, "課程代碼": other, "內容簡述": "假的", "檔名": "fake.pdf"}]
+                 ).to_csv(manifest, index=False, encoding="utf-8-sig")
+    archive = tmp_path / "files.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("ok.pdf", make_pdf(["ok"]))
+        z.writestr("fake.pdf", make_picture("png", 3, "not a pdf"))
+    page.locator(".lm-TabBar-tab", has_text="批次上傳").click()
+    for button, path in (("上傳清單", manifest), ("上傳 ZIP", archive)):
+        with page.expect_file_chooser() as chooser:
+            page.locator(".widget-upload", has_text=button).click()
+        chooser.value.set_files(path)
+        expect(page.locator(".widget-upload", has_text=button)).to_contain_text("(1)", timeout=30_000)
+    page.get_by_role("button", name="檢查並匯入").click()
+    expect(page.locator(".pf-status")).to_contain_text("整批未匯入", timeout=60_000)
+    expect(page.locator(".pf-table", has_text="批次上傳檢查結果")).to_contain_text("fake.pdf")
+    with sqlite3.connect(voila["db"]) as conn:
+        assert conn.execute("SELECT count(*) FROM outcomes").fetchone()[0] == before
+    screenshot(page, artifacts / "counselor-batch.png")
+
+
+def test_homeroom_filter_shows_only_flagged_students(page: Page, voila, artifacts):
+    open_dashboard(page, voila, "homeroom.ipynb", "班級學生進度")
+    assert_no_errors(page)
+    table = page.locator(".pf-table", has_text="班級學生進度").locator("tbody tr")
+    everyone = table.count()
+    dropdown(page, "篩選").select_option(label="尚未上傳")
+    expect(table).not_to_have_count(everyone, timeout=30_000)
+    rows = table.all_inner_texts()
+    assert rows and all("尚未上傳" in row for row in rows)
+    screenshot(page, artifacts / "homeroom.png")
+
+
+def test_teacher_fail_needs_a_reason_then_notifies_the_student(page: Page, voila, artifacts):
+    open_dashboard(page, voila, "teacher.ipynb", "待認證的學習成果")
+    assert_no_errors(page)
+    expect(page.locator(".pf-preview img, .pf-preview video, .pf-preview audio").first).to_be_visible(timeout=60_000)
+    label = dropdown(page, "檢視").locator("option:checked").inner_text()
+    outcome_id = int(label.split()[0].lstrip("#"))
+    page.get_by_role("button", name="不通過").click()
+    page.get_by_role("button", name="送出認證").click()
+    expect(page.locator(".pf-status")).to_contain_text("必須填寫原因", timeout=30_000)
+    with sqlite3.connect(voila["db"]) as conn:
+        assert conn.execute("SELECT status FROM outcomes WHERE id = ?", (outcome_id,)).fetchone()[0] == "pending"
+    page.locator(".widget-textarea textarea").fill("請補上實驗數據與反思")
+    page.get_by_role("button", name="送出認證").click()
+    expect(page.locator(".pf-status")).to_contain_text("學生會收到通知", timeout=30_000)
+    with sqlite3.connect(voila["db"]) as conn:
+        assert conn.execute("SELECT status FROM outcomes WHERE id = ?", (outcome_id,)).fetchone()[0] == "failed"
+        message = conn.execute("SELECT message FROM notifications WHERE item_id = ? ORDER BY id DESC",
+                               (outcome_id,)).fetchone()[0]
+    assert "請補上實驗數據與反思" in message
+    screenshot(page, artifacts / "teacher.png")
