@@ -108,6 +108,11 @@ def test_counselor_overview_cards_tables_and_drill_down(demo):
                                              c=app.drill_class.value)[0][0]
     app.drill_student.value = app.drill_student.options[0][1]
     assert app.status.text == ""
+    assert app.schedule.frame.empty and app.timeline.figure is None      # other tabs wait until shown
+    app.tabs.selected_index = 3
+    assert app.timeline.figure.data[0].type == "bar" and sum(app.timeline.figure.data[0].y) == sql(
+        demo, "SELECT count(*) FROM outcomes WHERE academic_year = 115 AND semester = 1")[0][0]
+    app.tabs.selected_index = 1
     assert len(app.schedule.frame) == 5 and "進行中" in " ".join(app.schedule.frame["狀態"])
     assert app.heatmap.figure.data[0].type == "heatmap"
     before = app.cards.value
@@ -121,12 +126,14 @@ def test_counselor_exports_read_back_with_chinese_headers(demo):
     headers = [c.value for c in next(book.active.iter_rows(max_row=1))]
     assert headers[:4] == ["年級", "班級", "導師", "學生數"]
     assert book.active.max_row == len(app.overview.frame) + 1
+    app.tabs.selected_index = 2
     raw = download(app.reminders, "csv")
     assert raw.startswith(b"\xef\xbb\xbf") and "提醒事項" in raw.decode("utf-8-sig").splitlines()[0]
 
 
 def test_counselor_category_chart_with_and_without_the_slide(demo):
     app = CounselorDashboard(demo, viewer_with(demo, "counselor"), now=AS_OF)
+    app.tabs.selected_index = 4
     assert [trace.name for trace in app.categories.figure.data] == ["本校紀錄", "簡報參考值"]
     assert abs(sum(app.categories.figure.data[0].x) - 1) < 1e-9
     app.with_slide.value = False

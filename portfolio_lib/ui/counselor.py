@@ -78,16 +78,18 @@ class CounselorDashboard:
             widgets.VBox([widgets.HTML(BATCH_HELP), widgets.HBox([self.manifest_upload, self.zip_upload,
                                                                   self.batch_button]), self.batch_report.view]),
         ], titles=["班級狀況", "作業期程", "認證催辦", "上傳時間軸", "多元表現類別", "批次上傳"])
-        self.tabs = tabs
 
         run = guarded(self.status)
         for w in (self.year, self.semester, self.stage):
             w.observe(run(lambda _: self.refresh()), names="value")
         for w in (self.category_year, self.category_grade, self.with_slide):
             w.observe(run(lambda _: self.draw_categories()), names="value")
+        self.tabs = tabs
         self.drill_class.observe(run(lambda _: self.show_class()), names="value")
         self.drill_student.observe(run(lambda _: self.show_student()), names="value")
         self.batch_button.on_click(run(lambda _: self.run_batch_from_widgets()))
+        tabs.observe(run(lambda _: self.show_tab()), names="selected_index")
+        self._fresh: set[int] = set()
 
         self.view = widgets.VBox([
             widgets.HTML(f"<p style='margin:0'>{viewer.label}　"
@@ -95,24 +97,43 @@ class CounselorDashboard:
             widgets.HBox([self.year, self.semester, self.stage]), self.status.view, self.cards, tabs,
         ], layout=widgets.Layout(max_width="1340px"))
         run(self.refresh)()
-        run(self.draw_categories)()
 
     @property
     def term(self) -> Term:
         return Term(self.year.value, self.semester.value)
 
     def refresh(self):
-        engine, viewer, term = self.wb.engine, self.viewer, self.term
-        self.cards.value = cards_html(q.kpis(engine, viewer, term.year, term.semester))
-        overview = q.class_overview(engine, viewer, term.year, term.semester)
+        """New filters: the cards now, each tab when it is shown (a page builds one chart, not six)."""
+        term = self.term
+        self.cards.value = cards_html(q.kpis(self.wb.engine, self.viewer, term.year, term.semester))
+        self._fresh.clear()
+        self.show_tab()
+
+    def show_tab(self):
+        index = self.tabs.selected_index or 0
+        if index in self._fresh:
+            return
+        (self.show_overview, self.show_schedule, self.show_backlog, self.show_timeline, self.draw_categories,
+         lambda: None)[index]()
+        self._fresh.add(index)
+
+    def show_overview(self):
+        overview = q.class_overview(self.wb.engine, self.viewer, self.term.year, self.term.semester)
         self.overview.show(overview.drop(columns="class_id"))
-        self.heatmap.draw(_heatmap(overview, term))
+        self.heatmap.draw(_heatmap(overview, self.term))
         self.drill_class.options = [(f"{r.班級}（{r.導師 or '未設導師'}）", int(r.class_id)) for r in overview.itertuples()]
-        self.schedule.show(q.schedule(engine, viewer, term.year, self.now))
-        self.backlog.show(q.certification_backlog(engine, viewer, term, self.stage.value, self.now))
-        self.reminders.show(q.reminder_students(engine, viewer, term))
-        self.timeline.draw(_timeline(q.upload_timeline(engine, viewer, term),
-                                     q.windows(engine, viewer.school_id, term.year), term))
+
+    def show_schedule(self):
+        self.schedule.show(q.schedule(self.wb.engine, self.viewer, self.term.year, self.now))
+
+    def show_backlog(self):
+        self.backlog.show(q.certification_backlog(self.wb.engine, self.viewer, self.term, self.stage.value, self.now))
+        self.reminders.show(q.reminder_students(self.wb.engine, self.viewer, self.term))
+
+    def show_timeline(self):
+        engine, term = self.wb.engine, self.term
+        self.timeline.draw(_timeline(q.upload_timeline(engine, self.viewer, term),
+                                     q.windows(engine, self.viewer.school_id, term.year), term))
 
     def show_class(self):
         if self.drill_class.value is None:
