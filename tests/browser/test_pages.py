@@ -120,3 +120,13 @@ def test_teacher_fail_needs_a_reason_then_notifies_the_student(page: Page, voila
                                (outcome_id,)).fetchone()[0]
     assert "請補上實驗數據與反思" in message
     screenshot(page, artifacts / "teacher.png")
+
+
+@pytest.mark.parametrize("notebook,ready", [("counselor.ipynb", "尚未上傳的學生"), ("homeroom.ipynb", "班級學生進度"),
+                                            ("teacher.ipynb", "待認證的學習成果")])
+def test_pages_finish_loading_every_time(page: Page, voila, notebook, ready):
+    """Voila can hang when a notebook writes into an Output widget while it runs; ours never do."""
+    for _ in range(3):
+        open_dashboard(page, voila, notebook, ready)
+        expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=LOAD)
+        assert_no_errors(page)
