@@ -104,6 +104,9 @@ def test_teacher_fail_needs_a_reason_then_notifies_the_student(page: Page, voila
     open_dashboard(page, voila, "teacher.ipynb", "待認證的學習成果")
     assert_no_errors(page)
     expect(page.locator(".pf-preview img, .pf-preview video, .pf-preview audio").first).to_be_visible(timeout=60_000)
+    title = page.locator(".pf-chart .gtitle").first
+    expect(title).to_contain_text("待認證", timeout=60_000)
+    pending = int(title.text_content().split()[1])
     label = dropdown(page, "檢視").locator("option:checked").inner_text()
     outcome_id = int(label.split()[0].lstrip("#"))
     page.get_by_role("button", name="不通過").click()
@@ -114,6 +117,7 @@ def test_teacher_fail_needs_a_reason_then_notifies_the_student(page: Page, voila
     page.locator(".widget-textarea textarea").fill("請補上實驗數據與反思")
     page.get_by_role("button", name="送出認證").click()
     expect(page.locator(".pf-status")).to_contain_text("學生會收到通知", timeout=30_000)
+    expect(page.locator(".pf-chart .gtitle").first).to_contain_text(f"待認證 {pending - 1} 件", timeout=30_000)
     with sqlite3.connect(voila["db"]) as conn:
         assert conn.execute("SELECT status FROM outcomes WHERE id = ?", (outcome_id,)).fetchone()[0] == "failed"
         message = conn.execute("SELECT message FROM notifications WHERE item_id = ? ORDER BY id DESC",
