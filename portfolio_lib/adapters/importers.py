@@ -248,7 +248,8 @@ class StudentImporter(Importer):
     columns = (Col("學號", "student_no", max_len=20), Col("姓名", "name"), Col("身分證字號", "id_number", max_len=10),
                Col("出生日期", "birth_date", "rocdate"), Col("入學年度", "entry_year", "int"),
                Col("學年度", "year", "int"), Col("年級", "grade", "int"), Col("班級", "class_name", max_len=20),
-               Col("座號", "seat_no", "int"), Col("導師職員編號", "homeroom_no", required=False, max_len=20))
+               Col("座號", "seat_no", "int"), Col("導師職員編號", "homeroom_no", required=False, max_len=20),
+               Col("登入帳號", "login", required=False, max_len=64))
 
     def check(self, clean, checker):
         checker.flag(clean["id_number"].ne("") & ~clean["id_number"].str.upper().map(is_valid_id_number),
@@ -289,16 +290,17 @@ class StudentImporter(Importer):
         new_rows = []
         for row in people.itertuples():
             old = students.get(row.student_no)
-            values = (row.name, row.id_number, row.birth_date, int(row.entry_year))
+            values = (row.name, row.id_number, row.birth_date, int(row.entry_year), row.login or None)
             if old is None:
                 new_rows.append((self.school_id, row.student_no) + values)
-            elif (old.name, old.id_number, old.birth_date, old.entry_year) != values:
+            elif (old.name, old.id_number, old.birth_date, old.entry_year, old.login) != values:
                 self.conn.execute(t.students.update().where(t.students.c.id == old.id).values(
-                    name=row.name, id_number=row.id_number, birth_date=row.birth_date, entry_year=int(row.entry_year)))
+                    name=row.name, id_number=row.id_number, birth_date=row.birth_date, entry_year=int(row.entry_year),
+                    login=row.login or None))
                 result.updated += 1
         if new_rows:
-            self.executemany("INSERT INTO students (school_id, student_no, name, id_number, birth_date, entry_year) "
-                             f"VALUES ({_placeholders(6)})",
+            self.executemany("INSERT INTO students (school_id, student_no, name, id_number, birth_date, entry_year, "
+                             f"login) VALUES ({_placeholders(7)})",
                              [r[:4] + (r[4].isoformat(),) + r[5:] for r in new_rows])
             result.inserted += len(new_rows)
         ids = self.student_ids()
@@ -484,5 +486,35 @@ def _source_key(school_id: int, row) -> str:
     return "cadre:" + hashlib.sha256(basis.encode()).hexdigest()[:40]
 
 
+# --- guardians --------------------------------------------------------------------------
+
+class GuardianImporter(Importer):
+    kind, label = "guardians", "家長帳號"
+    columns = (Col("學號", "student_no", max_len=20), Col("家長姓名", "name"),
+               Col("家長登入帳號", "login", max_len=64))
+
+    def check(self, clean, checker):
+        clean["student_id"] = _flag_unknown(checker, clean["student_no"], self.student_ids(), "學號", "學生")
+        pair = clean[["student_no", "login"]]
+        checker.flag(pair.duplicated(keep=False), "家長登入帳號", "同一學生的同一個帳號在檔案中重複")
+        return clean
+
+    def write(self, clean):
+        result = ImportResult(self.kind, len(clean))
+        g = t.guardians.c
+        existing = {(r.student_id, r.login): r for r in self.conn.execute(
+            select(t.guardians).join(t.students).where(t.students.c.school_id == self.school_id))}
+        for row in clean.itertuples():
+            old = existing.get((int(row.student_id), row.login))
+            if old is None:
+                self.conn.execute(t.guardians.insert().values(student_id=int(row.student_id), name=row.name,
+                                                              login=row.login))
+                result.inserted += 1
+            elif old.name != row.name:
+                self.conn.execute(t.guardians.update().where(g.id == old.id).values(name=row.name))
+                result.updated += 1
+        return result
+
+
 IMPORTERS: dict[str, type[Importer]] = {cls.kind: cls for cls in (
-    StaffImporter, StudentImporter, TeachingImporter, CourseRecordImporter, CadreImporter)}
+    StaffImporter, StudentImporter, TeachingImporter, CourseRecordImporter, CadreImporter, GuardianImporter)}

@@ -59,7 +59,17 @@ students = Table(
     Column("id_number", String(10), nullable=False),
     Column("birth_date", Date, nullable=False),
     Column("entry_year", Integer, nullable=False),
+    Column("login", String(64), index=True),        # server identity (e.g. JupyterHub user)
     UniqueConstraint("school_id", "student_no"),
+)
+
+guardians = Table(
+    "guardians", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("name", String(50), nullable=False),
+    Column("login", String(64), nullable=False, index=True),
+    UniqueConstraint("student_id", "login"),
 )
 
 enrolments = Table(

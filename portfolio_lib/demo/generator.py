@@ -99,7 +99,7 @@ def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as
         plan = _Plan(rng, years, students, as_of)
         for kind, frame in (("staff", plan.staff_frame()), ("students", plan.student_frame()),
                             ("teaching", plan.teaching_frame()), ("course_records", plan.record_frame()),
-                            ("cadre", plan.cadre_frame())):
+                            ("cadre", plan.cadre_frame()), ("guardians", plan.guardian_frame())):
             services.import_file(wb.uow(), kind, frame.to_csv(index=False).encode("utf-8"), name=f"demo-{kind}.csv",
                                  progress=progress)
         for term in plan.terms:
@@ -202,8 +202,14 @@ class _Plan:
                 rows.append({"學號": p["student_no"], "姓名": p["name"], "身分證字號": p["id_number"],
                              "出生日期": format_roc_date(p["birth"]), "入學年度": p["entry"], "學年度": year,
                              "年級": self.grade(p["entry"], year), "班級": self.class_name(p["entry"], year, p["group"]),
-                             "座號": p["seat"], "導師職員編號": self.homeroom(p["entry"], p["group"])})
+                             "座號": p["seat"], "導師職員編號": self.homeroom(p["entry"], p["group"]),
+                             "登入帳號": f"s{p['student_no']}"})
         return pd.DataFrame(rows)
+
+    def guardian_frame(self) -> pd.DataFrame:
+        """A parent account for most students (some families have none)."""
+        return pd.DataFrame([{"學號": p["student_no"], "家長姓名": p["name"][0] + "家長",
+                              "家長登入帳號": f"p{p['student_no']}"} for p in self.people if p["diligence"] > 0.1])
 
     def course_code(self, entry: int, grade: int, index: int, domain: str) -> str:
         course_type = "1" if grade == 10 else ("A" if index % 3 == 0 else "1") if grade == 11 else "C"

@@ -148,6 +148,16 @@ def student_items(engine: Engine, student_no: str, school_code: str | None = Non
         ["academic_year", "semester", "kind", "id"]).reset_index(drop=True)
 
 
+def _used_bytes_of(engine: Engine, student_id: int) -> int:
+    """Bytes of every file the student's items hold (the quota counts each item's files)."""
+    parts = [select(col.label("sha")).where(table.c.student_id == student_id, col.is_not(None))
+             for table, col in t.FILE_REFERENCES]
+    refs = parts[0].union_all(*parts[1:]).subquery()
+    with engine.connect() as conn:
+        return conn.execute(select(func.coalesce(func.sum(t.files.c.size), 0))
+                            .join_from(refs, t.files, refs.c.sha == t.files.c.sha256)).scalar_one()
+
+
 def category_distribution(engine: Engine, year: int | None = None, grade: int | None = None,
                           school_code: str | None = None) -> pd.DataFrame:
     """多元表現 records per category (counts and shares), optionally for one year and grade."""

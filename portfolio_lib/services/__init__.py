@@ -2,6 +2,7 @@
 
 from .certification import certify, send_for_certification
 from .importing import import_file
+from .notifications import mark_notifications_read
 from .schedule import create_school, set_policy_overrides, set_window
 from .selection import pick_for_application, select_for_submission, unpick, unselect
 from .submission import submit_selected
@@ -11,7 +12,7 @@ from .uploads import (delete_outcome, delete_performance, replace_outcome, updat
 
 __all__ = [
     "UnitOfWork", "Workbench", "certify", "create_school", "delete_outcome", "delete_performance",
-    "import_file", "pick_for_application", "replace_outcome", "select_for_submission",
+    "import_file", "mark_notifications_read", "pick_for_application", "replace_outcome", "select_for_submission",
     "send_for_certification", "set_policy_overrides", "set_window", "submit_selected", "unpick",
     "unselect", "update_performance", "upload_outcome", "upload_performance",
 ]

@@ -18,11 +18,14 @@ class _Notice:
 
 
 def open_dashboard(key: str):
-    """The dashboard `key` (counselor, homeroom, teacher) for whoever is looking, on $PORTFOLIO_DB."""
-    from .identity import ViewerGate, workbench_from_environment
+    """The dashboard `key` (counselor, homeroom, teacher, cabinet) for whoever is looking, on $PORTFOLIO_DB."""
+    from .identity import CabinetGate, ViewerGate, workbench_from_environment
     wb = workbench_from_environment()
     if wb is None:
         return _Notice("尚未指定資料庫：請設定 PORTFOLIO_DB，或以 README 的指令啟動示範學校。")
+    if key == "cabinet":
+        from .cabinet import StudentCabinet
+        return CabinetGate(wb, StudentCabinet)
     return ViewerGate(wb, key, _builders()[key])
 
 

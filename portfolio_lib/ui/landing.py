@@ -44,7 +44,12 @@ class LandingPage:
         """The dashboards the viewer's roles may open (all of them, with their roles, in the demo)."""
         from ..domain.model import ROLE_LABELS
         viewer = viewer_by_login(self.wb.engine, identity) if identity else None
+        from ..queries.cabinet import cabinet_viewer
+        student = cabinet_viewer(self.wb.engine, identity) if identity and viewer is None else None
         items = []
+        if not identity or student:
+            items.append("<li><a class='pf-dashboard-link' href='cabinet.ipynb'>學習歷程檔案櫃</a>"
+                         "<span style='color:#57606a'>（學生；家長唯讀）</span></li>")
         for key, (title, roles, notebook) in DASHBOARDS.items():
             if identity and not (viewer and viewer.may_open(key)):
                 continue

@@ -1,0 +1,248 @@
+"""The student's cabinet (學習歷程檔案櫃): what one student, or their parent, may see of their own portfolio."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, and_, func, select
+
+from ..adapters import tables as t
+from ..domain.calendar import Term, format_roc_date, format_roc_datetime
+from ..domain.categories import CATEGORIES, describe_fields
+from ..domain.errors import NotFound
+from ..domain.model import ItemKind, OutcomeStatus, WindowKind
+from ..domain.policy import Policy
+
+
+@dataclass(frozen=True)
+class CabinetViewer:
+    """A student looking at their own cabinet, or a parent looking (read-only) at their child's."""
+
+    student_id: int
+    student_no: str
+    name: str
+    school_id: int
+    parent: str | None = None        # the parent's name when a parent is looking
+
+    @property
+    def read_only(self) -> bool:
+        return self.parent is not None
+
+    @property
+    def label(self) -> str:
+        return f"{self.parent}（{self.name}的家長，唯讀）" if self.parent else f"{self.name}（{self.student_no}）"
+
+
+def _student(engine: Engine, where) -> object | None:
+    with engine.connect() as conn:
+        return conn.execute(select(t.students).where(where)).first()
+
+
+def cabinet_viewer(engine: Engine, login: str) -> CabinetViewer | None:
+    """The cabinet a server identity opens: a student's own, or (read-only) a parent's child's."""
+    row = _student(engine, t.students.c.login == login)
+    if row is not None:
+        return CabinetViewer(row.id, row.student_no, row.name, row.school_id)
+    with engine.connect() as conn:
+        guardian = conn.execute(select(t.guardians).where(t.guardians.c.login == login)).first()
+    if guardian is None:
+        return None
+    child = _student(engine, t.students.c.id == guardian.student_id)
+    return CabinetViewer(child.id, child.student_no, child.name, child.school_id, parent=guardian.name)
+
+
+def student_viewer(engine: Engine, student_no: str, as_parent: bool = False) -> CabinetViewer:
+    row = _student(engine, t.students.c.student_no == str(student_no))
+    if row is None:
+        raise NotFound(entity="學生", key=student_no)
+    parent = None
+    if as_parent:
+        with engine.connect() as conn:
+            parent = conn.execute(select(t.guardians.c.name).where(t.guardians.c.student_id == row.id)).scalar()
+        parent = parent or "家長"
+    return CabinetViewer(row.id, row.student_no, row.name, row.school_id, parent=parent)
+
+
+def students_for_picker(engine: Engine, year: int) -> pd.DataFrame:
+    """Students enrolled in a year, for the demo's view-as picker."""
+    c, e, s = t.classes, t.enrolments, t.students
+    with engine.connect() as conn:
+        rows = conn.execute(select(s.c.student_no, s.c.name, c.c.name.label("class_name"), e.c.seat_no, c.c.grade)
+                            .join(e, e.c.student_id == s.c.id).join(c, c.c.id == e.c.class_id)
+                            .where(e.c.academic_year == year).order_by(c.c.name, e.c.seat_no)).all()
+    return pd.DataFrame(rows, columns=["student_no", "name", "class_name", "seat_no", "grade"])
+
+
+def _frame(engine: Engine, query) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def rules_for(engine: Engine, viewer: CabinetViewer, term: Term):
+    with engine.connect() as conn:
+        overrides = conn.execute(select(t.schools.c.policy_overrides)
+                                 .where(t.schools.c.id == viewer.school_id)).scalar_one()
+    return Policy.default().with_overrides(overrides).rules(term)
+
+
+def grade_in(engine: Engine, viewer: CabinetViewer, year: int) -> int | None:
+    with engine.connect() as conn:
+        return conn.execute(select(t.classes.c.grade).join(t.enrolments, t.enrolments.c.class_id == t.classes.c.id)
+                            .where(t.enrolments.c.student_id == viewer.student_id,
+                                   t.enrolments.c.academic_year == year)).scalar()
+
+
+# --- home -----------------------------------------------------------------------------
+
+def home(engine: Engine, viewer: CabinetViewer, now: datetime) -> dict:
+    """Counts per item type, quota used, outcomes not yet certified, the year's selections, open windows."""
+    term = Term.of(now.date())
+    rules = rules_for(engine, viewer, term)
+    o, p, s = t.outcomes, t.performances, t.selections
+    with engine.connect() as conn:
+        outcome_count = conn.execute(select(func.count()).select_from(o).where(o.c.student_id == viewer.student_id)
+                                     ).scalar_one()
+        uncertified = conn.execute(select(func.count()).select_from(o).where(
+            o.c.student_id == viewer.student_id, o.c.status != OutcomeStatus.PASSED.value)).scalar_one()
+        per_category = dict(conn.execute(select(p.c.category, func.count()).where(p.c.student_id == viewer.student_id)
+                                         .group_by(p.c.category)).all())
+        selected = dict(conn.execute(select(s.c.item_kind, func.count()).where(
+            s.c.student_id == viewer.student_id, s.c.academic_year == term.year).group_by(s.c.item_kind)).all())
+        windows = conn.execute(select(t.windows).where(t.windows.c.school_id == viewer.school_id,
+                                                       t.windows.c.opens <= now, t.windows.c.closes >= now)
+                               .order_by(t.windows.c.closes)).all()
+    from .status import _used_bytes_of
+    return {
+        "term": term, "outcomes": outcome_count, "uncertified": uncertified,
+        "performances": {CATEGORIES[k].label: per_category.get(k, 0) for k in CATEGORIES},
+        "used": _used_bytes_of(engine, viewer.student_id), "quota": rules.quota_bytes,
+        "selected_outcomes": selected.get(ItemKind.OUTCOME.value, 0), "outcome_cap": rules.outcome_selection_cap_per_year,
+        "selected_performances": selected.get(ItemKind.PERFORMANCE.value, 0),
+        "performance_cap": rules.performance_selection_cap_per_year,
+        "windows": [(WindowKind(w.kind).label, w.academic_year, w.semester, format_roc_datetime(w.opens),
+                     format_roc_datetime(w.closes)) for w in windows],
+    }
+
+
+def notifications(engine: Engine, viewer: CabinetViewer) -> pd.DataFrame:
+    n = t.notifications
+    table = _frame(engine, select(n.c.id, n.c.created_at.label("時間"), n.c.message.label("通知"), n.c.read_at)
+                   .where(n.c.student_id == viewer.student_id).order_by(n.c.created_at.desc(), n.c.id.desc()))
+    table["狀態"] = table.pop("read_at").map(lambda v: "已讀" if v == v and v is not None else "未讀")
+    table["時間"] = table["時間"].map(format_roc_datetime)
+    return table
+
+
+# --- outcomes -------------------------------------------------------------------------
+
+def course_records(engine: Engine, viewer: CabinetViewer) -> pd.DataFrame:
+    """The course record (修課紀錄) with each course's outcome, if any."""
+    r, cs, o = t.course_records, t.course_sections, t.outcomes
+    table = _frame(engine, select(
+        r.c.id.label("record_id"), cs.c.academic_year.label("學年度"), cs.c.semester.label("學期"),
+        cs.c.subject.label("科目"), cs.c.course_code.label("課程代碼"), cs.c.credits.label("學分"),
+        r.c.score.label("成績"), o.c.id.label("outcome_id"), o.c.status)
+        .join(cs, cs.c.id == r.c.section_id).outerjoin(o, o.c.course_record_id == r.c.id)
+        .where(r.c.student_id == viewer.student_id)
+        .order_by(cs.c.academic_year.desc(), cs.c.semester.desc(), cs.c.subject))
+    table["學習成果"] = table["status"].map(lambda v: OutcomeStatus(v).label if isinstance(v, str) else "未上傳")
+    table["成績"] = table["成績"].map(lambda v: "" if v != v or v is None else f"{v:g}")
+    return table.drop(columns="status")
+
+
+def outcomes(engine: Engine, viewer: CabinetViewer) -> pd.DataFrame:
+    """Every outcome with its status, the latest certification's reason, selection and submission."""
+    o, r, cs, c, s = t.outcomes, t.course_records, t.course_sections, t.certifications, t.selections
+    latest = select(c.c.outcome_id, func.max(c.c.id).label("cid")).group_by(c.c.outcome_id).subquery()
+    table = _frame(engine, select(
+        o.c.id.label("編號"), o.c.academic_year.label("學年度"), o.c.semester.label("學期"), cs.c.subject.label("科目"),
+        cs.c.course_code, o.c.description.label("內容簡述"), o.c.document_name.label("文件"),
+        o.c.video_name.label("影音"), o.c.status, c.c.reason.label("原因"), o.c.sent_at, o.c.submitted_at,
+        s.c.id.label("selection_id"))
+        .join(r, r.c.id == o.c.course_record_id).join(cs, cs.c.id == r.c.section_id)
+        .outerjoin(latest, latest.c.outcome_id == o.c.id).outerjoin(c, c.c.id == latest.c.cid)
+        .outerjoin(s, and_(s.c.item_kind == ItemKind.OUTCOME.value, s.c.item_id == o.c.id))
+        .where(o.c.student_id == viewer.student_id).order_by(o.c.academic_year.desc(), o.c.semester.desc(), o.c.id))
+    table["認證"] = table["status"].map(lambda v: OutcomeStatus(v).label)
+    table["送出時間"] = table.pop("sent_at").map(format_roc_datetime)
+    table["已勾選"] = table.pop("selection_id").map(lambda v: "✓" if v == v and v is not None else "")
+    table["提交"] = table.pop("submitted_at").map(lambda v: "🔒 " + format_roc_date(v) if v == v and v else "")
+    return table.fillna("")
+
+
+# --- 多元表現 ---------------------------------------------------------------------------
+
+def performances(engine: Engine, viewer: CabinetViewer) -> pd.DataFrame:
+    p, s = t.performances, t.selections
+    table = _frame(engine, select(
+        p.c.id.label("編號"), p.c.academic_year.label("學年度"), p.c.semester.label("學期"), p.c.category,
+        p.c.fields, p.c.description.label("內容簡述"), p.c.document_name.label("證明文件"),
+        p.c.video_name.label("影音"), p.c.external_link.label("外部連結"), p.c.synced, p.c.submitted_at,
+        s.c.id.label("selection_id"))
+        .outerjoin(s, and_(s.c.item_kind == ItemKind.PERFORMANCE.value, s.c.item_id == p.c.id))
+        .where(p.c.student_id == viewer.student_id).order_by(p.c.academic_year.desc(), p.c.id))
+    if table.empty:
+        return table
+    rules = rules_for(engine, viewer, Term(int(table["學年度"].max()), 1))
+    table["類別"] = table["category"].map(lambda k: CATEGORIES[k].label)
+    table["內容"] = [" ".join(f"{k}:{v}" for k, v in describe_fields(cat, json.loads(f), rules).items())
+                   for cat, f in zip(table["category"], table["fields"])]
+    table["來源"] = table.pop("synced").map({True: "校務系統", False: "自行上傳"})
+    table["已勾選"] = table.pop("selection_id").map(lambda v: "✓" if v == v and v is not None else "")
+    table["提交"] = table.pop("submitted_at").map(lambda v: "🔒 " + format_roc_date(v) if v == v and v else "")
+    return table.fillna("")
+
+
+# --- selection, picks, submissions -----------------------------------------------------
+
+def selectable(engine: Engine, viewer: CabinetViewer, year: int) -> pd.DataFrame:
+    """Items of a year that can be selected: certified outcomes, 多元表現 (synced ones with proof)."""
+    items = []
+    for row in outcomes(engine, viewer).itertuples():
+        if row.學年度 == year and row.status == OutcomeStatus.PASSED.value:
+            items.append({"種類": ItemKind.OUTCOME.label, "kind": ItemKind.OUTCOME.value, "編號": row.編號,
+                          "名稱": f"{row.科目}：{row.內容簡述}", "已勾選": row.已勾選, "提交": row.提交})
+    perf = performances(engine, viewer)
+    for row in perf.itertuples() if not perf.empty else []:
+        if row.學年度 == year and (row.來源 == "自行上傳" or row.證明文件 or row.影音):
+            items.append({"種類": ItemKind.PERFORMANCE.label, "kind": ItemKind.PERFORMANCE.value, "編號": row.編號,
+                          "名稱": f"{row.類別}：{row.內容簡述 or row.內容}", "已勾選": row.已勾選, "提交": row.提交})
+    return pd.DataFrame(items, columns=["種類", "kind", "編號", "名稱", "已勾選", "提交"])
+
+
+def application_pool(engine: Engine, viewer: CabinetViewer) -> pd.DataFrame:
+    """Selected items of every year, with whether each is picked for application."""
+    s, a = t.selections, t.application_picks
+    table = _frame(engine, select(s.c.item_kind.label("kind"), s.c.item_id.label("編號"),
+                                  s.c.academic_year.label("學年度"), a.c.id.label("pick_id"))
+                   .outerjoin(a, and_(a.c.item_kind == s.c.item_kind, a.c.item_id == s.c.item_id))
+                   .where(s.c.student_id == viewer.student_id).order_by(s.c.academic_year, s.c.item_kind, s.c.item_id))
+    names = {}
+    for row in outcomes(engine, viewer).itertuples():
+        names[(ItemKind.OUTCOME.value, row.編號)] = f"{row.科目}：{row.內容簡述}"
+    perf = performances(engine, viewer)
+    for row in perf.itertuples() if not perf.empty else []:
+        names[(ItemKind.PERFORMANCE.value, row.編號)] = f"{row.類別}：{row.內容簡述 or row.內容}"
+    table["種類"] = table["kind"].map(lambda k: ItemKind(k).label)
+    table["名稱"] = [names.get((k, i), "") for k, i in zip(table["kind"], table["編號"])]
+    table["申請入學"] = table.pop("pick_id").map(lambda v: "✓" if v == v and v is not None else "")
+    return table[["種類", "kind", "編號", "學年度", "名稱", "申請入學"]]
+
+
+def submission_records(engine: Engine, viewer: CabinetViewer) -> pd.DataFrame:
+    """What went to the central database, and when (查詢提交中央資料庫紀錄)."""
+    b, i = t.submission_batches, t.submission_items
+    parts = []
+    for kind, table in ((ItemKind.OUTCOME, t.outcomes), (ItemKind.PERFORMANCE, t.performances)):
+        parts.append(_frame(engine, select(b.c.created_at.label("提交時間"), b.c.academic_year.label("學年度"),
+                                           b.c.semester.label("學期"), i.c.item_id.label("編號"))
+                            .join(i, i.c.batch_id == b.c.id).join(table, and_(i.c.item_kind == kind.value,
+                                                                              table.c.id == i.c.item_id))
+                            .where(table.c.student_id == viewer.student_id)).assign(種類=kind.label))
+    table = pd.concat(parts, ignore_index=True).sort_values(["提交時間", "種類", "編號"], ascending=[False, True, True])
+    table["提交時間"] = table["提交時間"].map(format_roc_datetime)
+    return table[["提交時間", "學年度", "學期", "種類", "編號"]].reset_index(drop=True)
