@@ -255,23 +255,25 @@ class StudentCabinet:
             outcome_id = int(row["outcome_id"])
             services.replace_outcome(self.wb.uow(), outcome_id, text, document, video,
                                      keep_document=document is None, keep_video=video is None, actor=self.actor)
-            self.status.ok(f"已更新「{row['科目']}」的學習成果（#{outcome_id}），請記得送出認證。")
+            done = f"已更新「{row['科目']}」的學習成果（#{outcome_id}），請記得送出認證。"
         else:
             outcome_id = services.upload_outcome(self.wb.uow(), self.viewer.student_no, int(row["學年度"]),
                                                  int(row["學期"]), row["課程代碼"], text, document, video,
                                                  actor=self.actor)
-            self.status.ok(f"已上傳「{row['科目']}」的學習成果（#{outcome_id}），請記得送出認證。")
+            done = f"已上傳「{row['科目']}」的學習成果（#{outcome_id}），請記得送出認證。"
         self.outcome_text.text.value = ""
         self.document.value, self.video.value = (), ()
         self.refresh()
+        self.status.ok(done)
 
     def send(self):
         if self.to_send.value is None:
             self.status.error("沒有待送出認證的學習成果。")
             return
-        services.send_for_certification(self.wb.uow(), self.to_send.value, actor=self.actor)
-        self.status.ok(f"#{self.to_send.value} 已送出認證，等待授課教師認證。")
+        outcome_id = self.to_send.value
+        services.send_for_certification(self.wb.uow(), outcome_id, actor=self.actor)
         self.refresh()
+        self.status.ok(f"#{outcome_id} 已送出認證，等待授課教師認證。")
 
     def build_form(self, values: dict | None = None, locked: bool = False):
         """The selected category's fields, with its code lists; values fill them (dates as ROC dates)."""
@@ -304,15 +306,16 @@ class StudentCabinet:
             record_id = services.upload_performance(
                 self.wb.uow(), self.viewer.student_no, self.p_year.value, self.p_semester.value, self.category.value,
                 self._field_values(), self.p_text.text.value, document, video, link, actor=self.actor)
-            self.status.ok(f"已新增{CATEGORIES[self.category.value].label}（#{record_id}）。")
+            done = f"已新增{CATEGORIES[self.category.value].label}（#{record_id}）。"
         else:
             locked = any(w.disabled for w in self.field_widgets.values())
             services.update_performance(self.wb.uow(), self.editing, fields=None if locked else self._field_values(),
                                         description=self.p_text.text.value, document=document, video=video,
                                         external_link=link, actor=self.actor)
-            self.status.ok(f"已儲存 #{self.editing} 的修改。")
+            done = f"已儲存 #{self.editing} 的修改。"
         self.new_performance()
         self.refresh()
+        self.status.ok(done)
 
     def edit_performance(self):
         if self.p_pick.value is None:
@@ -342,9 +345,10 @@ class StudentCabinet:
     def delete_performance(self):
         if self.p_pick.value is None:
             return
-        services.delete_performance(self.wb.uow(), self.p_pick.value, actor=self.actor)
-        self.status.ok(f"已刪除 #{self.p_pick.value}。")
+        record_id = self.p_pick.value
+        services.delete_performance(self.wb.uow(), record_id, actor=self.actor)
         self.refresh()
+        self.status.ok(f"已刪除 #{record_id}。")
 
     def select(self, on: bool):
         if self.s_item.value is None:
@@ -353,10 +357,10 @@ class StudentCabinet:
         kind, item_id = self.s_item.value
         verb = services.select_for_submission if on else services.unselect
         verb(self.wb.uow(), self.viewer.student_no, kind, item_id, actor=self.actor)
-        self.status.ok(f"已{'勾選' if on else '取消勾選'} #{item_id}。")
         self.show_selection()
         self.show_application()
         self.show_home()
+        self.status.ok(f"已{'勾選' if on else '取消勾選'} #{item_id}。")
 
     def pick(self, on: bool):
         if self.a_item.value is None:
@@ -365,8 +369,8 @@ class StudentCabinet:
         kind, item_id = self.a_item.value
         verb = services.pick_for_application if on else services.unpick
         verb(self.wb.uow(), self.viewer.student_no, kind, item_id, actor=self.actor)
-        self.status.ok(f"已{'選為' if on else '取消'}申請入學項目 #{item_id}。")
         self.show_application()
+        self.status.ok(f"已{'選為' if on else '取消'}申請入學項目 #{item_id}。")
 
 
 __all__ = ["StudentCabinet"]

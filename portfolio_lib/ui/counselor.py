@@ -185,8 +185,8 @@ class CounselorDashboard:
             return
         self.batch_report.show(pd.DataFrame([{"學習成果": result["outcomes"], "多元表現": result["performances"],
                                               "列數": result["rows"]}]))
-        self.status.ok(f"已匯入 {result['rows']} 列：學習成果 {result['outcomes']} 件、多元表現 {result['performances']} 件。")
         self.refresh()
+        self.status.ok(f"已匯入 {result['rows']} 列：學習成果 {result['outcomes']} 件、多元表現 {result['performances']} 件。")
 
 
 BATCH_HELP = ("<p>清單欄位：學號、學年度、學期、課程代碼（學習成果）或類別（多元表現）、內容簡述、檔名"

@@ -110,9 +110,9 @@ class TeacherDashboard:
         outcome_id = self.item.value
         services.certify(self.wb.uow(), outcome_id, self.viewer.staff_no, passed=self.result.value,
                          reason=self.reason.value)
-        self.status.ok(f"#{outcome_id} 已認證為「{'通過' if self.result.value else '不通過'}」，學生會收到通知。")
         self.reason.value = ""
         self.refresh()
+        self.status.ok(f"#{outcome_id} 已認證為「{'通過' if self.result.value else '不通過'}」，學生會收到通知。")
 
     def pass_selected(self):
         chosen = list(self.batch.value)
@@ -121,8 +121,8 @@ class TeacherDashboard:
             return
         for outcome_id in chosen:
             services.certify(self.wb.uow(), outcome_id, self.viewer.staff_no, passed=True)
-        self.status.ok(f"已將 {len(chosen)} 件學習成果認證為「通過」。")
         self.refresh()
+        self.status.ok(f"已將 {len(chosen)} 件學習成果認證為「通過」。")
 
 
 def _preview_widget(data: bytes, ext: str, name: str):

@@ -101,7 +101,7 @@ def test_homeroom_filter_shows_only_flagged_students(page: Page, voila, artifact
 
 
 def test_teacher_fail_needs_a_reason_then_notifies_the_student(page: Page, voila, artifacts):
-    open_dashboard(page, voila, "teacher.ipynb", "待認證的學習成果")
+    open_dashboard(page, voila, "teacher.ipynb", "我的認證紀錄")
     assert_no_errors(page)
     expect(page.locator(".pf-preview img, .pf-preview video, .pf-preview audio").first).to_be_visible(timeout=60_000)
     title = page.locator(".pf-chart .gtitle").first
@@ -127,7 +127,7 @@ def test_teacher_fail_needs_a_reason_then_notifies_the_student(page: Page, voila
 
 
 @pytest.mark.parametrize("notebook,ready", [("counselor.ipynb", "尚未上傳的學生"), ("homeroom.ipynb", "班級學生進度"),
-                                            ("teacher.ipynb", "待認證的學習成果")])
+                                            ("teacher.ipynb", "我的認證紀錄")])
 def test_pages_finish_loading_every_time(page: Page, voila, notebook, ready):
     """Voila can hang when a notebook writes into an Output widget while it runs; ours never do."""
     for _ in range(3):
