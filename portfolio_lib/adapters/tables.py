@@ -249,8 +249,56 @@ audit_events = Table(
     Index("ix_audit_events_entity", "entity", "entity_id"),
 )
 
+# --- school-only items (shown to the school, never submitted) ----------------------------
+
+consultation_records = Table(
+    "consultation_records", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("consultant_id", ForeignKey("staff.id"), nullable=False),
+    Column("academic_year", Integer, nullable=False),
+    Column("semester", Integer, nullable=False),
+    Column("consulted_on", Date, nullable=False),
+    Column("description", String(400), nullable=False),
+    Column("document_sha256", ForeignKey("files.sha256")),
+    Column("document_name", String(255)),
+    Column("created_at", DateTime, nullable=False),
+)
+
+learning_plans = Table(
+    "learning_plans", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("academic_year", Integer, nullable=False),
+    Column("semester", Integer, nullable=False),
+    Column("title", String(100), nullable=False),
+    Column("description", String(400), nullable=False),
+    Column("document_sha256", ForeignKey("files.sha256"), nullable=False),
+    Column("document_name", String(255)),
+    Column("status", String(10), nullable=False),          # submitted, approved, revise
+    Column("reviewer_id", ForeignKey("staff.id")),
+    Column("review_comment", String(400)),
+    Column("reviewed_at", DateTime),
+    Column("uploaded_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+school_documents = Table(
+    "school_documents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),             # autobiography, study_plan
+    Column("description", String(400), nullable=False),
+    Column("document_sha256", ForeignKey("files.sha256"), nullable=False),
+    Column("document_name", String(255)),
+    Column("uploaded_at", DateTime, nullable=False),
+)
+
 # Every column that points at a stored file: a file is removed only when none of them does.
 FILE_REFERENCES = (
     (outcomes, outcomes.c.document_sha256), (outcomes, outcomes.c.video_sha256),
     (performances, performances.c.document_sha256), (performances, performances.c.video_sha256),
+    (consultation_records, consultation_records.c.document_sha256),
+    (learning_plans, learning_plans.c.document_sha256),
+    (school_documents, school_documents.c.document_sha256),
 )

@@ -189,6 +189,10 @@ class NotCourseTeacher(PortfolioError):
     template = "{teacher}不是「{subject}」的授課教師或代理人，不能認證這件學習成果。"
 
 
+class ReviewCommentRequired(PortfolioError):
+    template = "審核結果為「需修改」時必須填寫意見，讓學生知道要修改什麼。"
+
+
 class ReasonRequired(PortfolioError):
     template = "認證「不通過」時必須填寫原因，讓學生知道如何修正。"
 

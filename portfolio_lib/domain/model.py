@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 from .calendar import Term, format_roc_datetime
 from .errors import (DescriptionRequired, DescriptionTooLong, ExternalLinkWithoutVideo,
                      FileRequired, InvalidExternalLink, InvalidState, ItemLocked,
-                     ReasonRequired, SyncedRecordProtected)
+                     ReasonRequired, ReviewCommentRequired, SyncedRecordProtected)
 from .policy import Rules
 
 
@@ -242,3 +242,53 @@ class Performance:
     @property
     def has_proof(self) -> bool:
         return bool(self.document_sha256 or self.video_sha256)
+
+
+class PlanStatus(StrEnum):
+    """States of a self-directed learning plan (自主學習計畫) under review."""
+
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REVISE = "revise"
+
+    @property
+    def label(self) -> str:
+        return {"submitted": "待審核", "approved": "通過", "revise": "需修改"}[self.value]
+
+
+class SchoolDocumentKind(StrEnum):
+    """School-only documents a student keeps in the cabinet (not submitted to the central database)."""
+
+    AUTOBIOGRAPHY = "autobiography"
+    STUDY_PLAN = "study_plan"
+
+    @property
+    def label(self) -> str:
+        return {"autobiography": "自傳", "study_plan": "學習計畫"}[self.value]
+
+
+@dataclass
+class LearningPlan:
+    """A self-directed learning plan: uploaded by the student, reviewed by the teacher."""
+
+    id: int | None
+    student_id: int
+    term: Term
+    status: PlanStatus = PlanStatus.SUBMITTED
+
+    item_label = "自主學習計畫"
+
+    def replace(self):
+        """A plan not yet approved can be replaced; it goes back to review."""
+        if self.status is PlanStatus.APPROVED:
+            raise InvalidState(item_label=self.item_label, state=self.status.label, action="修改")
+        self.status = PlanStatus.SUBMITTED
+
+    def review(self, approved: bool, comment: str | None) -> str | None:
+        if self.status is not PlanStatus.SUBMITTED:
+            raise InvalidState(item_label=self.item_label, state=self.status.label, action="審核")
+        comment = (comment or "").strip() or None
+        if not approved and comment is None:
+            raise ReviewCommentRequired()
+        self.status = PlanStatus.APPROVED if approved else PlanStatus.REVISE
+        return comment

@@ -246,3 +246,39 @@ def submission_records(engine: Engine, viewer: CabinetViewer) -> pd.DataFrame:
     table = pd.concat(parts, ignore_index=True).sort_values(["提交時間", "種類", "編號"], ascending=[False, True, True])
     table["提交時間"] = table["提交時間"].map(format_roc_datetime)
     return table[["提交時間", "學年度", "學期", "種類", "編號"]].reset_index(drop=True)
+
+
+# --- school-only items -----------------------------------------------------------------
+
+def consultation_records(engine: Engine, viewer: CabinetViewer) -> pd.DataFrame:
+    c = t.consultation_records
+    table = _frame(engine, select(c.c.consulted_on.label("日期"), t.staff.c.name.label("課程諮詢師"),
+                                  c.c.description.label("內容簡述"), c.c.document_name.label("文件"))
+                   .join(t.staff, t.staff.c.id == c.c.consultant_id)
+                   .where(c.c.student_id == viewer.student_id).order_by(c.c.consulted_on.desc()))
+    table["日期"] = table["日期"].map(format_roc_date)
+    return table.fillna("")
+
+
+def learning_plans(engine: Engine, viewer: CabinetViewer) -> pd.DataFrame:
+    from ..domain.model import PlanStatus
+    p = t.learning_plans
+    table = _frame(engine, select(p.c.id.label("編號"), p.c.academic_year.label("學年度"), p.c.semester.label("學期"),
+                                  p.c.title.label("計畫名稱"), p.c.description.label("內容簡述"),
+                                  p.c.document_name.label("文件"), p.c.status, p.c.review_comment.label("審核意見"),
+                                  p.c.updated_at)
+                   .where(p.c.student_id == viewer.student_id).order_by(p.c.id.desc()))
+    table["審核"] = table.pop("status").map(lambda v: PlanStatus(v).label)
+    table["更新時間"] = table.pop("updated_at").map(format_roc_datetime)
+    return table.fillna("")
+
+
+def school_documents(engine: Engine, viewer: CabinetViewer) -> pd.DataFrame:
+    from ..domain.model import SchoolDocumentKind
+    d = t.school_documents
+    table = _frame(engine, select(d.c.id.label("編號"), d.c.kind, d.c.description.label("內容簡述"),
+                                  d.c.document_name.label("文件"), d.c.uploaded_at)
+                   .where(d.c.student_id == viewer.student_id).order_by(d.c.uploaded_at.desc(), d.c.id.desc()))
+    table.insert(1, "種類", table.pop("kind").map(lambda v: SchoolDocumentKind(v).label))
+    table["上傳時間"] = table.pop("uploaded_at").map(format_roc_datetime)
+    return table.fillna("")

@@ -397,3 +397,46 @@ def outcome_file(engine: Engine, viewer: Viewer, outcome_id: int, slot: str) -> 
 def _require(viewer: Viewer, roles: set):
     if not viewer.roles & roles:
         raise PermissionDenied(who=f"{viewer.name} ", action="查看這些資料")
+
+
+# --- school-only items -------------------------------------------------------------------
+
+def class_learning_plans(engine: Engine, viewer: Viewer, class_id: int, year: int) -> pd.DataFrame:
+    """Self-directed learning plans of one class's students in a year (for its homeroom teacher or counselors)."""
+    from ..domain.model import PlanStatus
+    _check_class(engine, viewer, class_id)
+    p, e, s = t.learning_plans, t.enrolments, t.students
+    table = _frame(engine, select(p.c.id.label("編號"), e.c.seat_no.label("座號"), s.c.student_no.label("學號"),
+                                  s.c.name.label("姓名"), p.c.title.label("計畫名稱"), p.c.description.label("內容簡述"),
+                                  p.c.document_name.label("文件"), p.c.status, p.c.review_comment.label("審核意見"))
+                   .join(s, s.c.id == p.c.student_id)
+                   .join(e, and_(e.c.student_id == s.c.id, e.c.academic_year == p.c.academic_year))
+                   .where(e.c.class_id == class_id, p.c.academic_year == year).order_by(e.c.seat_no, p.c.id))
+    table["審核"] = table.pop("status").map(lambda v: PlanStatus(v).label)
+    return table.fillna("")
+
+
+def plan_file(engine: Engine, viewer: Viewer, plan_id: int) -> tuple[str, str, str]:
+    """(sha256, ext, name) of a plan's document, for a viewer who may review it."""
+    p, e = t.learning_plans, t.enrolments
+    row = _frame(engine, select(p.c.document_sha256, p.c.document_name, t.files.c.ext, e.c.class_id)
+                 .join(t.files, t.files.c.sha256 == p.c.document_sha256)
+                 .join(e, and_(e.c.student_id == p.c.student_id, e.c.academic_year == p.c.academic_year))
+                 .where(p.c.id == plan_id))
+    if row.empty:
+        raise NotFound(entity="自主學習計畫", key=plan_id)
+    _check_class(engine, viewer, int(row.iloc[0]["class_id"]))
+    return row.iloc[0]["document_sha256"], row.iloc[0]["ext"], row.iloc[0]["document_name"]
+
+
+def consultations_by(engine: Engine, viewer: Viewer) -> pd.DataFrame:
+    """Consultation records the viewer (a course consultant) entered, newest first."""
+    _require(viewer, {Role.CONSULTANT})
+    c, s = t.consultation_records, t.students
+    table = _frame(engine, select(c.c.id.label("編號"), c.c.consulted_on.label("日期"), s.c.student_no.label("學號"),
+                                  s.c.name.label("姓名"), c.c.description.label("內容簡述"),
+                                  c.c.document_name.label("文件"))
+                   .join(s, s.c.id == c.c.student_id).where(c.c.consultant_id == viewer.staff_id)
+                   .order_by(c.c.consulted_on.desc(), c.c.id.desc()))
+    table["日期"] = table["日期"].map(format_roc_date)
+    return table.fillna("")

@@ -16,6 +16,7 @@ DASHBOARDS = {
     "counselor": ("輔導室總覽", {Role.COUNSELOR, Role.ADMIN}, "counselor.ipynb"),
     "homeroom": ("導師班級進度", {Role.HOMEROOM}, "homeroom.ipynb"),
     "teacher": ("授課教師認證", {Role.TEACHER}, "teacher.ipynb"),
+    "consultant": ("課程諮詢紀錄", {Role.CONSULTANT}, "consultant.ipynb"),
 }
 
 

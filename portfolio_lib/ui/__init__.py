@@ -6,10 +6,12 @@ import ipywidgets as widgets
 
 
 def _builders():
+    from .consultant import ConsultantDashboard
     from .counselor import CounselorDashboard
     from .homeroom import HomeroomDashboard
     from .teacher import TeacherDashboard
-    return {"counselor": CounselorDashboard, "homeroom": HomeroomDashboard, "teacher": TeacherDashboard}
+    return {"counselor": CounselorDashboard, "homeroom": HomeroomDashboard, "teacher": TeacherDashboard,
+            "consultant": ConsultantDashboard}
 
 
 class _Notice:
@@ -18,7 +20,7 @@ class _Notice:
 
 
 def open_dashboard(key: str):
-    """The dashboard `key` (counselor, homeroom, teacher, cabinet) for whoever is looking, on $PORTFOLIO_DB."""
+    """The dashboard `key` (counselor, homeroom, teacher, consultant, cabinet) for whoever is looking, on $PORTFOLIO_DB."""
     from .identity import CabinetGate, ViewerGate, workbench_from_environment
     wb = workbench_from_environment()
     if wb is None:

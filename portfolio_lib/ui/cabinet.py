@@ -14,7 +14,7 @@ from ..adapters import tables as t
 from ..domain.calendar import Term, format_roc_date
 from ..domain.categories import CATEGORIES
 from ..domain.files import Upload
-from ..domain.model import Actor, ItemKind, OutcomeStatus
+from ..domain.model import Actor, ItemKind, OutcomeStatus, PlanStatus, SchoolDocumentKind
 from ..queries import cabinet as q
 from ..services.unit_of_work import Workbench
 from .common import DataTable, StatusLine, guarded, section
@@ -131,6 +131,31 @@ class StudentCabinet:
         self.a_unpick.on_click(run(lambda _: self.pick(False)))
         self.submissions = DataTable("提交中央資料庫紀錄", "提交紀錄")
 
+        # school-only items
+        self.consultations = DataTable("課程諮詢紀錄（由課程諮詢師登錄）", "課程諮詢紀錄")
+        self.plans = DataTable("自主學習計畫", "自主學習計畫")
+        self.plan_year = widgets.Dropdown(options=[(f"{y} 學年度", y) for y in years], value=self.term.year,
+                                          description="學年度")
+        self.plan_semester = widgets.Dropdown(options=[("第一學期", 1), ("第二學期", 2)], value=self.term.semester,
+                                              description="學期")
+        self.plan_title = widgets.Text(description="計畫名稱", layout=widgets.Layout(width="40em"))
+        self.plan_text = DescriptionBox(self.rules.description_max_chars)
+        self.plan_document = widgets.FileUpload(accept=".pdf,.jpg,.jpeg,.png", description="計畫文件（4MB）")
+        self.plan_upload = widgets.Button(description="上傳計畫", button_style="primary", icon="upload")
+        self.plan_pick = widgets.Dropdown(description="修改", layout=widgets.Layout(width="40em"))
+        self.plan_replace = widgets.Button(description="以上方內容取代並重新送審", icon="sync")
+        self.plan_upload.on_click(run(lambda _: self.store_plan(replace=False)))
+        self.plan_replace.on_click(run(lambda _: self.store_plan(replace=True)))
+        self.documents = DataTable("自傳與學習計畫", "自傳與學習計畫")
+        self.doc_kind = widgets.Dropdown(options=[(k.label, k.value) for k in SchoolDocumentKind], description="種類")
+        self.doc_text = DescriptionBox(self.rules.description_max_chars)
+        self.doc_file = widgets.FileUpload(accept=".pdf,.jpg,.jpeg,.png", description="文件（4MB）")
+        self.doc_upload = widgets.Button(description="上傳", button_style="primary", icon="upload")
+        self.doc_pick = widgets.Dropdown(description="文件", layout=widgets.Layout(width="40em"))
+        self.doc_delete = widgets.Button(description="刪除", button_style="danger", icon="trash")
+        self.doc_upload.on_click(run(lambda _: self.store_document()))
+        self.doc_delete.on_click(run(lambda _: self.delete_document()))
+
         acting = not viewer.read_only
         self.tabs = widgets.Tab(children=[
             widgets.VBox([self.home, self.notes.view] + ([self.read_button] if acting else [])),
@@ -149,7 +174,16 @@ class StudentCabinet:
             widgets.VBox([self.a_counts, self.a_table.view] +
                          ([widgets.HBox([self.a_item, self.a_pick, self.a_unpick])] if acting else [])),
             self.submissions.view,
-        ], titles=["首頁", "課程學習成果", "多元表現", "勾選", "申請入學", "提交紀錄"])
+            widgets.VBox([
+                widgets.HTML("<p>以下項目只在校內使用，不會提交中央資料庫。</p>"), self.consultations.view,
+                self.plans.view] + ([section("上傳自主學習計畫", widgets.HBox([self.plan_year, self.plan_semester]),
+                                             self.plan_title, self.plan_text.view, self.plan_document,
+                                             self.plan_upload, widgets.HBox([self.plan_pick, self.plan_replace]))]
+                                    if acting else []) +
+                [self.documents.view] + ([section("上傳自傳或學習計畫", self.doc_kind, self.doc_text.view, self.doc_file,
+                                                  self.doc_upload, widgets.HBox([self.doc_pick, self.doc_delete]))]
+                                         if acting else [])),
+        ], titles=["首頁", "課程學習成果", "多元表現", "勾選", "申請入學", "提交紀錄", "校內項目"])
         self.view = widgets.VBox([
             widgets.HTML(f"<p style='margin:0'>{html.escape(viewer.label)}　{self.term.label}　"
                          f"今天 {format_roc_date(self.now)}</p>"),
@@ -166,6 +200,20 @@ class StudentCabinet:
         self.show_selection()
         self.show_application()
         self.submissions.show(q.submission_records(self.wb.engine, self.viewer))
+        self.show_school_items()
+
+    def show_school_items(self):
+        engine = self.wb.engine
+        self.consultations.show(q.consultation_records(engine, self.viewer))
+        plans = q.learning_plans(engine, self.viewer)
+        self.plans.show(plans)
+        open_plans = plans[plans["審核"].isin([PlanStatus.SUBMITTED.label, PlanStatus.REVISE.label])]
+        self.plan_pick.options = [(f"#{r.編號} {r.計畫名稱}（{r.審核}）", int(r.編號)) for r in open_plans.itertuples()]
+        self.plan_pick.value = self.plan_pick.options[0][1] if self.plan_pick.options else None
+        documents = q.school_documents(engine, self.viewer)
+        self.documents.show(documents)
+        self.doc_pick.options = [(f"#{r.編號} {r.種類}：{r.內容簡述}", int(r.編號)) for r in documents.itertuples()]
+        self.doc_pick.value = self.doc_pick.options[0][1] if self.doc_pick.options else None
 
     def show_home(self):
         h = q.home(self.wb.engine, self.viewer, self.now)
@@ -349,6 +397,41 @@ class StudentCabinet:
         services.delete_performance(self.wb.uow(), record_id, actor=self.actor)
         self.refresh()
         self.status.ok(f"已刪除 #{record_id}。")
+
+    def store_plan(self, replace: bool):
+        document = _upload_of(self.plan_document)
+        if replace:
+            if self.plan_pick.value is None:
+                self.status.error("沒有可以修改的自主學習計畫。")
+                return
+            services.replace_learning_plan(self.wb.uow(), self.plan_pick.value, self.plan_title.value,
+                                           self.plan_text.text.value, document, actor=self.actor)
+            done = f"已修改 #{self.plan_pick.value}，重新送出審核。"
+        else:
+            plan_id = services.upload_learning_plan(self.wb.uow(), self.viewer.student_no, self.plan_year.value,
+                                                    self.plan_semester.value, self.plan_title.value,
+                                                    self.plan_text.text.value, document, actor=self.actor)
+            done = f"已上傳自主學習計畫 #{plan_id}，等待審核。"
+        self.plan_title.value, self.plan_text.text.value, self.plan_document.value = "", "", ()
+        self.show_school_items()
+        self.show_home()
+        self.status.ok(done)
+
+    def store_document(self):
+        kind = SchoolDocumentKind(self.doc_kind.value)
+        doc_id = services.upload_school_document(self.wb.uow(), self.viewer.student_no, kind, self.doc_text.text.value,
+                                                 _upload_of(self.doc_file), actor=self.actor)
+        self.doc_text.text.value, self.doc_file.value = "", ()
+        self.show_school_items()
+        self.status.ok(f"已上傳{kind.label}（#{doc_id}）。")
+
+    def delete_document(self):
+        if self.doc_pick.value is None:
+            return
+        doc_id = self.doc_pick.value
+        services.delete_school_document(self.wb.uow(), doc_id, actor=self.actor)
+        self.show_school_items()
+        self.status.ok(f"已刪除 #{doc_id}。")
 
     def select(self, on: bool):
         if self.s_item.value is None:

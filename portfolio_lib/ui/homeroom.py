@@ -7,11 +7,14 @@ from datetime import datetime
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
+from .. import services
 from ..domain.calendar import Term, format_roc_date
+from ..domain.model import PlanStatus
 from ..queries import dashboards as q
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
 from .common import Chart, DataTable, StatusLine, guarded, section
+from .teacher import preview_widget
 
 ANY_FLAG = "任一提醒"
 
@@ -39,7 +42,17 @@ class HomeroomDashboard:
         self.student = widgets.Dropdown(description="學生", options=[])
         self.cabinet = DataTable("學生的項目", "學生項目")
         self.progress = None
+        self.plans = DataTable("自主學習計畫", "自主學習計畫")
+        self.plan = widgets.Dropdown(description="待審核", layout=widgets.Layout(width="40em"))
+        self.plan_preview = widgets.VBox()
+        self.plan_result = widgets.ToggleButtons(options=[("通過", True), ("需修改", False)], value=True,
+                                                 description="審核結果")
+        self.plan_comment = widgets.Text(description="意見", placeholder="需修改時必填",
+                                         layout=widgets.Layout(width="40em"))
+        self.plan_submit = widgets.Button(description="送出審核", button_style="primary", icon="check")
         run = guarded(self.status)
+        self.plan.observe(run(lambda _: self.preview_plan()), names="value")
+        self.plan_submit.on_click(run(lambda _: self.review_plan()))
         for w in (self.class_picker, self.semester):
             w.observe(run(lambda _: self.refresh()), names="value")
         for w in (self.flag, self.sort):
@@ -50,7 +63,9 @@ class HomeroomDashboard:
         if not classes.empty:
             body = [widgets.HBox([self.class_picker, self.semester]), self.status.view, self.chart.view,
                     widgets.HBox([self.flag, self.sort]), self.table.view, self.reminders.view,
-                    section("學生的檔案櫃", self.student, self.cabinet.view)]
+                    section("學生的檔案櫃", self.student, self.cabinet.view),
+                    section("自主學習計畫審核", self.plans.view, self.plan, self.plan_preview, self.plan_result,
+                            self.plan_comment, self.plan_submit)]
         else:
             body = [widgets.HTML(f"<p>{self.term_now.year} 學年度沒有由您擔任導師的班級。</p>")]
         self.view = widgets.VBox([header, *body], layout=widgets.Layout(max_width="1340px"))
@@ -75,6 +90,33 @@ class HomeroomDashboard:
                              yaxis_title="件數")
         self.chart.draw(figure)
         self.show_table()
+        self.show_plans()
+
+    def show_plans(self):
+        plans = q.class_learning_plans(self.wb.engine, self.viewer, self.class_picker.value, self.term.year)
+        self.plans.show(plans)
+        waiting = plans[plans["審核"] == PlanStatus.SUBMITTED.label]
+        self.plan.options = [(f"#{r.編號} {r.座號} {r.姓名}：{r.計畫名稱}", int(r.編號)) for r in waiting.itertuples()]
+        self.plan.value = self.plan.options[0][1] if self.plan.options else None
+        self.preview_plan()
+
+    def preview_plan(self):
+        if self.plan.value is None:
+            self.plan_preview.children = []
+            return
+        sha256, ext, name = q.plan_file(self.wb.engine, self.viewer, self.plan.value)
+        self.plan_preview.children = [preview_widget(self.wb.store.read(sha256), ext, name or f"plan.{ext}")]
+
+    def review_plan(self):
+        if self.plan.value is None:
+            self.status.error("沒有待審核的自主學習計畫。")
+            return
+        plan_id = self.plan.value
+        services.review_learning_plan(self.wb.uow(), plan_id, self.viewer.staff_no, self.plan_result.value,
+                                      self.plan_comment.value)
+        self.plan_comment.value = ""
+        self.show_plans()
+        self.status.ok(f"#{plan_id} 審核為「{'通過' if self.plan_result.value else '需修改'}」，學生會收到通知。")
 
     def show_table(self):
         if self.progress is None:

@@ -100,7 +100,7 @@ class TeacherDashboard:
             sha256, ext, name = found
             data = self.wb.store.read(sha256)
             parts.append(widgets.HTML(f"<b>{html.escape(name or '')}</b>"))
-            parts.append(_preview_widget(data, ext, name or f"file.{ext}"))
+            parts.append(preview_widget(data, ext, name or f"file.{ext}"))
         self.preview.children = parts or [widgets.HTML("<p>這件成果沒有檔案。</p>")]
 
     def certify_current(self):
@@ -125,7 +125,8 @@ class TeacherDashboard:
         self.status.ok(f"已將 {len(chosen)} 件學習成果認證為「通過」。")
 
 
-def _preview_widget(data: bytes, ext: str, name: str):
+def preview_widget(data: bytes, ext: str, name: str):
+    """A file shown in the page: a picture, the first page of a PDF, a video or an audio player."""
     if ext in ("png", "jpg"):
         return widgets.Image(value=data, format="jpeg" if ext == "jpg" else "png",
                              layout=widgets.Layout(max_width="720px"))
