@@ -83,6 +83,16 @@ def test_the_demo_has_the_cycle_in_all_its_states(demo):
     assert summary["submission_batches"] == 4
 
 
+def test_the_demo_has_school_only_items(demo):
+    wb, _ = demo
+    assert scalar(wb, "SELECT count(*) FROM consultation_records") > 0
+    assert scalar(wb, "SELECT count(DISTINCT status) FROM learning_plans") == 3
+    assert scalar(wb, "SELECT count(*) FROM school_documents WHERE kind = 'autobiography'") > 0
+    assert scalar(wb, "SELECT count(*) FROM learning_plans p JOIN enrolments e ON e.student_id = p.student_id "
+                      "AND e.academic_year = p.academic_year JOIN classes c ON c.id = e.class_id "
+                      "WHERE p.reviewer_id IS NOT NULL AND p.reviewer_id <> c.homeroom_teacher_id") == 0
+
+
 def test_uploads_crowd_before_the_deadline(demo):
     wb, _ = demo
     last_week = scalar(wb, "SELECT count(*) FROM outcomes WHERE academic_year=114 AND semester=1 "

@@ -47,3 +47,6 @@ OTHERS = [("科學營", "大學物理系"), ("領袖營", "救國團"), ("國際
 CATEGORY_WEIGHTS = {"flexible": 1683, "other": 526, "workplace": 200, "advanced_course": 200,
                     "group_activity": 867, "competition": 646, "certificate": 519, "service": 434,
                     "cadre": 382, "work": 378}
+
+CONSULTATIONS = ["討論高一選修與學群方向", "了解加深加廣選修的選課方式", "討論多元選修與升學興趣",
+                 "說明自主學習與彈性學習時間", "討論第二外語選修"]

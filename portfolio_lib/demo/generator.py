@@ -325,6 +325,12 @@ def _write_activity(wb: Workbench, plan: _Plan, files: _Files, rng: random.Rando
     writer.submissions()
     writer.picks(people)
     with wb.engine.connect() as conn:
+        homerooms = {(r.student_id, r.academic_year): r.homeroom_teacher_id for r in conn.execute(
+            select(t.enrolments.c.student_id, t.enrolments.c.academic_year, t.classes.c.homeroom_teacher_id)
+            .join(t.classes, t.classes.c.id == t.enrolments.c.class_id))}
+    consultants = [staff_ids[s["staff_no"]] for s in plan.staff if "課程諮詢師" in s["roles"]]
+    school_rows = writer.school_items(people, homerooms, consultants)
+    with wb.engine.connect() as conn:
         conn.execution_options(**{WRITE: True})
         with conn.begin():
             conn.execute(insert(t.outcomes), rows.outcomes)
@@ -335,6 +341,9 @@ def _write_activity(wb: Workbench, plan: _Plan, files: _Files, rng: random.Rando
                     conn.execute(insert(table), data)
             if rows.performances:
                 conn.execute(insert(t.performances), rows.performances)
+            for table, data in school_rows.items():
+                if data:
+                    conn.execute(insert(table), data)
             for update in writer.synced_updates:
                 conn.execute(t.performances.update().where(t.performances.c.id == update.pop("id")).values(**update))
             conn.execute(insert(t.audit_events).values(
@@ -616,6 +625,58 @@ class _ActivityWriter:
         updates = {u["id"]: u for u in self.synced_updates}
         for item_id, at in synced_submitted:
             updates[item_id]["submitted_at"] = at
+
+    def school_items(self, people: dict, homerooms: dict, consultants: list[int]) -> dict:
+        """Consultation records (grade 10), self-directed learning plans and their review, autobiographies."""
+        consultations, plans, documents = [], [], []
+        for sid, person in sorted(people.items()):
+            for year in self.plan.years:
+                grade = self.plan.grade(person["entry"], year)
+                if not grade:
+                    continue
+                first = Term(year, 1)
+                if grade == 10 and consultants and self.rng.random() < 0.3:
+                    day = first.starts + timedelta(days=30 + self.rng.randrange(120))
+                    if _at(day) <= self.as_of:
+                        doc = self._document() if self.rng.random() < 0.5 else None
+                        consultations.append({
+                            "student_id": sid, "consultant_id": self.rng.choice(consultants), "academic_year": year,
+                            "semester": Term.of(day).semester, "consulted_on": day,
+                            "description": self.rng.choice(cat.CONSULTATIONS),
+                            "document_sha256": doc[0] if doc else None,
+                            "document_name": f"諮詢紀錄.{doc[1]}" if doc else None, "created_at": _at(day, 16)})
+                if self.rng.random() < 0.25 + 0.2 * person["diligence"]:
+                    uploaded = _at(first.starts + timedelta(days=20 + self.rng.randrange(60)), 20)
+                    if uploaded <= self.as_of:
+                        topic = self.rng.choice(cat.SELF_STUDY)
+                        doc = self._document()
+                        row = {"student_id": sid, "academic_year": year, "semester": 1, "title": f"{topic}自主學習計畫",
+                               "description": f"{topic}：每週兩節，學期末發表成果", "document_sha256": doc[0],
+                               "document_name": f"自主學習計畫.{doc[1]}", "status": "submitted", "reviewer_id": None,
+                               "review_comment": None, "reviewed_at": None, "uploaded_at": uploaded,
+                               "updated_at": uploaded}
+                        lag = self.rng.uniform(1, 14) if self.rng.random() < 0.8 else self.rng.uniform(40, 150)
+                        reviewed = uploaded + timedelta(days=lag)
+                        if reviewed <= self.as_of and homerooms.get((sid, year)):
+                            approved = self.rng.random() < 0.85
+                            comment = None if approved else "請寫出每週的進度與預期成果"
+                            row.update(status="approved" if approved else "revise",
+                                       reviewer_id=homerooms[(sid, year)], review_comment=comment,
+                                       reviewed_at=reviewed, updated_at=reviewed)
+                            self.rows.notifications.append({
+                                "student_id": sid, "kind": "learning_plan", "item_kind": None, "item_id": None,
+                                "message": f"自主學習計畫「{row['title']}」審核結果：{'通過' if approved else '需修改'}"
+                                           + (f"。意見：{comment}" if comment else ""),
+                                "created_at": reviewed, "read_at": None})
+                        plans.append(row)
+                if grade == 12 and self.rng.random() < 0.4:
+                    uploaded = datetime(year + ROC_OFFSET + 1, 3, 5, 21, 0)
+                    if uploaded <= self.as_of:
+                        doc = self._document()
+                        documents.append({"student_id": sid, "kind": "autobiography", "description": "我的自傳",
+                                          "document_sha256": doc[0], "document_name": f"自傳.{doc[1]}",
+                                          "uploaded_at": uploaded})
+        return {t.consultation_records: consultations, t.learning_plans: plans, t.school_documents: documents}
 
     def picks(self, people: dict):
         for sid, person in sorted(people.items()):
