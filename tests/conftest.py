@@ -70,6 +70,11 @@ def mp4(name: str = "clip.mp4") -> Upload:
     return Upload(name, media("mp4"))
 
 
+def give(zone, upload: Upload):
+    """Hand a file to a drop zone, as a drop or a click in the page does."""
+    zone.receive(upload.name, upload.data)
+
+
 def csv_bytes(rows: list[dict], encoding: str = "utf-8") -> bytes:
     return pd.DataFrame(rows).to_csv(index=False).encode(encoding)
 

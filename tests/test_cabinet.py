@@ -11,13 +11,8 @@ from portfolio_lib.queries.cabinet import student_viewer
 from portfolio_lib.ui.cabinet import StudentCabinet
 from portfolio_lib.ui.identity import CabinetGate
 
-from .conftest import IN_SELECTION, csv_bytes, mp4, pdf, png, snapshot
+from .conftest import IN_SELECTION, csv_bytes, give, mp4, pdf, png, snapshot
 from .test_domain_rules import VALID
-
-
-def file_value(upload):
-    return ({"name": upload.name, "type": "", "size": len(upload.data), "content": memoryview(upload.data),
-             "last_modified": datetime(2025, 1, 1)},)
 
 
 def cabinet(school, student="113001", parent=False):
@@ -36,8 +31,11 @@ def choose_course(app, subject):
 def upload_through_form(app, subject="國語文", description="我的報告", document=None, video=None):
     choose_course(app, subject)
     app.outcome_text.text.value = description
-    app.document.value = file_value(document) if document else ()
-    app.video.value = file_value(video) if video else ()
+    for zone, upload in ((app.document, document), (app.video, video)):
+        if upload:
+            give(zone, upload)
+        else:
+            zone.clear()
     app.save_outcome.click()
 
 
@@ -104,7 +102,7 @@ def test_each_category_form_saves_a_record(school, category):
     app = cabinet(school)
     fill(app, category, VALID[category])
     app.p_text.text.value = "我的表現"
-    app.p_document.value = file_value(pdf(category))
+    give(app.p_document, pdf(category))
     app.p_save.click()
     assert "已新增" in app.status.text, app.status.text
     assert sql(school, "SELECT category FROM performances") == [(category,)]
@@ -121,7 +119,7 @@ def test_a_bad_field_is_refused_with_nothing_written(school, category, change, m
     app = cabinet(school)
     fill(app, category, {**VALID[category], **change})
     app.p_text.text.value = "我的表現"
-    app.p_document.value = file_value(pdf("x"))
+    give(app.p_document, pdf("x"))
     before = snapshot(school.wb)
     app.p_save.click()
     assert message in app.status.text
@@ -132,11 +130,11 @@ def test_a_link_needs_a_video_first(school):
     app = cabinet(school)
     fill(app, "work", VALID["work"])
     app.p_text.text.value = "作品"
-    app.p_document.value = file_value(pdf("x"))
+    give(app.p_document, pdf("x"))
     app.p_link.value = "https://youtu.be/abc"
     app.p_save.click()
     assert "須先上傳影音檔案" in app.status.text
-    app.p_video.value = file_value(mp4())
+    give(app.p_video, mp4())
     app.p_save.click()
     assert sql(school, "SELECT external_link, video_name FROM performances") == [("https://youtu.be/abc", "clip.mp4")]
 
@@ -149,7 +147,7 @@ def test_a_synced_cadre_record_takes_proof_but_is_not_deleted(school):
     app.p_edit.click()
     assert all(w.disabled for w in app.field_widgets.values())
     app.p_text.text.value = "帶領班級完成校慶"
-    app.p_document.value = file_value(pdf("proof"))
+    give(app.p_document, pdf("proof"))
     app.p_save.click()
     assert "已儲存" in app.status.text
     assert sql(school, "SELECT description, document_name FROM performances") == [("帶領班級完成校慶", "proof.pdf")]
@@ -208,3 +206,14 @@ def test_demo_mode_picks_a_student_and_can_look_as_a_parent(school):
     assert "示範模式" in gate.view.children[0].value
     gate.as_parent.value = True
     assert gate.app.viewer.read_only
+
+
+def test_the_drop_zone_takes_the_file_the_page_sends(school):
+    from portfolio_lib.ui.dropzone import DropZone
+    zone = DropZone("文件檔案", ".pdf")
+    assert zone.upload is None
+    data = pdf("dropped").data
+    zone._receive(zone, {"name": "dropped.pdf", "size": len(data)}, [memoryview(data)])
+    assert zone.upload.name == "dropped.pdf" and zone.upload.data == data and zone.size_text == f"{len(data)} bytes"
+    zone.clear()
+    assert zone.upload is None and zone.filename == ""

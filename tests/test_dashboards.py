@@ -9,9 +9,8 @@ from datetime import datetime
 import openpyxl
 import pandas as pd
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from portfolio_lib.adapters import tables as t
 from portfolio_lib.demo import build_demo
 from portfolio_lib.domain.calendar import Term
 from portfolio_lib.domain.errors import PermissionDenied

@@ -11,7 +11,7 @@ from portfolio_lib.domain.errors import (DescriptionTooLong, FileRequired, FileT
                                          InvalidField, InvalidState, PermissionDenied, ReviewCommentRequired)
 from portfolio_lib.domain.model import Actor
 
-from .conftest import pdf, png, snapshot
+from .conftest import give, pdf, png, snapshot
 
 
 def rows(wb, table):
@@ -111,19 +111,13 @@ def test_school_items_count_toward_the_quota(school):
 
 # --- through the widgets -----------------------------------------------------------------
 
-def _file(upload):
-    from datetime import datetime
-    return ({"name": upload.name, "type": "", "size": len(upload.data), "content": memoryview(upload.data),
-             "last_modified": datetime(2025, 1, 1)},)
-
-
 def test_the_cabinet_uploads_and_replaces_a_plan_and_keeps_documents(school):
     from portfolio_lib.queries.cabinet import student_viewer
     from portfolio_lib.ui.cabinet import StudentCabinet
     app = StudentCabinet(school.wb, student_viewer(school.wb.engine, "113001"), now=school.clock.now)
     app.plan_title.value = "城市生態調查"
     app.plan_text.text.value = "每週記錄校園鳥類"
-    app.plan_document.value = _file(pdf("plan"))
+    give(app.plan_document, pdf("plan"))
     app.plan_upload.click()
     assert "等待審核" in app.status.text and app.plans.frame.iloc[0]["審核"] == "待審核"
     app.plan_title.value = "城市生態調查（修正）"
@@ -132,10 +126,10 @@ def test_the_cabinet_uploads_and_replaces_a_plan_and_keeps_documents(school):
     assert app.plans.frame.iloc[0]["計畫名稱"] == "城市生態調查（修正）"
     before = snapshot(school.wb)
     app.doc_text.text.value = "我的自傳"
-    app.doc_file.value = _file(png("x", name="自傳.pdf"))
+    give(app.doc_file, png("x", name="自傳.pdf"))
     app.doc_upload.click()
     assert "副檔名是 .pdf" in app.status.text and snapshot(school.wb) == before
-    app.doc_file.value = _file(pdf("自傳"))
+    give(app.doc_file, pdf("自傳"))
     app.doc_upload.click()
     assert app.documents.frame.iloc[0]["種類"] == "自傳"
     app.doc_delete.click()

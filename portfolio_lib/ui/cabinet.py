@@ -18,6 +18,7 @@ from ..domain.model import Actor, ItemKind, OutcomeStatus, PlanStatus, SchoolDoc
 from ..queries import cabinet as q
 from ..services.unit_of_work import Workbench
 from .common import DataTable, StatusLine, guarded, section
+from .dropzone import DropZone
 
 DOTS = "<span style='font-size:1.3em;letter-spacing:.15em'>{}</span>"
 
@@ -27,11 +28,8 @@ def _dots(done: int, cap: int) -> str:
                        "<span style='color:#d0d7de'>●</span>" * max(cap - done, 0))
 
 
-def _upload_of(widget: widgets.FileUpload) -> Upload | None:
-    if not widget.value:
-        return None
-    chosen = widget.value[0]
-    return Upload(chosen["name"], bytes(chosen["content"]))
+def _upload_of(zone: DropZone) -> Upload | None:
+    return zone.upload
 
 
 class DescriptionBox:
@@ -74,8 +72,8 @@ class StudentCabinet:
         self.records = DataTable("修課紀錄", "修課紀錄")
         self.course = widgets.Dropdown(description="科目", layout=widgets.Layout(width="40em"))
         self.outcome_text = DescriptionBox(self.rules.description_max_chars)
-        self.document = widgets.FileUpload(accept=".pdf,.jpg,.jpeg,.png", description="文件檔案（4MB）")
-        self.video = widgets.FileUpload(accept=".mp3,.mp4", description="影音檔案（10MB）")
+        self.document = DropZone("文件檔案", ".pdf,.jpg,.jpeg,.png", "pdf、jpg、png，4MB")
+        self.video = DropZone("影音檔案", ".mp3,.mp4", "mp3、mp4，10MB")
         self.save_outcome = widgets.Button(description="儲存", button_style="primary", icon="upload")
         self.save_outcome.on_click(run(lambda _: self.store_outcome()))
         self.my_outcomes = DataTable("我的學習成果", "學習成果")
@@ -94,8 +92,8 @@ class StudentCabinet:
         self.fields_box = widgets.VBox()
         self.field_widgets: dict[str, widgets.Widget] = {}
         self.p_text = DescriptionBox(self.rules.description_max_chars)
-        self.p_document = widgets.FileUpload(accept=".pdf,.jpg,.jpeg,.png", description="證明文件（4MB）")
-        self.p_video = widgets.FileUpload(accept=".mp3,.mp4", description="影音檔案（10MB）")
+        self.p_document = DropZone("證明文件", ".pdf,.jpg,.jpeg,.png", "pdf、jpg、png，4MB")
+        self.p_video = DropZone("影音檔案", ".mp3,.mp4", "mp3、mp4，10MB")
         self.p_link = widgets.Text(description="外部連結", placeholder="影音檔案可另外提供外部影音連結",
                                    layout=widgets.Layout(width="40em"))
         self.p_save = widgets.Button(description="新增", button_style="primary", icon="plus")
@@ -140,7 +138,7 @@ class StudentCabinet:
                                               description="學期")
         self.plan_title = widgets.Text(description="計畫名稱", layout=widgets.Layout(width="40em"))
         self.plan_text = DescriptionBox(self.rules.description_max_chars)
-        self.plan_document = widgets.FileUpload(accept=".pdf,.jpg,.jpeg,.png", description="計畫文件（4MB）")
+        self.plan_document = DropZone("計畫文件", ".pdf,.jpg,.jpeg,.png", "pdf、jpg、png，4MB")
         self.plan_upload = widgets.Button(description="上傳計畫", button_style="primary", icon="upload")
         self.plan_pick = widgets.Dropdown(description="修改", layout=widgets.Layout(width="40em"))
         self.plan_replace = widgets.Button(description="以上方內容取代並重新送審", icon="sync")
@@ -149,7 +147,7 @@ class StudentCabinet:
         self.documents = DataTable("自傳與學習計畫", "自傳與學習計畫")
         self.doc_kind = widgets.Dropdown(options=[(k.label, k.value) for k in SchoolDocumentKind], description="種類")
         self.doc_text = DescriptionBox(self.rules.description_max_chars)
-        self.doc_file = widgets.FileUpload(accept=".pdf,.jpg,.jpeg,.png", description="文件（4MB）")
+        self.doc_file = DropZone("文件", ".pdf,.jpg,.jpeg,.png", "pdf、jpg、png，4MB")
         self.doc_upload = widgets.Button(description="上傳", button_style="primary", icon="upload")
         self.doc_pick = widgets.Dropdown(description="文件", layout=widgets.Layout(width="40em"))
         self.doc_delete = widgets.Button(description="刪除", button_style="danger", icon="trash")
@@ -161,11 +159,11 @@ class StudentCabinet:
             widgets.VBox([self.home, self.notes.view] + ([self.read_button] if acting else [])),
             widgets.VBox([self.records.view] + ([section(
                 "上傳學習成果（從修課紀錄選擇科目；文件與影音至少一個）", self.course, self.outcome_text.view,
-                widgets.HBox([self.document, self.video]), self.save_outcome)] if acting else []) +
+                self.document, self.video, self.save_outcome)] if acting else []) +
                 [self.my_outcomes.view] + ([section("送出認證（須在開放認證期間內）", self.to_send, self.send_button)]
                                            if acting else [])),
             widgets.VBox(([section("新增或編輯多元表現", widgets.HBox([self.category, self.p_year, self.p_semester]),
-                                   self.fields_box, self.p_text.view, widgets.HBox([self.p_document, self.p_video]),
+                                   self.fields_box, self.p_text.view, self.p_document, self.p_video,
                                    self.p_link, widgets.HBox([self.p_save, self.p_new]))] if acting else []) +
                          [self.p_list.view] + ([widgets.HBox([self.p_pick, self.p_edit, self.p_delete])]
                                                if acting else [])),
@@ -310,7 +308,8 @@ class StudentCabinet:
                                                  actor=self.actor)
             done = f"已上傳「{row['科目']}」的學習成果（#{outcome_id}），請記得送出認證。"
         self.outcome_text.text.value = ""
-        self.document.value, self.video.value = (), ()
+        self.document.clear()
+        self.video.clear()
         self.refresh()
         self.status.ok(done)
 
@@ -387,7 +386,8 @@ class StudentCabinet:
         self.editing = None
         self.p_save.description = "新增"
         self.p_text.text.value, self.p_link.value = "", ""
-        self.p_document.value, self.p_video.value = (), ()
+        self.p_document.clear()
+        self.p_video.clear()
         self.build_form()
 
     def delete_performance(self):
@@ -412,7 +412,8 @@ class StudentCabinet:
                                                     self.plan_semester.value, self.plan_title.value,
                                                     self.plan_text.text.value, document, actor=self.actor)
             done = f"已上傳自主學習計畫 #{plan_id}，等待審核。"
-        self.plan_title.value, self.plan_text.text.value, self.plan_document.value = "", "", ()
+        self.plan_title.value, self.plan_text.text.value = "", ""
+        self.plan_document.clear()
         self.show_school_items()
         self.show_home()
         self.status.ok(done)
@@ -421,7 +422,8 @@ class StudentCabinet:
         kind = SchoolDocumentKind(self.doc_kind.value)
         doc_id = services.upload_school_document(self.wb.uow(), self.viewer.student_no, kind, self.doc_text.text.value,
                                                  _upload_of(self.doc_file), actor=self.actor)
-        self.doc_text.text.value, self.doc_file.value = "", ()
+        self.doc_text.text.value = ""
+        self.doc_file.clear()
         self.show_school_items()
         self.status.ok(f"已上傳{kind.label}（#{doc_id}）。")
 

@@ -3,6 +3,7 @@ the student sees the result and selects it."""
 
 from __future__ import annotations
 
+import base64
 import re
 import sqlite3
 
@@ -11,13 +12,22 @@ from playwright.sync_api import Page, expect
 
 from portfolio_lib.demo.samples import make_pdf
 
-from .test_pages import LOAD, assert_no_errors, open_dashboard, screenshot
+from .test_pages import assert_no_errors, open_dashboard, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def visible(page: Page, selector: str):
     return page.locator(f"{selector} >> visible=true")
+
+
+# Drop a file onto an element, as dragging it from the desktop does.
+DROP = """(el, [name, b64]) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], name, { type: "application/pdf" }));
+  el.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+}"""
 
 
 def choose(select, wanted) -> None:
@@ -46,11 +56,9 @@ def test_upload_send_certify_notify_select(page: Page, voila_july, artifacts, tm
     page.get_by_label("科目", exact=True).select_option(label=f"115-2 {subject}（未上傳）")
     visible(page, ".widget-textarea textarea").first.fill("瀏覽器上傳的期末報告")
     expect(visible(page, ".pf-counter").first).to_contain_text("10/100")
-    report = tmp_path / "期末報告.pdf"
-    report.write_bytes(make_pdf(["final report from the browser"]))
-    with page.expect_file_chooser() as chooser:
-        visible(page, ".widget-upload").filter(has_text="文件檔案").click()
-    chooser.value.set_files(report)
+    zone = visible(page, ".pf-drop").filter(has_text="文件檔案")
+    zone.evaluate(DROP, ["期末報告.pdf", base64.b64encode(make_pdf(["final report from the browser"])).decode()])
+    expect(zone).to_contain_text("已選 期末報告.pdf", timeout=30_000)
     page.get_by_role("button", name="儲存").click()
     expect(page.locator(".pf-status").first).to_contain_text("已上傳", timeout=60_000)
     with sqlite3.connect(voila_july["db"]) as conn:
