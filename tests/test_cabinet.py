@@ -109,21 +109,56 @@ def test_each_category_form_saves_a_record(school, category):
     assert app.p_list.frame.iloc[0]["類別"] == CATEGORIES[category].label
 
 
-@pytest.mark.parametrize("category,change,message", [
-    ("other", {"end_date": "113/06/30"}, "必須晚於開始日期"),
-    ("service", {"hours": "49"}, "最多 48 小時"),
-    ("flexible", {"weeks": "19"}, "1–18"),
-    ("flexible", {"periods_per_week": "2.5"}, "正整數"),
-])
-def test_a_bad_field_is_refused_with_nothing_written(school, category, change, message):
+BAD = {   # one bad value in each category's form, and what the student is told
+    "cadre": ({"end_date": "113/07/31"}, "必須晚於開始日期"),
+    "competition": ({"result_date": "113/13/01"}, "不是正確的民國日期"),
+    "certificate": ({"obtained_date": "1131301"}, "不是正確的民國日期"),
+    "service": ({"hours": "48.5"}, "最多 48 小時"),
+    "flexible": ({"weeks": "19"}, "1–18"),
+    "group_activity": ({"periods": "0"}, "正整數"),
+    "workplace": ({"hours": "25"}, "最多 24 小時"),
+    "work": ({"name": ""}, "必須填寫"),
+    "advanced_course": ({"end_date": "113/08/31"}, "必須晚於開始日期"),
+    "other": ({"end_date": "113/06/30"}, "必須晚於開始日期"),
+}
+
+
+@pytest.mark.parametrize("category", list(CATEGORIES))
+def test_each_category_form_refuses_a_bad_value_with_nothing_written(school, category):
+    change, message = BAD[category]
     app = cabinet(school)
     fill(app, category, {**VALID[category], **change})
     app.p_text.text.value = "我的表現"
     give(app.p_document, pdf("x"))
     before = snapshot(school.wb)
     app.p_save.click()
+    assert message in app.status.text and app.status.text.startswith("✗")
+    assert snapshot(school.wb) == before
+
+
+@pytest.mark.parametrize("description,document,message", [
+    ("字" * 101, pdf("ok"), "超過 100 字"),
+    ("作品", png("x", name="proof.pdf"), "副檔名是 .pdf"),
+    ("作品", pdf("big", size=4 * 1024 * 1024 + 1), "超過文件檔案上限 4 MB"),
+])
+def test_a_bad_description_or_proof_is_refused_with_nothing_written(school, description, document, message):
+    app = cabinet(school)
+    fill(app, "work", VALID["work"])
+    app.p_text.text.value = description
+    give(app.p_document, document)
+    before = snapshot(school.wb)
+    app.p_save.click()
     assert message in app.status.text
     assert snapshot(school.wb) == before
+
+
+def test_periods_per_week_must_be_whole(school):
+    app = cabinet(school)
+    fill(app, "flexible", {**VALID["flexible"], "periods_per_week": "2.5"})
+    app.p_text.text.value = "自主學習"
+    give(app.p_document, pdf("x"))
+    app.p_save.click()
+    assert "正整數" in app.status.text
 
 
 def test_a_link_needs_a_video_first(school):

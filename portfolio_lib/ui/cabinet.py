@@ -159,27 +159,32 @@ class StudentCabinet:
             widgets.VBox([self.home, self.notes.view] + ([self.read_button] if acting else [])),
             widgets.VBox([self.records.view] + ([section(
                 "上傳學習成果（從修課紀錄選擇科目；文件與影音至少一個）", self.course, self.outcome_text.view,
-                self.document, self.video, self.save_outcome)] if acting else []) +
-                [self.my_outcomes.view] + ([section("送出認證（須在開放認證期間內）", self.to_send, self.send_button)]
-                                           if acting else [])),
+                self.document, self.video, self.save_outcome, self.status.view)] if acting else []) +
+                [self.my_outcomes.view] + ([section("送出認證（須在開放認證期間內）", self.to_send, self.send_button,
+                                                    self.status.view)] if acting else [])),
             widgets.VBox(([section("新增或編輯多元表現", widgets.HBox([self.category, self.p_year, self.p_semester]),
                                    self.fields_box, self.p_text.view, self.p_document, self.p_video,
-                                   self.p_link, widgets.HBox([self.p_save, self.p_new]))] if acting else []) +
-                         [self.p_list.view] + ([widgets.HBox([self.p_pick, self.p_edit, self.p_delete])]
-                                               if acting else [])),
+                                   self.p_link, widgets.HBox([self.p_save, self.p_new]), self.status.view)]
+                          if acting else []) +
+                         [self.p_list.view] + ([widgets.HBox([self.p_pick, self.p_edit, self.p_delete]),
+                                                self.status.view] if acting else [])),
             widgets.VBox([self.s_year, self.s_counts, self.s_table.view] +
-                         ([widgets.HBox([self.s_item, self.s_select, self.s_unselect])] if acting else [])),
+                         ([widgets.HBox([self.s_item, self.s_select, self.s_unselect]), self.status.view]
+                          if acting else [])),
             widgets.VBox([self.a_counts, self.a_table.view] +
-                         ([widgets.HBox([self.a_item, self.a_pick, self.a_unpick])] if acting else [])),
+                         ([widgets.HBox([self.a_item, self.a_pick, self.a_unpick]), self.status.view]
+                          if acting else [])),
             self.submissions.view,
             widgets.VBox([
                 widgets.HTML("<p>以下項目只在校內使用，不會提交中央資料庫。</p>"), self.consultations.view,
                 self.plans.view] + ([section("上傳自主學習計畫", widgets.HBox([self.plan_year, self.plan_semester]),
                                              self.plan_title, self.plan_text.view, self.plan_document,
-                                             self.plan_upload, widgets.HBox([self.plan_pick, self.plan_replace]))]
+                                             self.plan_upload, widgets.HBox([self.plan_pick, self.plan_replace]),
+                                             self.status.view)]
                                     if acting else []) +
                 [self.documents.view] + ([section("上傳自傳或學習計畫", self.doc_kind, self.doc_text.view, self.doc_file,
-                                                  self.doc_upload, widgets.HBox([self.doc_pick, self.doc_delete]))]
+                                                  self.doc_upload, widgets.HBox([self.doc_pick, self.doc_delete]),
+                                                  self.status.view)]
                                          if acting else [])),
         ], titles=["首頁", "課程學習成果", "多元表現", "勾選", "申請入學", "提交紀錄", "校內項目"])
         self.view = widgets.VBox([
