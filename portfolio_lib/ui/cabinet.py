@@ -102,7 +102,7 @@ class StudentCabinet:
         self.p_pick = widgets.Dropdown(description="紀錄", layout=widgets.Layout(width="40em"))
         self.p_edit = widgets.Button(description="編輯", icon="edit")
         self.p_delete = widgets.Button(description="刪除", button_style="danger", icon="trash")
-        self.p_new = widgets.Button(description="改為新增", icon="plus")
+        self.p_new = widgets.Button(description="清空表單", icon="eraser")
         self.p_edit.on_click(run(lambda _: self.edit_performance()))
         self.p_delete.on_click(run(lambda _: self.delete_performance()))
         self.p_new.on_click(run(lambda _: self.new_performance()))
