@@ -146,7 +146,8 @@ def cmd_submit(wb: Workbench, args) -> dict:
     actor = _actor(args.as_)
     if actor is None:
         raise UsageError("提交須以 --as staff:職員編號 指定提交人員")
-    return services.submit_selected(wb.uow(), term.year, term.semester, actor, school_code=args.school)
+    return services.submit_selected(wb.uow(), term.year, term.semester, actor, school_code=args.school,
+                                    out_dir=args.out)
 
 
 def cmd_status(wb: Workbench, args):
@@ -246,8 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("item_id", type=int)
         p.add_argument("--undo", action="store_true")
 
-    p = command("submit", cmd_submit, "record the selected items of a term as submitted (locks them)")
+    p = command("submit", cmd_submit, "package the selected items of a term for the central database and lock them")
     p.add_argument("--term", required=True)
+    p.add_argument("--out", help="folder for the package (default: beside the database, <name>.packages/)")
 
     p = command("status", cmd_status, "status of a student, a class (YEAR/CLASS) or the school (YEAR)")
     p.add_argument("scope", choices=["student", "class", "school"])

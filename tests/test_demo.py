@@ -120,3 +120,17 @@ def test_the_demo_is_built_only_in_an_empty_database(demo):
     wb, _ = demo
     with pytest.raises(AlreadyExists):
         build_demo(wb, seed=7, students=210, as_of=AS_OF)
+
+
+def test_past_submissions_have_their_packages(demo):
+    from pathlib import Path
+
+    from portfolio_lib.adapters.exchange import digest, rebuild_batch_package
+    wb, _ = demo
+    folder = Path(wb.store.root).with_name("demo.packages")
+    with wb.engine.connect() as conn:
+        batches = conn.execute(select(t.submission_batches)).all()
+        for batch in batches:
+            path = folder / f"999301-{batch.academic_year}-{batch.semester}-{batch.id:05d}.zip"
+            assert digest(path.read_bytes()) == batch.digest
+        assert digest(rebuild_batch_package(conn, wb.store, batches[0].id)) == batches[0].digest

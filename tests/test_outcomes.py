@@ -9,7 +9,8 @@ from portfolio_lib import services
 from portfolio_lib.adapters import tables as t
 from portfolio_lib.domain.errors import (ApplicationPickLimitReached, DuplicateOutcome, FileRequired,
                                          FileTooLarge, InvalidState, ItemLocked, NotCertified,
-                                         NotCourseTeacher, NotFound, NotGrade12, NotSelected, OutsideWindow,
+                                         NotCourseTeacher, NotFound, NotGrade12, NothingToSubmit, NotSelected,
+                                         OutsideWindow,
                                          PermissionDenied, QuotaExceeded, ReasonRequired,
                                          SelectionLimitReached, UploadLimitReached, WindowNotSet)
 from portfolio_lib.domain.model import Actor
@@ -263,7 +264,8 @@ def test_submitted_items_are_locked(school, clock):
         services.unselect(school.uow(), "113001", "outcome", outcome_id)
     with pytest.raises(ItemLocked):
         services.delete_outcome(school.uow(), outcome_id)
-    assert services.submit_selected(school.uow(), 113, 1, Actor("staff", "S001"))["items"] == 0
+    with pytest.raises(NothingToSubmit):
+        services.submit_selected(school.uow(), 113, 1, Actor("staff", "S001"))
 
 
 def test_a_document_too_large_for_an_old_term_is_refused_by_the_old_limit(school, clock):

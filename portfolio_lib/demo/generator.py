@@ -7,12 +7,12 @@ the same policy the services enforce. The same seed and `as_of` give the same da
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import func, insert, select
@@ -350,9 +350,28 @@ def _write_activity(wb: Workbench, plan: _Plan, files: _Files, rng: random.Rando
                 at=as_of, actor="system:demo", action="demo", entity="school", entity_id=SCHOOL_CODE,
                 after=json.dumps({"outcomes": len(rows.outcomes), "performances": len(rows.performances),
                                   "selections": len(rows.selections)}, ensure_ascii=False)))
+    _package_batches(wb, [batch["id"] for batch in rows.batches], school_code=SCHOOL_CODE)
     return {"outcomes": len(rows.outcomes), "certifications": len(rows.certifications),
             "performances": len(rows.performances) + len(cadres), "selections": len(rows.selections),
             "submission_batches": len(rows.batches), "course_records": len(records)}
+
+
+def _package_batches(wb: Workbench, batch_ids: list[int], school_code: str):
+    """Build the package of each past submission, record its digest and keep the file, as a submitter would have."""
+    from ..adapters.exchange import digest, rebuild_batch_package
+    from ..services.submission import _write_atomically
+    root = Path(wb.store.root)
+    folder = root.with_name(root.name.removesuffix(".files") + ".packages")
+    with wb.engine.connect() as conn:
+        conn.execution_options(**{WRITE: True})
+        with conn.begin():
+            for batch_id in batch_ids:
+                data = rebuild_batch_package(conn, wb.store, batch_id)
+                batch = conn.execute(select(t.submission_batches).where(t.submission_batches.c.id == batch_id)).one()
+                conn.execute(t.submission_batches.update().where(t.submission_batches.c.id == batch_id)
+                             .values(digest=digest(data)))
+                _write_atomically(folder / f"{school_code}-{batch.academic_year}-{batch.semester}-{batch_id:05d}.zip",
+                                  data)
 
 
 class _ActivityWriter:
@@ -610,7 +629,7 @@ class _ActivityWriter:
                 continue
             batch_id = len(self.rows.batches) + 1
             items.sort()
-            digest = hashlib.sha256("".join(f"{k}:{i}\n" for k, i in items).encode()).hexdigest()
+            digest = ""                                     # the package's digest, set when it is built
             self.rows.batches.append({"id": batch_id, "school_id": 1, "academic_year": year, "semester": semester,
                                       "created_by": "staff:T0005", "created_at": at, "digest": digest,
                                       "item_count": len(items)})

@@ -217,6 +217,10 @@ class SyncedRecordProtected(PortfolioError):
     template = "這筆幹部紀錄由校務行政系統同步，不能刪除或修改內容，只能補充證明文件、影音檔案與簡述。"
 
 
+class NothingToSubmit(PortfolioError):
+    template = "{year} 學年度第 {semester} 學期沒有已勾選、尚未提交的項目。"
+
+
 class ItemLocked(PortfolioError):
     template = "這件{item_label}已於 {submitted} 提交中央資料庫，已鎖定不能修改。"
 

@@ -1,38 +1,76 @@
-"""Recording a submission to the central database: selected items of a term become locked."""
+"""Submitting to the central database: a package of the term's selected items, written whole, and the lock."""
 
 from __future__ import annotations
 
-import hashlib
+import os
+import tempfile
+from pathlib import Path
 
 from sqlalchemy import insert
 
 from ..adapters import tables as t
+from ..adapters.exchange import build_package, digest
+from ..domain.errors import NothingToSubmit, StorageError
 from ..domain.model import Actor, ItemKind, Role
 from ..domain.rules import check_has_role
 from .unit_of_work import UnitOfWork
 
 
-def submit_selected(uow: UnitOfWork, year: int, semester: int, actor: Actor,
-                    school_code: str | None = None) -> dict:
-    """Record every selected, not yet submitted item of a term as one submission batch and lock it."""
+def package_folder(uow: UnitOfWork) -> Path:
+    """Packages sit beside the file store: school.files/ → school.packages/."""
+    root = Path(uow.workbench.store.root)
+    return root.with_name(root.name.removesuffix(".files") + ".packages")
+
+
+def submit_selected(uow: UnitOfWork, year: int, semester: int, actor: Actor, school_code: str | None = None,
+                    out_dir: str | os.PathLike | None = None) -> dict:
+    """Package every selected, not yet submitted item of a term, record the submission and lock the items.
+
+    The package file and the database change together: if either fails, neither is left behind."""
     with uow:
         repo = uow.repo
         school = repo.school(school_code)
         actor = repo.resolve_actor(actor)
         check_has_role(actor, {Role.SUBMITTER, Role.ADMIN}, "提交中央資料庫")
-        items = repo.unsubmitted_selections(school.id, year, semester)
-        digest = hashlib.sha256()
-        for row in items:
-            digest.update(f"{row.kind}:{row.id}:{row.document_sha256 or ''}:{row.video_sha256 or ''}\n".encode())
+        rows = repo.unsubmitted_selections(school.id, year, semester)
+        if not rows:
+            raise NothingToSubmit(year=year, semester=semester)
+        items = [(row.kind, row.id) for row in rows]
+        data = build_package(uow.conn, uow.store, school, year, semester, items, uow.now)
+        package_digest = digest(data)
         batch_id = uow.conn.execute(insert(t.submission_batches).values(
             school_id=school.id, academic_year=year, semester=semester, created_by=str(actor),
-            created_at=uow.now, digest=digest.hexdigest(), item_count=len(items))).inserted_primary_key[0]
-        if items:
-            uow.conn.execute(insert(t.submission_items), [
-                {"batch_id": batch_id, "item_kind": row.kind, "item_id": row.id} for row in items])
+            created_at=uow.now, digest=package_digest, item_count=len(items))).inserted_primary_key[0]
+        uow.conn.execute(insert(t.submission_items), [
+            {"batch_id": batch_id, "item_kind": kind, "item_id": item_id} for kind, item_id in items])
         for kind in ItemKind:
-            repo.mark_submitted(kind, [row.id for row in items if row.kind == kind.value], uow.now)
+            repo.mark_submitted(kind, [item_id for k, item_id in items if k == kind.value], uow.now)
         repo.audit(actor, "submit", "submission_batch", batch_id, uow.now,
-                   after={"year": year, "semester": semester, "items": len(items), "digest": digest.hexdigest()})
-        uow.commit()
-        return {"batch_id": batch_id, "items": len(items), "digest": digest.hexdigest()}
+                   after={"year": year, "semester": semester, "items": len(items), "digest": package_digest})
+        folder = Path(out_dir) if out_dir else package_folder(uow)
+        path = folder / f"{school.code}-{year}-{semester}-{batch_id:05d}.zip"
+        _write_atomically(path, data)
+        try:
+            uow.commit()
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return {"batch_id": batch_id, "items": len(items), "digest": package_digest, "path": str(path),
+                "bytes": len(data)}
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-", suffix=".zip")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as err:
+        raise StorageError(reason=err.strerror or str(err)) from err
