@@ -150,6 +150,13 @@ def cmd_submit(wb: Workbench, args) -> dict:
                                     out_dir=args.out)
 
 
+def cmd_receipt(wb: Workbench, args) -> dict:
+    from .services.receipts import import_receipt
+    term = _term(args.term)
+    return import_receipt(wb.uow(), args.file, term.year, term.semester, actor=_actor(args.as_),
+                          school_code=args.school)
+
+
 def cmd_status(wb: Workbench, args):
     if args.scope == "student":
         table = queries.student_items(wb.engine, args.key, school_code=args.school)
@@ -250,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("submit", cmd_submit, "package the selected items of a term for the central database and lock them")
     p.add_argument("--term", required=True)
     p.add_argument("--out", help="folder for the package (default: beside the database, <name>.packages/)")
+
+    p = command("receipt", cmd_receipt, "import a receipt list (收訖明細) and reconcile it with what was submitted")
+    p.add_argument("file")
+    p.add_argument("--term", required=True)
 
     p = command("status", cmd_status, "status of a student, a class (YEAR/CLASS) or the school (YEAR)")
     p.add_argument("scope", choices=["student", "class", "school"])

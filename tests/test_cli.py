@@ -76,7 +76,12 @@ def test_the_whole_cycle_for_one_student(cli_school):
     assert [(i["kind"], i["status"], i["selected"]) for i in items] == [
         ("outcome", "通過", True), ("performance", "—", True)]
     submitted = json.loads(run(db, "submit", "--term", TERM, "--as", "staff:S001", "--json").stdout)
-    assert submitted["items"] == 2
+    assert submitted["items"] == 2 and Path(submitted["path"]).is_file()
+    receipt = tmp / "receipt.csv"
+    receipt.write_bytes(csv_bytes([{"身分證字號": "A123456789", "學年度": TERM.year, "學期": TERM.semester,
+                                    "紀錄類型": "course_outcome", "項目編號": outcome_id, "檔案MD5": ""}]))
+    reconciled = json.loads(run(db, "receipt", receipt, "--term", TERM, "--as", "staff:S001", "--json").stdout)
+    assert (reconciled["md5_mismatch"], reconciled["missing"]) == (1, 1)
     locked = run(db, "select", "S1", "outcome", outcome_id, "--undo", ok=False)
     assert locked.returncode == 1 and "鎖定" in locked.stderr
     assert "檢查通過" in run(db, "check").stdout

@@ -294,6 +294,31 @@ school_documents = Table(
     Column("uploaded_at", DateTime, nullable=False),
 )
 
+# --- receipts from the central database (收訖明細) ---------------------------------------
+
+receipts = Table(
+    "receipts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school_id", ForeignKey("schools.id"), nullable=False),
+    Column("academic_year", Integer, nullable=False),
+    Column("semester", Integer, nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("imported_by", String(40), nullable=False),
+    Column("imported_at", DateTime, nullable=False),
+)
+
+receipt_lines = Table(
+    "receipt_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("receipt_id", ForeignKey("receipts.id"), nullable=False, index=True),
+    Column("status", String(12), nullable=False),           # received, missing, unexpected, md5_mismatch
+    Column("item_kind", String(12)),
+    Column("item_id", Integer),
+    Column("student_id", ForeignKey("students.id")),
+    Column("detail", String(400)),
+)
+
 # Every column that points at a stored file: a file is removed only when none of them does.
 FILE_REFERENCES = (
     (outcomes, outcomes.c.document_sha256), (outcomes, outcomes.c.video_sha256),
