@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from portfolio_lib.adapters import tables as t
-from portfolio_lib.domain.errors import EncodingUndetectable, ImportRejected, PermissionDenied
+from portfolio_lib.domain.errors import EncodingUndetectable, ImportRejected, NothingToSubmit, PermissionDenied
 from portfolio_lib.domain.model import Actor
 from portfolio_lib.services import submit_selected
 from portfolio_lib.services.receipts import import_receipt
@@ -85,3 +85,27 @@ def test_a_receipt_in_an_unknown_encoding_is_refused(school, receipt_rows):
 def test_only_the_receipt_checker_submitter_or_admin_imports(school, receipt_rows):
     with pytest.raises(PermissionDenied):
         import_receipt(school.uow(), csv(receipt_rows), 113, 1, actor=Actor("staff", "T002"))
+
+
+def test_a_follow_up_package_holds_only_what_the_receipt_lacks(school, receipt_rows, tmp_path):
+    from portfolio_lib.services.submission import resubmit_from_receipt
+    receipt_rows.pop(0)
+    receipt = import_receipt(school.uow(), csv(receipt_rows), 113, 1, actor=SUBMITTER)
+    follow_up = resubmit_from_receipt(school.uow(), receipt["receipt_id"], SUBMITTER, out_dir=tmp_path / "again")
+    assert follow_up["items"] == 1
+    with zipfile.ZipFile(follow_up["path"]) as package:
+        records = [json.loads(package.read(n))["records"] for n in package.namelist() if n.startswith("records/")]
+    assert sum(len(r) for r in records) == 1
+    with pytest.raises(NothingToSubmit):
+        resubmit_from_receipt(school.uow(), import_receipt(
+            school.uow(), csv(receipt_rows + [_row_for_missing(school, follow_up)]), 113, 1,
+            actor=SUBMITTER)["receipt_id"], SUBMITTER, out_dir=tmp_path / "none")
+
+
+def _row_for_missing(school, follow_up):
+    with zipfile.ZipFile(follow_up["path"]) as package:
+        name = next(n for n in package.namelist() if n.startswith("records/"))
+        doc = json.loads(package.read(name))
+    r = doc["records"][0]
+    return {"身分證字號": r["id_number"], "學年度": 113, "學期": 1, "紀錄類型": doc["record_type"],
+            "項目編號": r["item_id"], "檔案MD5": ";".join(sorted(f["md5"] for f in r["files"]))}

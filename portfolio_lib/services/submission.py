@@ -6,11 +6,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from ..adapters import tables as t
 from ..adapters.exchange import build_package, digest
-from ..domain.errors import NothingToSubmit, StorageError
+from ..domain.errors import NotFound, NothingToSubmit, StorageError
 from ..domain.model import Actor, ItemKind, Role
 from ..domain.rules import check_has_role
 from .unit_of_work import UnitOfWork
@@ -74,3 +74,42 @@ def _write_atomically(path: Path, data: bytes) -> None:
             raise
     except OSError as err:
         raise StorageError(reason=err.strerror or str(err)) from err
+
+
+def resubmit_from_receipt(uow: UnitOfWork, receipt_id: int, actor: Actor, out_dir: str | os.PathLike | None = None
+                          ) -> dict:
+    """A follow-up package with only the items a receipt lists as missing or with other files."""
+    with uow:
+        repo = uow.repo
+        actor = repo.resolve_actor(actor)
+        check_has_role(actor, {Role.SUBMITTER, Role.ADMIN}, "重新提交")
+        r, lines = t.receipts, t.receipt_lines
+        receipt = uow.conn.execute(select(r).where(r.c.id == receipt_id)).first()
+        if receipt is None:
+            raise NotFound(entity="收訖明細", key=receipt_id)
+        items = sorted({(row.item_kind, row.item_id) for row in uow.conn.execute(
+            select(lines.c.item_kind, lines.c.item_id).where(
+                lines.c.receipt_id == receipt_id, lines.c.status.in_(["missing", "md5_mismatch"])))})
+        if not items:
+            raise NothingToSubmit(year=receipt.academic_year, semester=receipt.semester)
+        school = uow.conn.execute(select(t.schools).where(t.schools.c.id == receipt.school_id)).one()
+        data = build_package(uow.conn, uow.store, school, receipt.academic_year, receipt.semester, items, uow.now)
+        package_digest = digest(data)
+        batch_id = uow.conn.execute(insert(t.submission_batches).values(
+            school_id=school.id, academic_year=receipt.academic_year, semester=receipt.semester,
+            created_by=str(actor), created_at=uow.now, digest=package_digest,
+            item_count=len(items))).inserted_primary_key[0]
+        uow.conn.execute(insert(t.submission_items), [
+            {"batch_id": batch_id, "item_kind": kind, "item_id": item_id} for kind, item_id in items])
+        repo.audit(actor, "resubmit", "submission_batch", batch_id, uow.now,
+                   after={"receipt": receipt_id, "items": len(items), "digest": package_digest})
+        folder = Path(out_dir) if out_dir else package_folder(uow)
+        path = folder / f"{school.code}-{receipt.academic_year}-{receipt.semester}-{batch_id:05d}.zip"
+        _write_atomically(path, data)
+        try:
+            uow.commit()
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return {"batch_id": batch_id, "items": len(items), "digest": package_digest, "path": str(path),
+                "bytes": len(data)}
