@@ -17,6 +17,7 @@ DASHBOARDS = {
     "homeroom": ("導師班級進度", {Role.HOMEROOM}, "homeroom.ipynb"),
     "teacher": ("授課教師認證", {Role.TEACHER}, "teacher.ipynb"),
     "consultant": ("課程諮詢紀錄", {Role.CONSULTANT}, "consultant.ipynb"),
+    "submission": ("提交與收訖", {Role.SUBMITTER, Role.RECEIPT_CHECKER, Role.ADMIN}, "submission.ipynb"),
 }
 
 

@@ -9,9 +9,10 @@ def _builders():
     from .consultant import ConsultantDashboard
     from .counselor import CounselorDashboard
     from .homeroom import HomeroomDashboard
+    from .submission import SubmissionDashboard
     from .teacher import TeacherDashboard
     return {"counselor": CounselorDashboard, "homeroom": HomeroomDashboard, "teacher": TeacherDashboard,
-            "consultant": ConsultantDashboard}
+            "consultant": ConsultantDashboard, "submission": SubmissionDashboard}
 
 
 class _Notice:
@@ -20,7 +21,7 @@ class _Notice:
 
 
 def open_dashboard(key: str):
-    """The dashboard `key` (counselor, homeroom, teacher, consultant, cabinet) for whoever is looking, on $PORTFOLIO_DB."""
+    """The dashboard `key` (counselor, homeroom, teacher, consultant, submission, cabinet) for whoever is looking, on $PORTFOLIO_DB."""
     from .identity import CabinetGate, ViewerGate, workbench_from_environment
     wb = workbench_from_environment()
     if wb is None:

@@ -41,7 +41,7 @@ def dropdown(page: Page, label: str):
 
 def test_landing_lists_the_dashboards(page: Page, voila, artifacts):
     open_dashboard(page, voila, "index.ipynb", "學生數")
-    expect(page.locator("a.pf-dashboard-link")).to_have_count(5)
+    expect(page.locator("a.pf-dashboard-link")).to_have_count(6)
     expect(page.locator(".js-plotly-plot .bars .point").first).to_be_visible(timeout=LOAD)
     assert_no_errors(page)
     screenshot(page, artifacts / "landing.png")
