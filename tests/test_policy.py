@@ -22,6 +22,7 @@ def test_the_numbers_of_the_guide():
     assert (rules.application_outcome_picks, rules.application_outcome_pool) == (3, 18)
     assert (rules.application_performance_picks, rules.application_performance_pool) == (10, 30)
     assert rules.quota_bytes == 200 * MB
+    assert rules.receipt_check_days == 3
     assert rules.file_types["document"] == ("pdf", "jpg", "png")
     assert rules.file_types["video"] == ("mp3", "mp4")
     assert rules.codes["cadre_level"]["5"] == "校外自治組織團體幹部"

@@ -130,6 +130,7 @@ def test_the_submission_dashboard_packages_reconciles_and_follows_up(school, sel
     assert "未收到 1" in app.status.text
     assert app.by_class.frame["未收到"].sum() == 1
     assert list(app.confirm.frame["狀態"]) == ["未收到"] and app.confirm.frame.iloc[0]["學號"] == "113001"
+    assert app.confirm.frame.iloc[0]["確認期限"] == "114/07/13"       # imported 114/07/10, three days to check
     app.resubmit.click()
     assert "補件提交包已產生：1 件" in app.status.text and len(app.batches.frame) == 2
 

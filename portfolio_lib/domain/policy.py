@@ -45,6 +45,7 @@ class Rules:
     application_performance_picks: int
     application_performance_pool: int
     quota_bytes: int
+    receipt_check_days: int
     flexible_weeks_min: int
     flexible_weeks_max: int
     codes: MappingProxyType               # table name -> {code: label}
@@ -165,6 +166,7 @@ def _rules_for(policy: Policy, term: Term) -> Rules:
         application_performance_picks=int(v("application.performance_picks", term)),
         application_performance_pool=int(v("application.performance_pool", term)),
         quota_bytes=int(v("storage.quota_bytes", term)),
+        receipt_check_days=int(v("submission.receipt_check_days", term)),
         flexible_weeks_min=int(v("flexible_learning.weeks_min", term)),
         flexible_weeks_max=int(v("flexible_learning.weeks_max", term)),
         codes=MappingProxyType({name: MappingProxyType(dict(_resolve(table, term, f"codes.{name}")))

@@ -518,7 +518,15 @@ def receipt_by_class(engine: Engine, viewer: Viewer, receipt_id: int) -> pd.Data
 
 
 def receipt_to_confirm(engine: Engine, viewer: Viewer, receipt_id: int) -> pd.DataFrame:
-    """Students who must check the receipt (anything not received as sent), by class: the confirmation list."""
+    """Students who must check the receipt (anything not received as sent), by class, with the day to check by."""
     lines = _receipt_lines(engine, viewer, receipt_id)
-    problems = lines[lines["狀態"] != RECEIPT_LABELS["received"]]
-    return problems[["班級", "座號", "學號", "姓名", "種類", "項目編號", "狀態", "說明"]].fillna("").reset_index(drop=True)
+    problems = lines[lines["狀態"] != RECEIPT_LABELS["received"]].copy()
+    receipt = _frame(engine, select(t.receipts).where(t.receipts.c.id == receipt_id))
+    if not receipt.empty:
+        r = receipt.iloc[0]
+        days = _rules(engine, viewer.school_id, Term(int(r["academic_year"]), int(r["semester"]))).receipt_check_days
+        problems["確認期限"] = format_roc_date(r["imported_at"] + timedelta(days=days))
+    else:
+        problems["確認期限"] = ""
+    return problems[["班級", "座號", "學號", "姓名", "種類", "項目編號", "狀態", "說明", "確認期限"]].fillna(
+        "").reset_index(drop=True)
