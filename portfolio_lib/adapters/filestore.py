@@ -49,23 +49,7 @@ class FileStore:
         target = self.path(sha256)
         if target.exists() and target.stat().st_size == len(data):
             return StoredFile(sha256, md5, len(data), created=False)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp_dir = self.root / "tmp"
-            tmp_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix=sha256[:8], suffix=".part")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(tmp_name, target)
-            except BaseException:
-                Path(tmp_name).unlink(missing_ok=True)
-                raise
-            _fsync_dir(target.parent)
-        except OSError as err:
-            raise StorageError(reason=err.strerror or str(err)) from err
+        write_atomically(target, data, tmp_dir=self.root / "tmp", prefix=sha256[:8])
         return StoredFile(sha256, md5, len(data), created=True)
 
     def read(self, sha256: str) -> bytes:
@@ -101,6 +85,27 @@ class FileStore:
     def leftover_parts(self) -> list[Path]:
         tmp = self.root / "tmp"
         return sorted(tmp.glob("*.part")) if tmp.exists() else []
+
+
+def write_atomically(target: Path, data: bytes, tmp_dir: Path | None = None, prefix: str = ".part-") -> None:
+    """Write to a temporary file, fsync it, rename it into place and fsync the folder: all of it or nothing."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp_dir = tmp_dir or target.parent
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix=prefix, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        _fsync_dir(target.parent)
+    except OSError as err:
+        raise StorageError(reason=err.strerror or str(err)) from err
 
 
 def _fsync_dir(path: Path) -> None:

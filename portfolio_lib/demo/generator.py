@@ -359,7 +359,7 @@ def _write_activity(wb: Workbench, plan: _Plan, files: _Files, rng: random.Rando
 def _package_batches(wb: Workbench, batch_ids: list[int], school_code: str):
     """Build the package of each past submission, record its digest and keep the file, as a submitter would have."""
     from ..adapters.exchange import digest, rebuild_batch_package
-    from ..services.submission import _write_atomically
+    from ..adapters.filestore import write_atomically
     root = Path(wb.store.root)
     folder = root.with_name(root.name.removesuffix(".files") + ".packages")
     with wb.engine.connect() as conn:
@@ -370,8 +370,8 @@ def _package_batches(wb: Workbench, batch_ids: list[int], school_code: str):
                 batch = conn.execute(select(t.submission_batches).where(t.submission_batches.c.id == batch_id)).one()
                 conn.execute(t.submission_batches.update().where(t.submission_batches.c.id == batch_id)
                              .values(digest=digest(data)))
-                _write_atomically(folder / f"{school_code}-{batch.academic_year}-{batch.semester}-{batch_id:05d}.zip",
-                                  data)
+                write_atomically(folder / f"{school_code}-{batch.academic_year}-{batch.semester}-{batch_id:05d}.zip",
+                                 data)
 
 
 class _ActivityWriter:

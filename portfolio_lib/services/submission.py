@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from sqlalchemy import insert, select
 
 from ..adapters import tables as t
 from ..adapters.exchange import build_package, digest
-from ..domain.errors import NotFound, NothingToSubmit, StorageError
+from ..adapters.filestore import write_atomically
+from ..domain.errors import NotFound, NothingToSubmit
 from ..domain.model import Actor, ItemKind, Role
 from ..domain.rules import check_has_role
 from .unit_of_work import UnitOfWork
@@ -36,44 +36,9 @@ def submit_selected(uow: UnitOfWork, year: int, semester: int, actor: Actor, sch
         if not rows:
             raise NothingToSubmit(year=year, semester=semester)
         items = [(row.kind, row.id) for row in rows]
-        data = build_package(uow.conn, uow.store, school, year, semester, items, uow.now)
-        package_digest = digest(data)
-        batch_id = uow.conn.execute(insert(t.submission_batches).values(
-            school_id=school.id, academic_year=year, semester=semester, created_by=str(actor),
-            created_at=uow.now, digest=package_digest, item_count=len(items))).inserted_primary_key[0]
-        uow.conn.execute(insert(t.submission_items), [
-            {"batch_id": batch_id, "item_kind": kind, "item_id": item_id} for kind, item_id in items])
         for kind in ItemKind:
             repo.mark_submitted(kind, [item_id for k, item_id in items if k == kind.value], uow.now)
-        repo.audit(actor, "submit", "submission_batch", batch_id, uow.now,
-                   after={"year": year, "semester": semester, "items": len(items), "digest": package_digest})
-        folder = Path(out_dir) if out_dir else package_folder(uow)
-        path = folder / f"{school.code}-{year}-{semester}-{batch_id:05d}.zip"
-        _write_atomically(path, data)
-        try:
-            uow.commit()
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        return {"batch_id": batch_id, "items": len(items), "digest": package_digest, "path": str(path),
-                "bytes": len(data)}
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-", suffix=".zip")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as err:
-        raise StorageError(reason=err.strerror or str(err)) from err
+        return _package_and_commit(uow, school, year, semester, items, actor, out_dir, "submit", {})
 
 
 def resubmit_from_receipt(uow: UnitOfWork, receipt_id: int, actor: Actor, out_dir: str | os.PathLike | None = None
@@ -93,23 +58,29 @@ def resubmit_from_receipt(uow: UnitOfWork, receipt_id: int, actor: Actor, out_di
         if not items:
             raise NothingToSubmit(year=receipt.academic_year, semester=receipt.semester)
         school = uow.conn.execute(select(t.schools).where(t.schools.c.id == receipt.school_id)).one()
-        data = build_package(uow.conn, uow.store, school, receipt.academic_year, receipt.semester, items, uow.now)
-        package_digest = digest(data)
-        batch_id = uow.conn.execute(insert(t.submission_batches).values(
-            school_id=school.id, academic_year=receipt.academic_year, semester=receipt.semester,
-            created_by=str(actor), created_at=uow.now, digest=package_digest,
-            item_count=len(items))).inserted_primary_key[0]
-        uow.conn.execute(insert(t.submission_items), [
-            {"batch_id": batch_id, "item_kind": kind, "item_id": item_id} for kind, item_id in items])
-        repo.audit(actor, "resubmit", "submission_batch", batch_id, uow.now,
-                   after={"receipt": receipt_id, "items": len(items), "digest": package_digest})
-        folder = Path(out_dir) if out_dir else package_folder(uow)
-        path = folder / f"{school.code}-{receipt.academic_year}-{receipt.semester}-{batch_id:05d}.zip"
-        _write_atomically(path, data)
-        try:
-            uow.commit()
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        return {"batch_id": batch_id, "items": len(items), "digest": package_digest, "path": str(path),
-                "bytes": len(data)}
+        return _package_and_commit(uow, school, receipt.academic_year, receipt.semester, items, actor, out_dir,
+                                   "resubmit", {"receipt": receipt_id})
+
+
+def _package_and_commit(uow: UnitOfWork, school, year: int, semester: int, items: list[tuple[str, int]],
+                        actor: Actor, out_dir, action: str, facts: dict) -> dict:
+    """Build the package, record the batch, write the file, commit; remove the file if the commit fails."""
+    data = build_package(uow.conn, uow.store, school, year, semester, items, uow.now)
+    package_digest = digest(data)
+    batch_id = uow.conn.execute(insert(t.submission_batches).values(
+        school_id=school.id, academic_year=year, semester=semester, created_by=str(actor), created_at=uow.now,
+        digest=package_digest, item_count=len(items))).inserted_primary_key[0]
+    uow.conn.execute(insert(t.submission_items), [
+        {"batch_id": batch_id, "item_kind": kind, "item_id": item_id} for kind, item_id in items])
+    uow.repo.audit(actor, action, "submission_batch", batch_id, uow.now,
+                   after={"year": year, "semester": semester, "items": len(items), "digest": package_digest, **facts})
+    folder = Path(out_dir) if out_dir else package_folder(uow)
+    path = folder / f"{school.code}-{year}-{semester}-{batch_id:05d}.zip"
+    write_atomically(path, data)
+    try:
+        uow.commit()
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return {"batch_id": batch_id, "items": len(items), "digest": package_digest, "path": str(path),
+            "bytes": len(data)}
