@@ -1,0 +1,119 @@
+"""A de-identified view of the portfolio data: keyed pseudonyms, no names, ID numbers or birth dates."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+from sqlalchemy import Engine, and_, func, select
+
+from ..adapters import tables as t
+from ..domain.model import ItemKind
+
+DATA_DICTIONARY = {
+    "students": {
+        "pid": "學生代號：以本次匯出的金鑰計算的假名，同一份匯出內一致，不同金鑰之間無法串連",
+        "school_code": "學校代碼", "entry_year": "入學學年度", "birth_year": "出生年（西元）",
+    },
+    "enrolments": {"pid": "學生代號", "academic_year": "學年度", "grade": "年級（10–12）"},
+    "outcomes": {
+        "pid": "學生代號", "academic_year": "學年度", "semester": "學期",
+        "course_domain": "課程領域代碼（課程代碼第 20–21 碼）", "course_type": "課程類型（課程代碼第 17 碼）",
+        "status": "認證狀態（uploaded 未送認證、pending 待認證、passed 通過、failed 不通過）",
+        "uploaded_on": "上傳日期", "sent_on": "送出認證日期", "certified_on": "最後認證日期",
+        "certifications": "認證次數", "has_document": "有文件檔案", "has_video": "有影音檔案",
+        "selected": "已勾選", "submitted": "已提交中央資料庫",
+    },
+    "performances": {
+        "pid": "學生代號", "academic_year": "學年度", "semester": "學期", "category": "多元表現類別",
+        "synced": "由校務系統同步（幹部）", "uploaded_on": "上傳日期", "has_document": "有證明文件",
+        "has_video": "有影音檔案", "selected": "已勾選", "submitted": "已提交中央資料庫",
+    },
+}
+
+
+def pseudonymiser(key: bytes) -> Callable[[str, str], str]:
+    """A function (school code, student number) → pseudonym, keyed: the same key gives the same pseudonyms."""
+    def pid(school_code: str, student_no: str) -> str:
+        mac = hmac.new(key, f"{school_code}:{student_no}".encode(), hashlib.sha256).hexdigest()
+        return "P" + mac[:15].upper()
+    return pid
+
+
+def _frame(engine: Engine, query) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def deidentified_tables(engine: Engine, key: bytes) -> dict[str, pd.DataFrame]:
+    """The research tables; every person appears only as a keyed pseudonym, dates of birth only as a year."""
+    pid = pseudonymiser(key)
+    s = t.students
+    people = _frame(engine, select(s.c.id, s.c.student_no, t.schools.c.code.label("school_code"), s.c.entry_year,
+                                   s.c.birth_date).join(t.schools, t.schools.c.id == s.c.school_id))
+    people["pid"] = [pid(c, n) for c, n in zip(people["school_code"], people["student_no"])]
+    people["birth_year"] = people["birth_date"].map(lambda d: d.year)
+    ids = dict(zip(people["id"], people["pid"]))
+    students = people[["pid", "school_code", "entry_year", "birth_year"]]
+
+    e, c = t.enrolments, t.classes
+    enrolments = _frame(engine, select(e.c.student_id, e.c.academic_year, c.c.grade)
+                        .join(c, c.c.id == e.c.class_id))
+    o, r, cs, cert, sel = t.outcomes, t.course_records, t.course_sections, t.certifications, t.selections
+    certs = select(cert.c.outcome_id, func.count().label("certifications"),
+                   func.max(cert.c.certified_at).label("certified_at")).group_by(cert.c.outcome_id).subquery()
+    outcomes = _frame(engine, select(
+        o.c.student_id, o.c.academic_year, o.c.semester, cs.c.course_code, o.c.status, o.c.uploaded_at,
+        o.c.sent_at, certs.c.certified_at, certs.c.certifications, o.c.document_sha256, o.c.video_sha256,
+        sel.c.id.label("selection_id"), o.c.submitted_at)
+        .join(r, r.c.id == o.c.course_record_id).join(cs, cs.c.id == r.c.section_id)
+        .outerjoin(certs, certs.c.outcome_id == o.c.id)
+        .outerjoin(sel, and_(sel.c.item_kind == ItemKind.OUTCOME.value, sel.c.item_id == o.c.id)))
+    outcomes = pd.DataFrame({
+        "pid": outcomes["student_id"].map(ids), "academic_year": outcomes["academic_year"],
+        "semester": outcomes["semester"], "course_domain": outcomes["course_code"].str[19:21],
+        "course_type": outcomes["course_code"].str[16], "status": outcomes["status"],
+        "uploaded_on": _day(outcomes["uploaded_at"]), "sent_on": _day(outcomes["sent_at"]),
+        "certified_on": _day(outcomes["certified_at"]),
+        "certifications": outcomes["certifications"].fillna(0).astype(int),
+        "has_document": outcomes["document_sha256"].notna(), "has_video": outcomes["video_sha256"].notna(),
+        "selected": outcomes["selection_id"].notna(), "submitted": outcomes["submitted_at"].notna()})
+    p = t.performances
+    performances = _frame(engine, select(
+        p.c.student_id, p.c.academic_year, p.c.semester, p.c.category, p.c.synced, p.c.uploaded_at,
+        p.c.document_sha256, p.c.video_sha256, sel.c.id.label("selection_id"), p.c.submitted_at)
+        .outerjoin(sel, and_(sel.c.item_kind == ItemKind.PERFORMANCE.value, sel.c.item_id == p.c.id)))
+    performances = pd.DataFrame({
+        "pid": performances["student_id"].map(ids), "academic_year": performances["academic_year"],
+        "semester": performances["semester"], "category": performances["category"],
+        "synced": performances["synced"].astype(bool), "uploaded_on": _day(performances["uploaded_at"]),
+        "has_document": performances["document_sha256"].notna(), "has_video": performances["video_sha256"].notna(),
+        "selected": performances["selection_id"].notna(), "submitted": performances["submitted_at"].notna()})
+    enrolments = pd.DataFrame({"pid": enrolments["student_id"].map(ids), "academic_year": enrolments["academic_year"],
+                               "grade": enrolments["grade"]})
+    return {"students": students.reset_index(drop=True), "enrolments": enrolments, "outcomes": outcomes,
+            "performances": performances}
+
+
+def _day(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values).dt.normalize()
+
+
+def export_deidentified(engine: Engine, folder: str | os.PathLike, key: bytes) -> list[Path]:
+    """Write each research table as Parquet and as CSV (UTF-8 with BOM), and the data dictionary."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in deidentified_tables(engine, key).items():
+        table.to_parquet(folder / f"{name}.parquet", index=False)
+        table.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+        written += [folder / f"{name}.parquet", folder / f"{name}.csv"]
+    dictionary = pd.DataFrame([{"table": table, "column": column, "description": text}
+                               for table, columns in DATA_DICTIONARY.items() for column, text in columns.items()])
+    dictionary.to_csv(folder / "data_dictionary.csv", index=False, encoding="utf-8-sig")
+    return written + [folder / "data_dictionary.csv"]
