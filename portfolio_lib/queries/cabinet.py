@@ -115,11 +115,11 @@ def home(engine: Engine, viewer: CabinetViewer, now: datetime) -> dict:
         windows = conn.execute(select(t.windows).where(t.windows.c.school_id == viewer.school_id,
                                                        t.windows.c.opens <= now, t.windows.c.closes >= now)
                                .order_by(t.windows.c.closes)).all()
-    from .status import _used_bytes_of
+    from .status import used_bytes
     return {
         "term": term, "outcomes": outcome_count, "uncertified": uncertified,
         "performances": {CATEGORIES[k].label: per_category.get(k, 0) for k in CATEGORIES},
-        "used": _used_bytes_of(engine, viewer.student_id), "quota": rules.quota_bytes,
+        "used": used_bytes(engine, [viewer.student_id]).get(viewer.student_id, 0), "quota": rules.quota_bytes,
         "selected_outcomes": selected.get(ItemKind.OUTCOME.value, 0), "outcome_cap": rules.outcome_selection_cap_per_year,
         "selected_performances": selected.get(ItemKind.PERFORMANCE.value, 0),
         "performance_cap": rules.performance_selection_cap_per_year,

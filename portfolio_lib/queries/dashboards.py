@@ -258,7 +258,8 @@ def class_progress(engine: Engine, viewer: Viewer, class_id: int, term: Term, no
     p = t.performances
     perf = _frame(engine, select(p.c.student_id, func.count().label("perf")).where(
         p.c.student_id.in_(ids), p.c.academic_year == term.year, p.c.synced.is_(False)).group_by(p.c.student_id))
-    used = _used_bytes(engine, ids)
+    from .status import used_bytes
+    used = used_bytes(engine, ids)
     table = (roster.merge(per, left_on="id", right_on="student_id", how="left")
              .merge(sel, left_on="id", right_on="student_id", how="left", suffixes=("", "_s"))
              .merge(perf, left_on="id", right_on="student_id", how="left", suffixes=("", "_p")))
@@ -291,17 +292,6 @@ def class_progress(engine: Engine, viewer: Viewer, class_id: int, term: Term, no
         flags.append("、".join(mine))
     out["提醒"] = flags
     return out
-
-
-def _used_bytes(engine: Engine, student_ids: list[int]) -> dict:
-    if not student_ids:
-        return {}
-    parts = [select(table.c.student_id, col.label("sha")).where(table.c.student_id.in_(student_ids), col.is_not(None))
-             for table, col in t.FILE_REFERENCES]
-    refs = parts[0].union_all(*parts[1:]).subquery()
-    rows = _frame(engine, select(refs.c.student_id, func.sum(t.files.c.size).label("used"))
-                  .join(t.files, t.files.c.sha256 == refs.c.sha).group_by(refs.c.student_id))
-    return dict(zip(rows["student_id"], rows["used"]))
 
 
 def student_cabinet(engine: Engine, viewer: Viewer, student_no: str, year: int) -> pd.DataFrame:

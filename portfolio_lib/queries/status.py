@@ -148,14 +148,17 @@ def student_items(engine: Engine, student_no: str, school_code: str | None = Non
         ["academic_year", "semester", "kind", "id"]).reset_index(drop=True)
 
 
-def _used_bytes_of(engine: Engine, student_id: int) -> int:
-    """Bytes of every file the student's items hold (the quota counts each item's files)."""
-    parts = [select(col.label("sha")).where(table.c.student_id == student_id, col.is_not(None))
+def used_bytes(engine: Engine, student_ids: list[int]) -> dict[int, int]:
+    """Bytes of every file each student's items hold (the quota counts each item's files)."""
+    if not student_ids:
+        return {}
+    parts = [select(table.c.student_id, col.label("sha")).where(table.c.student_id.in_(student_ids), col.is_not(None))
              for table, col in t.FILE_REFERENCES]
     refs = parts[0].union_all(*parts[1:]).subquery()
     with engine.connect() as conn:
-        return conn.execute(select(func.coalesce(func.sum(t.files.c.size), 0))
-                            .join_from(refs, t.files, refs.c.sha == t.files.c.sha256)).scalar_one()
+        rows = conn.execute(select(refs.c.student_id, func.sum(t.files.c.size))
+                            .join(t.files, t.files.c.sha256 == refs.c.sha).group_by(refs.c.student_id)).all()
+    return {student_id: int(size) for student_id, size in rows}
 
 
 def category_distribution(engine: Engine, year: int | None = None, grade: int | None = None,

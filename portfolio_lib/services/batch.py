@@ -42,6 +42,8 @@ def read_zip(data: bytes, name: str = "ZIP") -> dict[str, bytes]:
             raise UnreadableFile(name=name, reason=f"「{base}」超過 {MAX_MEMBER_BYTES // (1024 * 1024)} MB")
         try:
             files[base] = archive.read(info)
+        # zipfile raises BadZipFile for a damaged member, RuntimeError for an encrypted one and
+        # NotImplementedError for an unsupported compression: each is a file the counselor must fix.
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as err:
             raise UnreadableFile(name=name, reason=f"「{base}」無法解壓縮（{err}）") from None
     return files

@@ -138,5 +138,13 @@ class Chart:
         self.view.children = [go.FigureWidget(figure)]
 
 
+def term_pickers(years: list[int], current) -> tuple[widgets.Dropdown, widgets.Dropdown]:
+    """Year and semester dropdowns, on the current term when the school has it."""
+    year = widgets.Dropdown(options=[(f"{y} 學年度", y) for y in years], description="學年度",
+                            value=current.year if current.year in years else years[0])
+    semester = widgets.Dropdown(options=[("第1學期", 1), ("第2學期", 2)], value=current.semester, description="學期")
+    return year, semester
+
+
 def section(title: str, *children) -> widgets.VBox:
     return widgets.VBox([widgets.HTML(f"<h4 style='margin:.6em 0 .3em'>{html.escape(title)}</h4>"), *children])

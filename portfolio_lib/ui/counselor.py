@@ -17,7 +17,7 @@ from ..queries import dashboards as q
 from ..queries.viewer import Viewer
 from ..services.batch import batch_upload
 from ..services.unit_of_work import Workbench
-from .common import Chart, DataTable, StatusLine, cards_html, guarded, section
+from .common import Chart, DataTable, StatusLine, cards_html, guarded, section, term_pickers
 
 
 def school_years(wb: Workbench, viewer: Viewer) -> list[int]:
@@ -37,10 +37,7 @@ class CounselorDashboard:
         current = Term.of(self.now.date())
         years = school_years(wb, viewer) or [current.year]
         self.status = StatusLine()
-        self.year = widgets.Dropdown(options=[(f"{y} 學年度", y) for y in years],
-                                     value=current.year if current.year in years else years[0], description="學年度")
-        self.semester = widgets.Dropdown(options=[("第1學期", 1), ("第2學期", 2)], value=current.semester,
-                                         description="學期")
+        self.year, self.semester = term_pickers(years, current)
         self.stage = widgets.Dropdown(options=[("第一階段", 1), ("第二階段", 2)], value=1, description="上傳階段")
         self.cards = widgets.HTML()
 

@@ -13,7 +13,7 @@ from ..queries.viewer import Viewer
 from ..services.receipts import import_receipt
 from ..services.submission import resubmit_from_receipt, submit_selected
 from ..services.unit_of_work import Workbench
-from .common import DataTable, StatusLine, guarded, section
+from .common import DataTable, StatusLine, guarded, section, term_pickers
 from .counselor import school_years
 from .dropzone import DropZone
 
@@ -29,10 +29,7 @@ class SubmissionDashboard:
         current = Term.of(self.now.date())
         years = school_years(wb, viewer) or [current.year]
         self.status = StatusLine()
-        self.year = widgets.Dropdown(options=[(f"{y} 學年度", y) for y in years], description="學年度",
-                                     value=current.year if current.year in years else years[0])
-        self.semester = widgets.Dropdown(options=[("第1學期", 1), ("第2學期", 2)], value=current.semester,
-                                         description="學期")
+        self.year, self.semester = term_pickers(years, current)
         self.preview = DataTable("已勾選、尚未提交的項目（依班級）", "待提交項目")
         self.submit = widgets.Button(description="產生提交包並鎖定", button_style="danger", icon="lock")
         self.batches = DataTable("提交紀錄", "提交紀錄")
