@@ -21,6 +21,7 @@ from .domain.errors import PortfolioError
 from .domain.files import Upload
 from .domain.model import Actor, ItemKind, WindowKind
 from .queries.status import SUMMARY_LABELS
+from .research.notebooks import REPORTS
 from .services.check import check_workbench
 from .services.unit_of_work import Workbench
 
@@ -86,7 +87,10 @@ def cmd_init(wb: Workbench, args) -> dict:
 def cmd_demo(wb: Workbench, args) -> dict:
     from .demo import build_demo
     as_of = _moment(args.as_of) if args.as_of else None
-    return build_demo(wb, seed=args.seed, students=args.students, as_of=as_of, progress=not args.json)
+    names = {"school_code": args.school_code} if args.school_code else {}
+    if args.school_name:
+        names["school_name"] = args.school_name
+    return build_demo(wb, seed=args.seed, students=args.students, as_of=as_of, progress=not args.json, **names)
 
 
 def cmd_import(wb: Workbench, args) -> dict:
@@ -175,6 +179,55 @@ def cmd_check(wb: Workbench, args) -> dict:
     return {"ok": not problems, "problems": problems}
 
 
+def _research_key(path: str | None) -> tuple[bytes, str]:
+    """The pseudonym key: read from a key file, created there when missing, or a fresh one kept nowhere."""
+    import secrets
+    if not path:
+        return secrets.token_bytes(32), "（未保存：這份匯出的代號無法與任何其他匯出串連）"
+    key_file = Path(path)
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32) + "\n")
+    key = key_file.read_bytes().strip()
+    if len(key) < 16:
+        raise UsageError(f"金鑰檔「{key_file}」太短：至少要 16 個字元")
+    return key, str(key_file)
+
+
+def cmd_research_export(wb: Workbench, args) -> dict:
+    from .research import export_deidentified
+    key, where = _research_key(args.key_file)
+    written = export_deidentified(wb.engine, args.out, key)
+    return {"folder": str(Path(args.out).resolve()), "files": len(written), "key": where}
+
+
+def cmd_research_report(_wb, args) -> dict:
+    """Render research notebooks to HTML; sources are databases (files) and de-identified exports (folders)."""
+    from .research.notebooks import REPORTS
+    from .research.report import render_report
+    from .research.sources import load_research_data
+    from .research.suppression import check_threshold
+    check_threshold(args.k)
+    names = list(REPORTS) if "all" in args.names else args.names
+    sources = args.source or ([args.db or os.environ.get("PORTFOLIO_DB")] if (args.db or os.environ.get("PORTFOLIO_DB"))
+                              else [])
+    if not sources:
+        raise UsageError("沒有資料來源：請用 --source 指定資料庫檔案或匯出資料夾，或設定 PORTFOLIO_DB")
+    databases = [str(Path(s).resolve()) for s in sources if not Path(s).is_dir()]
+    exports = [str(Path(s).resolve()) for s in sources if Path(s).is_dir()]
+    load_research_data(databases, exports, schools=args.schools, years=args.years)   # refuse bad sources early
+    out = Path(args.out).resolve()
+    written = {}
+    for name in names:
+        parameters = {"databases": databases, "exports": exports, "schools": [str(s) for s in args.schools],
+                      "years": list(args.years), "k": args.k,
+                      "figures_dir": str(out / "figures" / name) if args.figures else ""}
+        written[name] = str(render_report(name, out, parameters))
+    return written
+
+
 # --- parser ---------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -205,6 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=115)
     p.add_argument("--students", type=int, default=1500, help="students enrolled in a year (default 1500)")
     p.add_argument("--as-of", help="the moment the demo stands at, an ROC date (default: now)")
+    p.add_argument("--school-code", help="code of the demo school (default 999301); another code makes a second school")
+    p.add_argument("--school-name", help="name of the demo school")
 
     p = command("import", cmd_import, "import a file from the school administration system")
     p.add_argument("kind", choices=[k.replace("_", "-") for k in IMPORTERS])
@@ -267,6 +322,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("key")
 
     command("check", cmd_check, "verify stored files against their hashes and the database's integrity")
+
+    p = command("research-export", cmd_research_export,
+                "export de-identified research tables (Parquet and CSV with BOM) with a data dictionary")
+    p.add_argument("--out", required=True, help="folder for the export")
+    p.add_argument("--key-file", help="pseudonym key file: the same key gives the same pseudonyms; created when "
+                                      "missing (default: a fresh key that is not kept)")
+
+    p = command("research-report", cmd_research_report,
+                "run research notebooks headless and render them to HTML reports without code")
+    p.add_argument("names", nargs="+", choices=["all", *REPORTS], metavar="NAME",
+                   help="all, or reports among: " + ", ".join(REPORTS))
+    p.add_argument("--source", action="append", metavar="PATH",
+                   help="a school database file or a de-identified export folder (repeat; default: --db)")
+    p.add_argument("--schools", nargs="+", default=[], metavar="CODE", help="only these school codes")
+    p.add_argument("--years", nargs="+", type=int, default=[], metavar="YEAR", help="only these academic years")
+    p.add_argument("--k", type=int, default=10, help="small-cell threshold (default 10)")
+    p.add_argument("--out", required=True, help="folder for the HTML reports")
+    p.add_argument("--figures", action="store_true", help="also write every chart as PNG and SVG, and tables as CSV")
+    p.set_defaults(standalone=True)
     return parser
 
 
@@ -296,10 +370,11 @@ def main(argv: list[str] | None = None) -> int:
         if not hasattr(args, name):
             setattr(args, name, default)
     db = args.db or os.environ.get("PORTFOLIO_DB")
-    if not db:
+    standalone = getattr(args, "standalone", False)
+    if not db and not standalone:
         parser.error("no database: give --db or set PORTFOLIO_DB")
     try:
-        wb = Workbench.open(db, args.files)
+        wb = None if standalone else Workbench.open(db, args.files)
         result = args.handler(wb, args)
     except UsageError as err:
         parser.error(str(err))

@@ -169,3 +169,28 @@ def snapshot(wb: Workbench) -> dict:
         (str(p.relative_to(root)), hashlib.sha256(p.read_bytes()).hexdigest())
         for p in root.rglob("*") if p.is_file()) if root.exists() else []
     return state
+
+
+@dataclass(frozen=True)
+class Rendered:
+    databases: tuple[Path, Path]
+    folder: Path
+    reports: dict            # name → HTML path
+
+
+@pytest.fixture(scope="session")
+def rendered_reports(tmp_path_factory) -> Rendered:
+    """Two demo schools in two databases, and every research report rendered on both by papermill."""
+    from portfolio_lib.demo import build_demo
+    from portfolio_lib.research.notebooks import REPORTS
+    from portfolio_lib.research.report import render_report
+
+    folder = tmp_path_factory.mktemp("reports")
+    one, two = folder / "one.sqlite", folder / "two.sqlite"
+    as_of = datetime(2026, 11, 28, 10, 0)
+    build_demo(Workbench.open(one), seed=21, students=300, as_of=as_of)
+    build_demo(Workbench.open(two), seed=22, students=150, as_of=as_of, school_code="999302", school_name="第二高中")
+    parameters = {"databases": [str(one), str(two)], "exports": [], "schools": [], "years": [], "k": 10,
+                  "figures_dir": ""}
+    reports = {name: render_report(name, folder / "html", parameters) for name in REPORTS}
+    return Rendered((one, two), folder / "html", reports)

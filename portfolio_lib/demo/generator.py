@@ -83,8 +83,10 @@ class _Rows:
 
 
 def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as_of: datetime | None = None,
-               progress: bool = False) -> dict:
-    """Fill an empty database with a demo school as it stands at `as_of` (default: now)."""
+               progress: bool = False, school_code: str = SCHOOL_CODE, school_name: str = SCHOOL_NAME) -> dict:
+    """Fill an empty database with a demo school as it stands at `as_of` (default: now).
+
+    A second school for research across schools is another database with its own code, name and seed."""
     as_of = as_of or wb.clock()
     with wb.engine.connect() as conn:
         if conn.execute(select(func.count()).select_from(t.schools)).scalar_one():
@@ -95,8 +97,8 @@ def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as
     clock = wb.clock
     wb.clock = lambda: as_of
     try:
-        services.create_school(wb.uow(), SCHOOL_CODE, SCHOOL_NAME)
-        plan = _Plan(rng, years, students, as_of)
+        services.create_school(wb.uow(), school_code, school_name)
+        plan = _Plan(rng, years, students, as_of, school_code)
         for kind, frame in (("staff", plan.staff_frame()), ("students", plan.student_frame()),
                             ("teaching", plan.teaching_frame()), ("course_records", plan.record_frame()),
                             ("cadre", plan.cadre_frame()), ("guardians", plan.guardian_frame())):
@@ -109,7 +111,7 @@ def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as
         counts = _write_activity(wb, plan, files, rng, as_of, progress)
     finally:
         wb.clock = clock
-    return {"school": SCHOOL_CODE, "students": len(plan.enrolled(current)), "students_all_years": plan.student_count,
+    return {"school": school_code, "students": len(plan.enrolled(current)), "students_all_years": plan.student_count,
             "staff": len(plan.staff),
             "as_of": as_of.isoformat(), "seed": seed, **counts}
 
@@ -117,8 +119,9 @@ def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as
 class _Plan:
     """Who is in the school: staff, cohorts, classes, sections."""
 
-    def __init__(self, rng: random.Random, years: list[int], students: int, as_of: datetime):
-        self.rng, self.years, self.as_of = rng, years, as_of
+    def __init__(self, rng: random.Random, years: list[int], students: int, as_of: datetime,
+                 school_code: str = SCHOOL_CODE):
+        self.rng, self.years, self.as_of, self.school_code = rng, years, as_of, school_code
         self.terms = [Term(y, s) for y in years for s in (1, 2) if _at(Term(y, s).starts) <= as_of]
         per_grade = max(1, students // 3)
         self.classes_per_grade = max(1, round(per_grade / CLASS_SIZE))
@@ -213,7 +216,7 @@ class _Plan:
 
     def course_code(self, entry: int, grade: int, index: int, domain: str) -> str:
         course_type = "1" if grade == 10 else ("A" if index % 3 == 0 else "1") if grade == 11 else "C"
-        return f"{entry:03d}{SCHOOL_CODE}H1101{grade - 9:02d}{course_type}00{domain}{index + 1:02d}"
+        return f"{entry:03d}{self.school_code}H1101{grade - 9:02d}{course_type}00{domain}{index + 1:02d}"
 
     def sections(self, term: Term):
         """(entry, group, class name, subject, code, credits, teacher, proxy) of every section of a term."""
@@ -347,10 +350,10 @@ def _write_activity(wb: Workbench, plan: _Plan, files: _Files, rng: random.Rando
             for update in writer.synced_updates:
                 conn.execute(t.performances.update().where(t.performances.c.id == update.pop("id")).values(**update))
             conn.execute(insert(t.audit_events).values(
-                at=as_of, actor="system:demo", action="demo", entity="school", entity_id=SCHOOL_CODE,
+                at=as_of, actor="system:demo", action="demo", entity="school", entity_id=plan.school_code,
                 after=json.dumps({"outcomes": len(rows.outcomes), "performances": len(rows.performances),
                                   "selections": len(rows.selections)}, ensure_ascii=False)))
-    _package_batches(wb, [batch["id"] for batch in rows.batches], school_code=SCHOOL_CODE)
+    _package_batches(wb, [batch["id"] for batch in rows.batches], school_code=plan.school_code)
     return {"outcomes": len(rows.outcomes), "certifications": len(rows.certifications),
             "performances": len(rows.performances) + len(cadres), "selections": len(rows.selections),
             "submission_batches": len(rows.batches), "course_records": len(records)}

@@ -268,3 +268,26 @@ class UnreadableFile(PortfolioError):
 
 class StorageError(PortfolioError):
     template = "檔案儲存失敗：{reason}。檔案未儲存，請稍後再試或洽系統管理者。"
+
+
+# --- research ------------------------------------------------------------------------
+
+class ResearchSourceInvalid(PortfolioError):
+    template = "研究資料來源「{source}」無法使用：{reason}。"
+
+
+class SchoolInTwoSources(PortfolioError):
+    template = ("學校 {school} 同時出現在「{first}」與「{second}」：同一所學校只能由一個資料來源提供，"
+                "以免重複計算。")
+
+
+class NoResearchData(PortfolioError):
+    template = "沒有可分析的資料：{reason}。"
+
+
+class InvalidThreshold(PortfolioError):
+    template = "小格隱藏門檻 k 應為 2 以上的整數，收到「{k}」。"
+
+
+class ReportFailed(PortfolioError):
+    template = "報告「{name}」產生失敗：{reason}"

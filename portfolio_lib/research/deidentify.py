@@ -19,12 +19,14 @@ DATA_DICTIONARY = {
         "pid": "學生代號：以本次匯出的金鑰計算的假名，同一份匯出內一致，不同金鑰之間無法串連",
         "school_code": "學校代碼", "entry_year": "入學學年度", "birth_year": "出生年（西元）",
     },
-    "enrolments": {"pid": "學生代號", "academic_year": "學年度", "grade": "年級（10–12）"},
+    "enrolments": {"pid": "學生代號", "academic_year": "學年度", "grade": "年級（10–12）",
+                   "class_name": "班級（學校自訂的班級代號，如 101）"},
     "outcomes": {
         "pid": "學生代號", "academic_year": "學年度", "semester": "學期",
         "course_domain": "課程領域代碼（課程代碼第 20–21 碼）", "course_type": "課程類型（課程代碼第 17 碼）",
         "status": "認證狀態（uploaded 未送認證、pending 待認證、passed 通過、failed 不通過）",
-        "uploaded_on": "上傳日期", "sent_on": "送出認證日期", "certified_on": "最後認證日期",
+        "uploaded_on": "上傳日期", "sent_on": "送出認證日期", "first_certified_on": "第一次認證日期",
+        "first_passed": "第一次認證結果（True 通過、False 不通過、空白未認證）", "certified_on": "最後認證日期",
         "certifications": "認證次數", "has_document": "有文件檔案", "has_video": "有影音檔案",
         "selected": "已勾選", "submitted": "已提交中央資料庫",
     },
@@ -32,6 +34,12 @@ DATA_DICTIONARY = {
         "pid": "學生代號", "academic_year": "學年度", "semester": "學期", "category": "多元表現類別",
         "synced": "由校務系統同步（幹部）", "uploaded_on": "上傳日期", "has_document": "有證明文件",
         "has_video": "有影音檔案", "selected": "已勾選", "submitted": "已提交中央資料庫",
+    },
+    "deadlines": {
+        "school_code": "學校代碼", "academic_year": "學年度", "semester": "學期（0：整學年的期程）",
+        "kind": "期程（upload_1 第一階段上傳、upload_2 第二階段上傳、certification 認證、performance_upload "
+                "多元表現上傳、selection 勾選）",
+        "opens_on": "開始日期", "closes_on": "截止日期",
     },
 }
 
@@ -62,23 +70,30 @@ def deidentified_tables(engine: Engine, key: bytes) -> dict[str, pd.DataFrame]:
     students = people[["pid", "school_code", "entry_year", "birth_year"]]
 
     e, c = t.enrolments, t.classes
-    enrolments = _frame(engine, select(e.c.student_id, e.c.academic_year, c.c.grade)
+    enrolments = _frame(engine, select(e.c.student_id, e.c.academic_year, c.c.grade, c.c.name)
                         .join(c, c.c.id == e.c.class_id))
     o, r, cs, cert, sel = t.outcomes, t.course_records, t.course_sections, t.certifications, t.selections
     certs = select(cert.c.outcome_id, func.count().label("certifications"),
+                   func.min(cert.c.id).label("first_id"),
                    func.max(cert.c.certified_at).label("certified_at")).group_by(cert.c.outcome_id).subquery()
+    first = (select(cert.c.outcome_id, cert.c.certified_at.label("first_certified_at"),
+                    cert.c.passed.label("first_passed"))
+             .join(certs, certs.c.first_id == cert.c.id).subquery())
     outcomes = _frame(engine, select(
         o.c.student_id, o.c.academic_year, o.c.semester, cs.c.course_code, o.c.status, o.c.uploaded_at,
-        o.c.sent_at, certs.c.certified_at, certs.c.certifications, o.c.document_sha256, o.c.video_sha256,
-        sel.c.id.label("selection_id"), o.c.submitted_at)
+        o.c.sent_at, first.c.first_certified_at, first.c.first_passed, certs.c.certified_at,
+        certs.c.certifications, o.c.document_sha256, o.c.video_sha256, sel.c.id.label("selection_id"),
+        o.c.submitted_at)
         .join(r, r.c.id == o.c.course_record_id).join(cs, cs.c.id == r.c.section_id)
-        .outerjoin(certs, certs.c.outcome_id == o.c.id)
+        .outerjoin(certs, certs.c.outcome_id == o.c.id).outerjoin(first, first.c.outcome_id == o.c.id)
         .outerjoin(sel, and_(sel.c.item_kind == ItemKind.OUTCOME.value, sel.c.item_id == o.c.id)))
     outcomes = pd.DataFrame({
         "pid": outcomes["student_id"].map(ids), "academic_year": outcomes["academic_year"],
         "semester": outcomes["semester"], "course_domain": outcomes["course_code"].str[19:21],
         "course_type": outcomes["course_code"].str[16], "status": outcomes["status"],
         "uploaded_on": _day(outcomes["uploaded_at"]), "sent_on": _day(outcomes["sent_at"]),
+        "first_certified_on": _day(outcomes["first_certified_at"]),
+        "first_passed": outcomes["first_passed"].astype("boolean"),
         "certified_on": _day(outcomes["certified_at"]),
         "certifications": outcomes["certifications"].fillna(0).astype(int),
         "has_document": outcomes["document_sha256"].notna(), "has_video": outcomes["video_sha256"].notna(),
@@ -95,9 +110,15 @@ def deidentified_tables(engine: Engine, key: bytes) -> dict[str, pd.DataFrame]:
         "has_document": performances["document_sha256"].notna(), "has_video": performances["video_sha256"].notna(),
         "selected": performances["selection_id"].notna(), "submitted": performances["submitted_at"].notna()})
     enrolments = pd.DataFrame({"pid": enrolments["student_id"].map(ids), "academic_year": enrolments["academic_year"],
-                               "grade": enrolments["grade"]})
+                               "grade": enrolments["grade"], "class_name": enrolments["name"]})
+    w = t.windows
+    deadlines = _frame(engine, select(t.schools.c.code.label("school_code"), w.c.academic_year, w.c.semester, w.c.kind,
+                                      w.c.opens, w.c.closes).join(t.schools, t.schools.c.id == w.c.school_id))
+    deadlines = pd.DataFrame({"school_code": deadlines["school_code"], "academic_year": deadlines["academic_year"],
+                              "semester": deadlines["semester"], "kind": deadlines["kind"],
+                              "opens_on": _day(deadlines["opens"]), "closes_on": _day(deadlines["closes"])})
     return {"students": students.reset_index(drop=True), "enrolments": enrolments, "outcomes": outcomes,
-            "performances": performances}
+            "performances": performances, "deadlines": deadlines}
 
 
 def _day(values: pd.Series) -> pd.Series:
