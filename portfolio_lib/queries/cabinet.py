@@ -15,6 +15,7 @@ from ..domain.categories import CATEGORIES, describe_fields
 from ..domain.errors import NotFound
 from ..domain.model import ItemKind, OutcomeStatus, WindowKind
 from ..domain.policy import Policy
+from .frames import frame as _frame
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,6 @@ def students_for_picker(engine: Engine, year: int) -> pd.DataFrame:
                             .join(e, e.c.student_id == s.c.id).join(c, c.c.id == e.c.class_id)
                             .where(e.c.academic_year == year).order_by(c.c.name, e.c.seat_no)).all()
     return pd.DataFrame(rows, columns=["student_no", "name", "class_name", "seat_no", "grade"])
-
-
-def _frame(engine: Engine, query) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(query)
-        return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
 def rules_for(engine: Engine, viewer: CabinetViewer, term: Term):

@@ -18,16 +18,11 @@ from ..domain.categories import CATEGORIES
 from ..domain.errors import NotFound, PermissionDenied
 from ..domain.model import ItemKind, OutcomeStatus, Role, WindowKind
 from ..domain.policy import Policy
+from .frames import frame as _frame
 from .viewer import Viewer
 
 COUNSELING = {Role.COUNSELOR, Role.ADMIN}
 STATUS = {s.value: s.label for s in OutcomeStatus}
-
-
-def _frame(engine: Engine, query, columns: list[str] | None = None) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(query)
-        return pd.DataFrame(result.all(), columns=columns or list(result.keys()))
 
 
 def _rules(engine: Engine, school_id: int, term: Term):

@@ -9,12 +9,7 @@ from ..adapters import tables as t
 from ..domain.calendar import format_roc_date
 from ..domain.categories import CATEGORIES
 from ..domain.model import ItemKind, OutcomeStatus
-
-
-def _frame(engine: Engine, query) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(query)
-        return pd.DataFrame(result.all(), columns=list(result.keys()))
+from .frames import frame as _frame
 
 
 def _school_filter(query, school_code: str | None):

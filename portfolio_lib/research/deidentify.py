@@ -13,6 +13,7 @@ from sqlalchemy import Engine, and_, func, select
 
 from ..adapters import tables as t
 from ..domain.model import ItemKind
+from ..queries.frames import frame as _frame
 
 DATA_DICTIONARY = {
     "students": {
@@ -50,12 +51,6 @@ def pseudonymiser(key: bytes) -> Callable[[str, str], str]:
         mac = hmac.new(key, f"{school_code}:{student_no}".encode(), hashlib.sha256).hexdigest()
         return "P" + mac[:15].upper()
     return pid
-
-
-def _frame(engine: Engine, query) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(query)
-        return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
 def deidentified_tables(engine: Engine, key: bytes) -> dict[str, pd.DataFrame]:
