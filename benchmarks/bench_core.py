@@ -29,18 +29,10 @@ from portfolio_lib.domain.calendar import Term
 from portfolio_lib.domain.files import Upload, check_file
 from portfolio_lib.domain.policy import Policy
 from portfolio_lib.services.unit_of_work import Workbench
+from timing import best_of
 
 AS_OF = datetime(2026, 11, 28, 10, 0)
 MB = 1024 * 1024
-
-
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def bench_demo(folder: Path, students: int) -> dict:

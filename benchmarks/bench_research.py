@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import tempfile
-import time
 import tracemalloc
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +29,7 @@ from portfolio_lib.research import analyses as a
 from portfolio_lib.research.report import render_report
 from portfolio_lib.research.sources import load_research_data
 from portfolio_lib.services.unit_of_work import Workbench
+from timing import best_of
 
 AS_OF = datetime(2026, 11, 28, 10, 0)
 ANALYSES = {
@@ -41,15 +41,6 @@ ANALYSES = {
 }
 RAW = ("SELECT * FROM outcomes", "SELECT * FROM performances", "SELECT * FROM enrolments",
        "SELECT * FROM students", "SELECT * FROM certifications")
-
-
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def raw_read(databases: list[Path]):

@@ -49,9 +49,10 @@ def _rules(year: int):
     return Policy.default().rules(Term(int(year), 1))
 
 
-def _domain_labels(data: ResearchData) -> dict[str, str]:
-    year = max(data.years) if data.years else 110
-    return dict(_rules(year).codes["course_domain"])
+def _domains(data: ResearchData, outcomes: pd.DataFrame) -> pd.Series:
+    """The subject domain (course code characters 20–21) of each outcome, by its name."""
+    labels = dict(_rules(max(data.years) if data.years else 110).codes["course_domain"])
+    return outcomes["course_domain"].map(lambda code: labels.get(code, "其他"))
 
 
 def _enrolled(data: ResearchData, frame: pd.DataFrame) -> pd.DataFrame:
@@ -93,6 +94,17 @@ def _stacked_shares(pub: Published, title: str, note: str, x_title: str = "比�
                     hovertemplate="%{y}<br>" + str(column) + "：%{x:.1%}（%{customdata:,.0f}）<extra></extra>")
     fig.update_layout(barmode="stack", xaxis=dict(tickformat=".0%", title=x_title, range=[0, 1]),
                       yaxis=dict(autorange="reversed"), height=max(420, 120 + 28 * len(rows)))
+    return styled(fig, title, note)
+
+
+def _rates_chart(rates: pd.Series, label: str, overall: float, overall_label: str, color: str, title: str,
+                 note: str) -> go.Figure:
+    """A rate per group as bars (hidden ones left out), with the overall rate as a dotted line."""
+    fig = go.Figure(go.Bar(x=rates.index, y=rates, marker_color=color,
+                           hovertemplate="%{x}<br>" + label + " %{y:.1%}<extra></extra>"))
+    fig.add_hline(y=overall, line_dash="dot", line_color="#555", annotation_text=overall_label,
+                  annotation_position="top left")
+    fig.update_layout(yaxis=dict(tickformat=".0%", title=label, range=[0, 1]))
     return styled(fig, title, note)
 
 
@@ -153,19 +165,12 @@ def pass_rates_by_domain(data: ResearchData, k: int = DEFAULT_K) -> Finding:
     decided = data.outcomes[data.outcomes["first_passed"].notna()]
     if decided.empty:
         return _empty("pass_rates_by_domain", title, "所選範圍內沒有已認證的課程學習成果")
-    domains = _domain_labels(data)
     result = decided["first_passed"].astype(bool).map({True: "通過", False: "不通過"})
-    pub = publish(_counts(decided["course_domain"].map(lambda d: domains.get(d, "其他")), result,
-                          order=["通過", "不通過"]), k)
+    pub = publish(_counts(_domains(data, decided), result, order=["通過", "不通過"]), k)
     rates = pub.shares[["通過"]].rename(columns={"通過": "通過率"})
-    fig = go.Figure(go.Bar(x=rates.index, y=rates["通過率"], marker_color=PALETTE[0],
-                           customdata=pub.counts.loc[rates.index, "合計"],
-                           hovertemplate="%{x}<br>通過率 %{y:.1%}（共 %{customdata:,.0f} 件）<extra></extra>"))
-    fig.update_layout(yaxis=dict(tickformat=".0%", title="第一次認證通過率", range=[0, 1]))
     overall = float(decided["first_passed"].astype(bool).mean())
-    fig.add_hline(y=overall, line_dash="dot", line_color="#555",
-                  annotation_text=f"全部領域 {overall:.1%}", annotation_position="top left")
-    fig = styled(fig, title, pub.note)
+    fig = _rates_chart(rates["通過率"], "第一次認證通過率", overall, f"全部領域 {overall:.1%}", PALETTE[0], title,
+                       pub.note)
     return Finding("pass_rates_by_domain", title, fig,
                    (("件數", pub.counts, "count"), ("通過率", rates, "share")), pub.note,
                    facts={"decisions": len(decided), "overall_pass_rate": overall})
@@ -178,11 +183,10 @@ def time_to_certification(data: ResearchData, k: int = DEFAULT_K) -> Finding:
     done = data.outcomes[data.outcomes["first_certified_on"].notna()]
     if done.empty:
         return _empty("time_to_certification", title, "所選範圍內沒有已認證的課程學習成果")
-    domains = _domain_labels(data)
     days = (done["first_certified_on"] - done["uploaded_on"]).dt.days.clip(lower=0)
     edges = [-1] + [edge for edge, _ in TIME_BINS]
     bins = pd.cut(days, edges, labels=[label for _, label in TIME_BINS]).astype(str)
-    domain = done["course_domain"].map(lambda d: domains.get(d, "其他"))
+    domain = _domains(data, done)
     pub = publish(_counts(domain, bins, order=[label for _, label in TIME_BINS]), k)
     groups = days.groupby(domain)
     stats = pd.DataFrame({"件數": groups.size(), "中位數（天）": groups.median(),
@@ -306,20 +310,14 @@ def selection_choices(data: ResearchData, k: int = DEFAULT_K, items: str = "outc
     if chose.empty:
         return _empty(key, title, "所選範圍內沒有學生在可勾選項目多於上限時做過勾選")
     if outcomes:
-        domains = _domain_labels(data)
-        group = chose["course_domain"].map(lambda d: domains.get(d, "其他"))
+        group = _domains(data, chose)
     else:
         group = chose["category"].map(lambda c: CATEGORIES[c].label)
     pub = publish(_counts(group, chose["selected"].map({True: "勾選", False: "未勾選"}), order=["勾選", "未勾選"]), k)
     rates = pub.shares[["勾選"]].rename(columns={"勾選": "被勾選比率"}).sort_values("被勾選比率", ascending=False)
     overall = float(chose["selected"].mean())
-    fig = go.Figure(go.Bar(x=rates.index, y=rates["被勾選比率"], marker_color=PALETTE[2],
-                           hovertemplate="%{x}<br>被勾選比率 %{y:.1%}<extra></extra>"))
-    fig.add_hline(y=overall, line_dash="dot", line_color="#555", annotation_text=f"整體 {overall:.1%}",
-                  annotation_position="top left")
-    fig.update_layout(yaxis=dict(tickformat=".0%", title="被勾選比率", range=[0, 1]))
     note = pub.note + f"只計入可勾選項目多於年度上限、且當年有勾選的學生（{chose['pid'].nunique():,} 人）。"
-    fig = styled(fig, title, note)
+    fig = _rates_chart(rates["被勾選比率"], "被勾選比率", overall, f"整體 {overall:.1%}", PALETTE[2], title, note)
     return Finding(key, title, fig, (("件數", pub.counts, "count"), ("被勾選比率", rates, "share")), note,
                    facts={"students_with_choice": int(chose["pid"].nunique()), "overall": overall})
 
