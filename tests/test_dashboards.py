@@ -262,4 +262,4 @@ def test_landing_lists_only_the_dashboards_of_the_viewers_roles(demo, monkeypatc
     links = LandingPage(demo, now=AS_OF).links.value
     assert "teacher.ipynb" in links and "counselor.ipynb" not in links and "homeroom.ipynb" not in links
     monkeypatch.delenv("JUPYTERHUB_USER")
-    assert LandingPage(demo, now=AS_OF).links.value.count("pf-dashboard-link") == 6
+    assert LandingPage(demo, now=AS_OF).links.value.count("pf-dashboard-link") == 7

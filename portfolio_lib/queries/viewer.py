@@ -18,6 +18,7 @@ DASHBOARDS = {
     "teacher": ("授課教師認證", {Role.TEACHER}, "teacher.ipynb"),
     "consultant": ("課程諮詢紀錄", {Role.CONSULTANT}, "consultant.ipynb"),
     "submission": ("提交與收訖", {Role.SUBMITTER, Role.RECEIPT_CHECKER, Role.ADMIN}, "submission.ipynb"),
+    "research": ("研究分析", {Role.RESEARCHER, Role.COUNSELOR, Role.ADMIN}, "research.ipynb"),
 }
 
 
@@ -77,3 +78,10 @@ def staff_directory(engine: Engine, dashboard: str | None = None) -> pd.DataFram
     grouped = table.groupby(["staff_no", "name"], sort=True)["role"].agg(
         lambda roles: "、".join(ROLE_LABELS[Role(r)] for r in sorted(roles)))
     return grouped.reset_index().rename(columns={"role": "roles"})
+
+
+def school_identity(engine: Engine, school_id: int) -> tuple[str, str]:
+    """(code, name) of a school."""
+    with engine.connect() as conn:
+        row = conn.execute(select(t.schools.c.code, t.schools.c.name).where(t.schools.c.id == school_id)).one()
+    return row.code, row.name

@@ -417,3 +417,27 @@ def category_trends(data: ResearchData, k: int = DEFAULT_K) -> Finding:
     fig.update_yaxes(tickformat=".0%")
     fig = styled(fig, title, pub.note)
     return Finding("category_trends", title, fig, _tables(pub, share_caption="占該校該學年度比率"), pub.note)
+
+
+# Every finding a reader can ask for, by key: (menu label, analysis, its options).
+CATALOGUE = {
+    "categories_by_year_grade": ("多元表現類別分布（依學年度與年級）", categories_by_year_grade, {}),
+    "categories_beside_slide": ("多元表現類別占比與學校簡報對照", categories_beside_slide, {}),
+    "pass_rates_by_domain": ("第一次認證通過率（依課程領域）", pass_rates_by_domain, {}),
+    "time_to_certification": ("從上傳到第一次認證的天數", time_to_certification, {}),
+    "deadline_crowding_outcomes": ("課程學習成果的上傳時間與截止日", deadline_crowding, {"items": "outcomes"}),
+    "deadline_crowding_performances": ("多元表現的上傳時間與截止日", deadline_crowding, {"items": "performances"}),
+    "funnel_by_cohort": ("上傳到提交的流程（依學年度與年級）", funnel_by_cohort, {}),
+    "funnel_by_class": ("上傳到提交的流程（各班）", funnel_by_class, {}),
+    "selection_choices_outcomes": ("有選擇時勾選哪些課程學習成果", selection_choices, {"items": "outcomes"}),
+    "selection_choices_performances": ("有選擇時勾選哪些多元表現", selection_choices, {"items": "performances"}),
+    "selections_per_student": ("每位學生勾選的件數", selections_per_student, {}),
+    "trends": ("各學年度指標趨勢", trends, {}),
+    "category_trends": ("多元表現類別占比的學年度趨勢", category_trends, {}),
+}
+
+
+def run(key: str, data: ResearchData, k: int = DEFAULT_K) -> Finding:
+    """The finding `key` of the catalogue on `data`."""
+    _, analysis, options = CATALOGUE[key]
+    return analysis(data, k, **options)

@@ -23,9 +23,10 @@ def styled(fig: go.Figure, title: str, note: str = "") -> go.Figure:
     """The research look: white background, CJK fonts, the title on top with its note (suppression) under it."""
     lines = note_lines(note)
     fig.update_layout(template="plotly_white", font=dict(family=CJK_FONTS, size=13), colorway=list(PALETTE),
-                      title=dict(text=title, x=0.01, xanchor="left", y=0.98, yanchor="top",
-                                 subtitle=dict(text="<br>".join(lines), font=dict(size=11, color="#555"))),
-                      margin=dict(l=70, r=30, t=64 + 17 * len(lines), b=90),
+                      title=dict(text=title + "".join(f"<br><span style='font-size:11px;color:#555'>{line}</span>"
+                                                      for line in lines),
+                                 x=0.01, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=32)),
+                      margin=dict(l=70, r=30, t=80 + 17 * len(lines), b=90),
                       legend=dict(orientation="h", yanchor="top", y=-0.14, x=0), width=960, height=520)
     return fig
 

@@ -16,14 +16,21 @@ from .sources import ResearchData
 from .suppression import DEFAULT_K, check_threshold
 
 TEMPLATES = Path(__file__).with_name("templates")
+TABLE_STYLE = ("<style>.research-table{border-collapse:collapse}.research-table td,.research-table th{padding:3px 9px;"
+               "border-bottom:1px solid #e5e5e5}.research-table td{text-align:right}</style>")
 FORMATS = {"count": "{:,.0f}".format, "share": "{:.1%}".format,
            "number": lambda v: f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"}
 
 
+def formatted(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """A published table as text to read: hidden cells as ＊, counts whole, shares as percentages."""
+    fmt = FORMATS[kind]
+    out = frame.apply(lambda column: column.map(lambda v: SUPPRESSED_MARK if pd.isna(v) else fmt(v)))
+    return out.rename_axis(index=None)
+
+
 def table_html(frame: pd.DataFrame, kind: str) -> str:
-    """A published table as HTML: hidden cells as ＊, counts whole, shares as percentages."""
-    return (frame.style.format(FORMATS[kind], na_rep=SUPPRESSED_MARK)
-            .set_table_attributes('class="research-table"').to_html())
+    return formatted(frame, kind).to_html(classes="research-table", border=0) + TABLE_STYLE
 
 
 class Report:
@@ -46,10 +53,10 @@ class Report:
             years = sorted(enrolled["academic_year"].unique())
             rows.append({"學校代碼": code, "資料來源": Path(source).name,
                          "學年度": f"{years[0]}–{years[-1]}" if years else "—",
-                         "學生（人次）": len(enrolled),
-                         "課程學習成果": int(d.outcomes["pid"].isin(pids).sum()),
-                         "多元表現": int(d.performances["pid"].isin(pids).sum())})
-        table = pd.DataFrame(rows).style.hide(axis="index").format(thousands=",").to_html()
+                         "學生（人次）": f"{len(enrolled):,}",
+                         "課程學習成果": f"{int(d.outcomes['pid'].isin(pids).sum()):,}",
+                         "多元表現": f"{int(d.performances['pid'].isin(pids).sum()):,}"})
+        table = pd.DataFrame(rows).to_html(index=False, classes="research-table", border=0) + TABLE_STYLE
         return (f"<p>資料：去識別化資料（學生以假名代號表示，不含姓名、身分證字號與生日）。"
                 f"小格隱藏門檻 k = {self.k}。</p>{table}")
 

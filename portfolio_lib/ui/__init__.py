@@ -9,10 +9,11 @@ def _builders():
     from .consultant import ConsultantDashboard
     from .counselor import CounselorDashboard
     from .homeroom import HomeroomDashboard
+    from .research import ResearchDashboard
     from .submission import SubmissionDashboard
     from .teacher import TeacherDashboard
     return {"counselor": CounselorDashboard, "homeroom": HomeroomDashboard, "teacher": TeacherDashboard,
-            "consultant": ConsultantDashboard, "submission": SubmissionDashboard}
+            "consultant": ConsultantDashboard, "submission": SubmissionDashboard, "research": ResearchDashboard}
 
 
 class _Notice:
@@ -21,7 +22,8 @@ class _Notice:
 
 
 def open_dashboard(key: str):
-    """The dashboard `key` (counselor, homeroom, teacher, consultant, submission, cabinet) for whoever is looking, on $PORTFOLIO_DB."""
+    """The dashboard `key` (counselor, homeroom, teacher, consultant, submission, research, cabinet) for whoever
+    is looking, on $PORTFOLIO_DB."""
     from .identity import CabinetGate, ViewerGate, workbench_from_environment
     wb = workbench_from_environment()
     if wb is None:

@@ -131,9 +131,11 @@ class Chart:
         self.view.add_class("pf-chart")
         self.figure: go.Figure | None = None
 
-    def draw(self, figure: go.Figure):
-        figure.update_layout(height=self.height, margin=dict(l=10, r=20, t=50, b=40),
-                             font=dict(family="Noto Sans CJK TC, Noto Sans TC, Microsoft JhengHei, sans-serif"))
+    def draw(self, figure: go.Figure, keep_layout: bool = False):
+        """Show `figure`; in the dashboards' size and font unless `keep_layout` (a figure styled elsewhere)."""
+        if not keep_layout:
+            figure.update_layout(height=self.height, margin=dict(l=10, r=20, t=50, b=40),
+                                 font=dict(family="Noto Sans CJK TC, Noto Sans TC, Microsoft JhengHei, sans-serif"))
         self.figure = figure
         self.view.children = [go.FigureWidget(figure)]
 

@@ -41,7 +41,7 @@ def dropdown(page: Page, label: str):
 
 def test_landing_lists_the_dashboards(page: Page, voila, artifacts):
     open_dashboard(page, voila, "index.ipynb", "學生數")
-    expect(page.locator("a.pf-dashboard-link")).to_have_count(6)
+    expect(page.locator("a.pf-dashboard-link")).to_have_count(7)
     expect(page.locator(".js-plotly-plot .bars .point").first).to_be_visible(timeout=LOAD)
     assert_no_errors(page)
     screenshot(page, artifacts / "landing.png")
@@ -124,6 +124,29 @@ def test_teacher_fail_needs_a_reason_then_notifies_the_student(page: Page, voila
                                (outcome_id,)).fetchone()[0]
     assert "請補上實驗數據與反思" in message
     screenshot(page, artifacts / "teacher.png")
+
+
+def test_research_shows_one_finding_at_a_time_and_renders_a_report(page: Page, voila, artifacts):
+    open_dashboard(page, voila, "research.ipynb", "分析項目")
+    expect(page.locator(".pf-chart .gtitle").first).to_contain_text("多元表現類別分布", timeout=LOAD)
+    dropdown(page, "分析項目").select_option(label="上傳到提交的流程（各班）")
+    expect(page.locator(".pf-chart .gtitle")).to_have_count(1, timeout=30_000)
+    expect(page.locator(".pf-chart .gtitle").first).to_contain_text("各班學習成果流程", timeout=30_000)
+    field = page.get_by_label("隱藏門檻 k", exact=True)
+    field.fill("20")
+    field.press("Enter")
+    expect(page.locator(".pf-grid td", has_text="＊").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("少於 20 的格子").first).to_be_visible()
+    dropdown(page, "報告").select_option(label="課程學習成果認證")
+    page.get_by_role("button", name="產生 HTML 報告").click()
+    link = page.locator("a.pf-download", has_text="_certification.html")
+    expect(link).to_be_visible(timeout=120_000)
+    with page.expect_download() as download:
+        link.click()
+    assert b'class="plotly-graph-div"' in open(download.value.path(), "rb").read()
+    assert_no_errors(page)
+    page.locator(".pf-chart").first.screenshot(path=str(artifacts / "research-chart.png"))
+    screenshot(page, artifacts / "research.png")
 
 
 @pytest.mark.parametrize("notebook,ready", [("counselor.ipynb", "尚未上傳的學生"), ("homeroom.ipynb", "班級學生進度"),
