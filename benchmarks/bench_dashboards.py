@@ -31,7 +31,7 @@ from portfolio_lib.services.unit_of_work import Workbench, fixed_clock
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "115/11/28 10:00"
-PAGES = ["floor.ipynb", "index.ipynb", "counselor.ipynb", "homeroom.ipynb", "teacher.ipynb"]
+PAGES = ["floor.ipynb", "index.ipynb", "counselor.ipynb", "homeroom.ipynb", "teacher.ipynb", "research.ipynb"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
