@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import stat
 import subprocess
 
@@ -128,3 +129,14 @@ def test_a_long_note_is_broken_at_clause_ends_into_short_lines():
     assert "".join(lines) == note
     assert all(len(line) <= 40 for line in lines)
     assert all(line.endswith(("。", "；")) or len(line) == 40 for line in lines[:-1])
+
+
+def test_the_demo_command_builds_a_second_school_under_its_own_code(tmp_path, capsys):
+    db = tmp_path / "second.sqlite"
+    assert main(["--db", str(db), "demo", "--students", "60", "--school-code", "999302", "--school-name", "第二示範高中",
+                 "--as-of", "115/11/28", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["school"] == "999302"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT code, name FROM schools").fetchall() == [("999302", "第二示範高中")]
+        codes = {row[0] for row in conn.execute("SELECT DISTINCT substr(course_code, 4, 6) FROM course_sections")}
+    assert codes == {"999302"}

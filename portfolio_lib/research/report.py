@@ -118,7 +118,8 @@ def render_report(name: str, out_dir: str | os.PathLike, parameters: dict | None
     executed = out_dir / f"{name}.ipynb"
     try:
         papermill.execute_notebook(str(NOTEBOOKS_DIR / REPORTS[name]), str(executed), parameters=parameters or {},
-                                   kernel_name=kernel_name, progress_bar=False, cwd=str(NOTEBOOKS_DIR))
+                                   kernel_name=kernel_name, progress_bar=False, cwd=str(NOTEBOOKS_DIR),
+                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except papermill.PapermillExecutionError as err:
         raise ReportFailed(name=name, reason=f"{err.ename}: {err.evalue}（執行過的筆記本留在 {executed}）") from None
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)], exclude_input=True,

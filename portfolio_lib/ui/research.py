@@ -6,7 +6,6 @@ import html
 import secrets
 import tempfile
 from datetime import datetime
-from pathlib import Path
 
 import ipywidgets as widgets
 
