@@ -234,7 +234,7 @@ def test_each_student_is_counted_at_the_furthest_step_reached():
             + [{"pid": f"P{n:03d}", "status": "passed"} for n in range(11, 21)]
             + [{"pid": f"P{n:03d}", "status": "passed", "selected": True, "submitted": True} for n in range(21, 31)])
     table = a.funnel_by_cohort(_tiny(rows, students=41), 10).tables[0][1]
-    row = table.loc["113 學年 10 年級"]
+    row = table.loc["113 入學｜113 學年 10 年級"]
     assert row["已提交"] == 10 and row["已通過認證"] == 10 and row["未上傳成果"] == 10 and row["已上傳"] == 11
     assert row["已勾選"] == 0 and row[TOTAL] == 41
 

@@ -258,11 +258,13 @@ def _stages(data: ResearchData) -> pd.DataFrame:
 
 
 def funnel_by_cohort(data: ResearchData, k: int = DEFAULT_K) -> Finding:
-    """How far each grade's students got in each year: upload → certification → selection → submission."""
+    """How far each cohort's students got in each year (upload → certification → selection → submission), a
+    cohort's years one under another."""
     k = check_threshold(k)
-    title = "學習成果流程漏斗（依學年度與年級）"
+    title = "學習成果流程（依入學年度，逐學年）"
     stages = _stages(data)
-    pub = publish(_counts(_year_grade(stages, len(data.schools) > 1), stages["stage"].astype(str),
+    cohort = (stages["academic_year"] - stages["grade"] + 10).astype(str) + " 入學｜"
+    pub = publish(_counts(cohort + _year_grade(stages, len(data.schools) > 1), stages["stage"].astype(str),
                           order=list(STAGES)), k)
     note = pub.note + "每列是該年級學生最遠走到的步驟；「已提交」一段即走完全程的學生。"
     fig = _stacked_shares(pub, title, note, x_title="占該年級學生比率")
@@ -427,7 +429,7 @@ CATALOGUE = {
     "time_to_certification": ("從上傳到第一次認證的天數", time_to_certification, {}),
     "deadline_crowding_outcomes": ("課程學習成果的上傳時間與截止日", deadline_crowding, {"items": "outcomes"}),
     "deadline_crowding_performances": ("多元表現的上傳時間與截止日", deadline_crowding, {"items": "performances"}),
-    "funnel_by_cohort": ("上傳到提交的流程（依學年度與年級）", funnel_by_cohort, {}),
+    "funnel_by_cohort": ("上傳到提交的流程（依入學年度）", funnel_by_cohort, {}),
     "funnel_by_class": ("上傳到提交的流程（各班）", funnel_by_class, {}),
     "selection_choices_outcomes": ("有選擇時勾選哪些課程學習成果", selection_choices, {"items": "outcomes"}),
     "selection_choices_performances": ("有選擇時勾選哪些多元表現", selection_choices, {"items": "performances"}),
