@@ -69,7 +69,8 @@ def test_every_finding_shows_without_a_name_or_an_id_number(demo, board):
 
 def test_a_higher_k_hides_more_cells(board):
     board.finding.value = "funnel_by_class"
-    board.k.value = 3
+    board.k.value = 3                      # below the default: held at 10
+    assert board.k.value == 10
     low = sum(t.children[1].value.count("＊") for t in board.tables.children)
     board.k.value = 20
     high = sum(t.children[1].value.count("＊") for t in board.tables.children)

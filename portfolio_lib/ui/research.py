@@ -39,7 +39,8 @@ class ResearchDashboard:
                                         layout=widgets.Layout(width="36em"))
         self.years = widgets.SelectMultiple(options=[(f"{y} 學年度", y) for y in self.data.years],
                                             value=tuple(self.data.years), description="學年度", rows=3)
-        self.k = widgets.BoundedIntText(value=DEFAULT_K, min=2, max=1000, description="隱藏門檻 k",
+        # k may be raised here but not lowered below the default: a web page is no place to weaken the protection
+        self.k = widgets.BoundedIntText(value=DEFAULT_K, min=DEFAULT_K, max=1000, description="隱藏門檻 k",
                                         layout=widgets.Layout(width="14em"))
         self.chart = Chart()
         self.note = widgets.HTML()
