@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -51,7 +52,8 @@ def _rules(year: int):
 
 def _domains(data: ResearchData, outcomes: pd.DataFrame) -> pd.Series:
     """The subject domain (course code characters 20–21) of each outcome, by its name."""
-    labels = dict(_rules(max(data.years) if data.years else 110).codes["course_domain"])
+    year = max(data.years) if data.years else Term.of(date.today()).year
+    labels = dict(_rules(year).codes["course_domain"])
     return outcomes["course_domain"].map(lambda code: labels.get(code, "其他"))
 
 
@@ -334,6 +336,8 @@ def selections_per_student(data: ResearchData, k: int = DEFAULT_K) -> Finding:
         return _empty("selections_per_student", title, "所選範圍內沒有通過認證的課程學習成果")
     per = passed.groupby(["pid", "academic_year"])["selected"].sum().rename("n").reset_index()
     per = _enrolled(data, per)
+    if per.empty:
+        return _empty("selections_per_student", title, "通過認證的成果沒有對應的在學紀錄")
     cap = max(_rules(y).outcome_selection_cap_per_year for y in per["academic_year"].unique())
     count_label = per["n"].astype(int).map(lambda n: f"{n} 件")
     pub = publish(_counts(_year_grade(per, len(data.schools) > 1), count_label,
