@@ -99,10 +99,13 @@ def test_an_export_with_a_key_file_keeps_pseudonyms_and_one_without_does_not(ren
             for name in ("keyed1", "keyed2", "fresh")}
     assert pids["keyed1"] == pids["keyed2"]
     assert not pids["keyed1"] & pids["fresh"]
-    key.write_text("short")
+    key.write_text("k" * 15)
     with pytest.raises(SystemExit) as usage:
         main(["--db", db, "research-export", "--out", str(tmp_path / "short"), "--key-file", str(key)])
     assert usage.value.code == 2 and "至少要 16 個字元" in capsys.readouterr().err
+    assert not (tmp_path / "short").exists()
+    key.write_text("k" * 16)
+    assert main(["--db", db, "research-export", "--out", str(tmp_path / "sixteen"), "--key-file", str(key)]) == 0
 
 
 # --- Chinese text in static charts ---------------------------------------------------------------
