@@ -143,3 +143,16 @@ def test_the_demo_command_builds_a_second_school_under_its_own_code(tmp_path, ca
         assert conn.execute("SELECT code, name FROM schools").fetchall() == [("999302", "第二示範高中")]
         codes = {row[0] for row in conn.execute("SELECT DISTINCT substr(course_code, 4, 6) FROM course_sections")}
     assert codes == {"999302"}
+
+
+def test_a_report_combines_a_database_with_another_schools_export(rendered_reports, tmp_path, capsys):
+    one, two = rendered_reports.databases
+    assert main(["--db", str(two), "research-export", "--out", str(tmp_path / "second")]) == 0
+    code = main(["research-report", "trends", "--source", str(one), "--source", str(tmp_path / "second"),
+                 "--out", str(tmp_path / "out")])
+    assert code == 0, capsys.readouterr().err
+    page = (tmp_path / "out" / "trends.html").read_text("utf-8")
+    assert "one.sqlite" in page and ">second<" in page and "999302 114 學年" in page
+    assert main(["research-report", "trends", "--source", str(two), "--source", str(tmp_path / "second"),
+                 "--out", str(tmp_path / "twice")]) == 1
+    assert "同時出現" in capsys.readouterr().err and not (tmp_path / "twice").exists()
