@@ -95,8 +95,11 @@ def _stacked_shares(pub: Published, title: str, note: str, x_title: str = "比�
                     customdata=pub.counts.loc[rows, column],
                     hovertemplate="%{y}<br>" + str(column) + "：%{x:.1%}（%{customdata:,.0f}）<extra></extra>")
     fig.update_layout(barmode="stack", xaxis=dict(tickformat=".0%", title=x_title, range=[0, 1]),
-                      yaxis=dict(autorange="reversed"), height=max(420, 120 + 28 * len(rows)))
-    return styled(fig, title, note)
+                      yaxis=dict(autorange="reversed", dtick=1))
+    styled(fig, title, note)
+    legend_rows = -(-len(pub.shares.columns) // 4)
+    fig.update_layout(height=max(420, 200 + 26 * len(rows) + 22 * legend_rows))   # one line for every row
+    return fig
 
 
 def _rates_chart(rates: pd.Series, label: str, overall: float, overall_label: str, color: str, title: str,
