@@ -17,7 +17,7 @@ from ..domain.files import Upload
 from ..domain.model import Actor, ItemKind, OutcomeStatus, PlanStatus, SchoolDocumentKind
 from ..queries import cabinet as q
 from ..services.unit_of_work import Workbench
-from .common import DataTable, StatusLine, guarded, section
+from .common import DataTable, StatusLine, guarded, section, viewer_line
 from .dropzone import DropZone
 
 DOTS = "<span style='font-size:1.3em;letter-spacing:.15em'>{}</span>"
@@ -188,8 +188,7 @@ class StudentCabinet:
                                          if acting else [])),
         ], titles=["首頁", "課程學習成果", "多元表現", "勾選", "申請入學", "提交紀錄", "校內項目"])
         self.view = widgets.VBox([
-            widgets.HTML(f"<p style='margin:0'>{html.escape(viewer.label)}　{self.term.label}　"
-                         f"今天 {format_roc_date(self.now)}</p>"),
+            viewer_line(viewer.label, self.now, self.term.label),
             self.status.view, self.tabs], layout=widgets.Layout(max_width="1340px"))
         run(self.build_form)()
         run(self.refresh)()

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..domain.calendar import format_roc_date
 from ..domain.errors import PortfolioError
 
 log = logging.getLogger("portfolio.ui")
@@ -146,6 +147,12 @@ def term_pickers(years: list[int], current) -> tuple[widgets.Dropdown, widgets.D
                             value=current.year if current.year in years else years[0])
     semester = widgets.Dropdown(options=[("第1學期", 1), ("第2學期", 2)], value=current.semester, description="學期")
     return year, semester
+
+
+def viewer_line(label: str, now, *context: str) -> widgets.HTML:
+    """The line atop a dashboard: who is looking, what they look at, and today's ROC date."""
+    parts = [html.escape(label), *context, f"今天 {format_roc_date(now)}"]
+    return widgets.HTML(f"<p style='margin:0'>{'　'.join(parts)}</p>")
 
 
 def section(title: str, *children) -> widgets.VBox:

@@ -14,7 +14,7 @@ from ..queries.cabinet import students_for_picker
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
 from .cabinet import DescriptionBox
-from .common import DataTable, StatusLine, guarded, section
+from .common import DataTable, StatusLine, guarded, section, viewer_line
 
 
 class ConsultantDashboard:
@@ -40,7 +40,7 @@ class ConsultantDashboard:
         self.class_picker.observe(run(lambda _: self.show_students()), names="value")
         self.save.on_click(run(lambda _: self.store()))
         self.view = widgets.VBox([
-            widgets.HTML(f"<p style='margin:0'>{viewer.label}　今天 {format_roc_date(self.now)}</p>"),
+            viewer_line(viewer.label, self.now),
             self.status.view,
             section("登錄課程諮詢紀錄", widgets.HBox([self.class_picker, self.student]), self.day, self.text.view,
                     self.document, self.save),

@@ -17,7 +17,8 @@ from ..queries import dashboards as q
 from ..queries.viewer import Viewer
 from ..services.batch import batch_upload
 from ..services.unit_of_work import Workbench
-from .common import Chart, DataTable, StatusLine, cards_html, guarded, section, term_pickers
+from .common import (Chart, DataTable, StatusLine, cards_html, guarded, section, term_pickers,
+                     viewer_line)
 
 
 def school_years(wb: Workbench, viewer: Viewer) -> list[int]:
@@ -89,8 +90,7 @@ class CounselorDashboard:
         self._fresh: set[int] = set()
 
         self.view = widgets.VBox([
-            widgets.HTML(f"<p style='margin:0'>{viewer.label}　"
-                         f"今天 {format_roc_date(self.now)}</p>"),
+            viewer_line(viewer.label, self.now),
             widgets.HBox([self.year, self.semester, self.stage]), self.status.view, self.cards, tabs,
         ], layout=widgets.Layout(max_width="1340px"))
         run(self.refresh)()

@@ -8,12 +8,12 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from .. import services
-from ..domain.calendar import Term, format_roc_date
+from ..domain.calendar import Term
 from ..domain.model import PlanStatus
 from ..queries import dashboards as q
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
-from .common import Chart, DataTable, StatusLine, guarded, section
+from .common import Chart, DataTable, StatusLine, guarded, section, viewer_line
 from .teacher import preview_widget
 
 ANY_FLAG = "任一提醒"
@@ -58,8 +58,7 @@ class HomeroomDashboard:
         for w in (self.flag, self.sort):
             w.observe(run(lambda _: self.show_table()), names="value")
         self.student.observe(run(lambda _: self.show_student()), names="value")
-        header = widgets.HTML(f"<p style='margin:0'>{viewer.label}　"
-                              f"{self.term_now.year} 學年度　今天 {format_roc_date(self.now)}</p>")
+        header = viewer_line(viewer.label, self.now, f"{self.term_now.year} 學年度")
         if not classes.empty:
             body = [widgets.HBox([self.class_picker, self.semester]), self.status.view, self.chart.view,
                     widgets.HBox([self.flag, self.sort]), self.table.view, self.reminders.view,

@@ -17,7 +17,7 @@ from ..research.report import formatted, render_report
 from ..research.sources import ResearchData
 from ..research.suppression import DEFAULT_K
 from ..services.unit_of_work import Workbench
-from .common import Chart, DataTable, StatusLine, _link, guarded, section
+from .common import Chart, DataTable, StatusLine, _link, guarded, section, viewer_line
 
 
 class ResearchDashboard:
@@ -30,6 +30,7 @@ class ResearchDashboard:
     def __init__(self, wb: Workbench, viewer: Viewer, now: datetime | None = None):
         viewer.require("research")
         self.wb, self.viewer = wb, viewer
+        self.now = now or wb.clock()
         self.code, self.school = school_identity(wb.engine, viewer.school_id)
         self.status = StatusLine()
         tables = deidentified_tables(wb.engine, secrets.token_bytes(32))
@@ -54,8 +55,8 @@ class ResearchDashboard:
             control.observe(run_guarded(lambda _: self.show()), names="value")
         self.render.on_click(run_guarded(lambda _: self.make_report()))
         self.view = widgets.VBox([
-            widgets.HTML(f"<p style='margin:0'>{html.escape(viewer.label)}　{html.escape(self.school)}"
-                         f"（{self.code}）</p><p style='margin:.2em 0;color:#57606a'>資料經去識別化：學生只以假名代號出現，"
+            viewer_line(viewer.label, self.now, f"{html.escape(self.school)}（{self.code}）"),
+            widgets.HTML("<p style='margin:.2em 0;color:#57606a'>資料經去識別化：學生只以假名代號出現，"
                          "不含姓名、身分證字號與生日；少於 k 的人數或件數以「＊」表示。</p>"),
             self.status.view,
             widgets.HBox([widgets.VBox([self.finding, self.k]), self.years]),

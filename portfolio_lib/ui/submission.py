@@ -6,14 +6,14 @@ from datetime import datetime
 
 import ipywidgets as widgets
 
-from ..domain.calendar import Term, format_roc_date
+from ..domain.calendar import Term
 from ..domain.model import Actor, Role
 from ..queries import dashboards as q
 from ..queries.viewer import Viewer
 from ..services.receipts import import_receipt
 from ..services.submission import resubmit_from_receipt, submit_selected
 from ..services.unit_of_work import Workbench
-from .common import DataTable, StatusLine, guarded, section, term_pickers
+from .common import DataTable, StatusLine, guarded, section, term_pickers, viewer_line
 from .counselor import school_years
 from .dropzone import DropZone
 
@@ -50,7 +50,7 @@ class SubmissionDashboard:
         submitter = bool(viewer.roles & {Role.SUBMITTER, Role.ADMIN})
         checker = bool(viewer.roles & {Role.RECEIPT_CHECKER, Role.SUBMITTER, Role.ADMIN})
         self.view = widgets.VBox([
-            widgets.HTML(f"<p style='margin:0'>{viewer.label}　今天 {format_roc_date(self.now)}</p>"),
+            viewer_line(viewer.label, self.now),
             widgets.HBox([self.year, self.semester]), self.status.view,
             section("提交中央資料庫", self.preview.view, *([self.submit] if submitter else []), self.batches.view),
             section("收訖明細比對", *([self.receipt_file, self.import_button] if checker else []), self.receipts.view,

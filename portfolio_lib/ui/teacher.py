@@ -11,11 +11,10 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from .. import services
-from ..domain.calendar import format_roc_date
 from ..queries import dashboards as q
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
-from .common import Chart, DataTable, StatusLine, guarded, section
+from .common import Chart, DataTable, StatusLine, guarded, section, viewer_line
 
 
 def pdf_first_page_png(data: bytes, width: int = 480) -> bytes:
@@ -57,8 +56,7 @@ class TeacherDashboard:
         self.submit.on_click(run(lambda _: self.certify_current()))
         self.batch_button.on_click(run(lambda _: self.pass_selected()))
         self.view = widgets.VBox([
-            widgets.HTML(f"<p style='margin:0'>{viewer.label}　"
-                         f"今天 {format_roc_date(self.now)}</p>"),
+            viewer_line(viewer.label, self.now),
             self.status.view, self.chart.view, self.queue.view,
             section("逐件認證", self.item, self.preview, self.result, self.reason, self.submit),
             section("批次通過", self.batch, self.batch_button),
