@@ -27,12 +27,14 @@ from portfolio_lib.demo.generator import SCHOOL_CODE, SCHOOL_NAME, _Plan
 from portfolio_lib.demo.samples import make_pdf, make_picture, media
 from portfolio_lib.domain.calendar import Term
 from portfolio_lib.domain.files import Upload, check_file
+from portfolio_lib.domain.model import Actor
 from portfolio_lib.domain.policy import Policy
 from portfolio_lib.services.unit_of_work import Workbench
 from timing import best_of
 
 AS_OF = datetime(2026, 11, 28, 10, 0)
 MB = 1024 * 1024
+ADMIN = Actor.administrator("benchmark")
 
 
 def bench_demo(folder: Path, students: int) -> dict:
@@ -47,11 +49,11 @@ def bench_import(folder: Path, students: int, repeat: int) -> dict:
     import random
     base = folder / "base.sqlite"
     wb = Workbench.open(base, clock=lambda: AS_OF)
-    services.create_school(wb.uow(), SCHOOL_CODE, SCHOOL_NAME)
+    services.create_school(wb.uow(), SCHOOL_CODE, SCHOOL_NAME, actor=ADMIN)
     plan = _Plan(random.Random(1), [113, 114, 115], students, AS_OF)
     for kind, frame in (("staff", plan.staff_frame()), ("students", plan.student_frame()),
                         ("teaching", plan.teaching_frame())):
-        services.import_file(wb.uow(), kind, frame.to_csv(index=False).encode(), name=kind)
+        services.import_file(wb.uow(), kind, frame.to_csv(index=False).encode(), name=kind, actor=ADMIN)
     wb.engine.dispose()
     csv = plan.record_frame().to_csv(index=False).encode()
     rows = csv.count(b"\n") - 1
@@ -69,7 +71,7 @@ def bench_import(folder: Path, students: int, repeat: int) -> dict:
         target = fresh(f"import-{n}.sqlite")
         run_wb = Workbench.open(target, clock=lambda: AS_OF)
         start = time.perf_counter()
-        services.import_file(run_wb.uow(), "course_records", csv, name="records.csv")
+        services.import_file(run_wb.uow(), "course_records", csv, name="records.csv", actor=ADMIN)
         import_times.append(time.perf_counter() - start)
         if tuples is None:
             with run_wb.engine.connect() as conn:

@@ -57,12 +57,21 @@ def _upload(path: str | None) -> Upload | None:
 
 
 def _actor(text: str | None) -> Actor | None:
+    """Who acts, from --as: a student, a staff member, or `admin`, the administrator path, named."""
     if not text:
         return None
     try:
         return Actor.parse(text)
     except ValueError as err:
         raise UsageError(str(err)) from None
+
+
+def _staff_actor(args, action: str) -> Actor:
+    """Staff-level commands name who runs them: --as staff:職員編號, or --as admin."""
+    actor = _actor(args.as_)
+    if actor is None:
+        raise UsageError(f"{action}須以 --as staff:職員編號 指定執行的教職員，或以 --as admin 表明以系統管理者身分執行")
+    return actor
 
 
 def _fields(pairs: list[str]) -> dict:
@@ -80,7 +89,8 @@ def _fields(pairs: list[str]) -> dict:
 def cmd_init(wb: Workbench, args) -> dict:
     result = {"database": str(wb.engine.url), "files": str(wb.store.root)}
     if args.school_code:
-        result["school_id"] = services.create_school(wb.uow(), args.school_code, args.school_name or args.school_code)
+        result["school_id"] = services.create_school(wb.uow(), args.school_code, args.school_name or args.school_code,
+                                                     actor=_staff_actor(args, "建立學校"))
     return result
 
 
@@ -95,7 +105,8 @@ def cmd_demo(wb: Workbench, args) -> dict:
 
 def cmd_import(wb: Workbench, args) -> dict:
     kind = args.kind.replace("-", "_")
-    result = services.import_file(wb.uow(), kind, args.file, school_code=args.school, actor=_actor(args.as_),
+    result = services.import_file(wb.uow(), kind, args.file, school_code=args.school,
+                                  actor=_staff_actor(args, "匯入"),
                                   progress=not args.json)
     return result.as_dict()
 
@@ -103,7 +114,8 @@ def cmd_import(wb: Workbench, args) -> dict:
 def cmd_window(wb: Workbench, args) -> dict:
     term = _term(args.term)
     services.set_window(wb.uow(), term.year, term.semester, args.kind, _moment(args.opens),
-                        _moment(args.closes, end_of_day=True), school_code=args.school, actor=_actor(args.as_))
+                        _moment(args.closes, end_of_day=True), school_code=args.school,
+                        actor=_staff_actor(args, "設定作業期程"))
     return {"window": args.kind, "term": str(term), "opens": args.opens, "closes": args.closes}
 
 
@@ -147,17 +159,15 @@ def cmd_pick(wb: Workbench, args) -> dict:
 
 def cmd_submit(wb: Workbench, args) -> dict:
     term = _term(args.term)
-    actor = _actor(args.as_)
-    if actor is None:
-        raise UsageError("提交須以 --as staff:職員編號 指定提交人員")
-    return services.submit_selected(wb.uow(), term.year, term.semester, actor, school_code=args.school,
+    return services.submit_selected(wb.uow(), term.year, term.semester, _staff_actor(args, "提交"),
+                                    school_code=args.school,
                                     out_dir=args.out)
 
 
 def cmd_receipt(wb: Workbench, args) -> dict:
     from .services.receipts import import_receipt
     term = _term(args.term)
-    return import_receipt(wb.uow(), args.file, term.year, term.semester, actor=_actor(args.as_),
+    return import_receipt(wb.uow(), args.file, term.year, term.semester, actor=_staff_actor(args, "匯入收訖明細"),
                           school_code=args.school)
 
 
@@ -239,7 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON")
     common.add_argument("--school", default=argparse.SUPPRESS, help="school code when the database holds several")
     common.add_argument("--as", dest="as_", default=argparse.SUPPRESS, metavar="ACTOR",
-                        help="who acts: student:學號 or staff:職員編號 (default: the student themself)")
+                        help="who acts: student:學號, staff:職員編號, or admin (the machine's administrator, "
+                             "recorded with the OS user). Student commands default to the student themself; "
+                             "staff commands (init, import, window, submit, receipt) must name who runs them")
 
     parser = argparse.ArgumentParser(prog="portfolio", parents=[common],
                                      description="學習歷程工作台：學習歷程檔案的上傳、認證、勾選與提交")

@@ -28,6 +28,9 @@ def course_code(n: int, grade: int = 1) -> str:
     return f"113330301H1101{grade:02d}100{COURSES[n][1]}{n + 1:02d}"
 
 
+ADMIN = Actor.administrator("tests")   # the administrator path, named
+
+
 class Clock:
     """A clock the test sets; the workbench reads it at the start of every use case."""
 
@@ -148,12 +151,12 @@ def wb(tmp_path, clock) -> Workbench:
 
 @pytest.fixture
 def school(wb, clock) -> School:
-    services.create_school(wb.uow(), SCHOOL, "測試高中")
+    services.create_school(wb.uow(), SCHOOL, "測試高中", actor=ADMIN)
     for kind, rows in (("staff", STAFF), ("students", student_rows()), ("teaching", teaching_rows()),
                        ("course_records", record_rows())):
-        services.import_file(wb.uow(), kind, csv_bytes(rows), name=f"{kind}.csv")
+        services.import_file(wb.uow(), kind, csv_bytes(rows), name=f"{kind}.csv", actor=ADMIN)
     for semester, kind, opens, closes in WINDOWS:
-        services.set_window(wb.uow(), 113, semester, kind, opens, closes)
+        services.set_window(wb.uow(), 113, semester, kind, opens, closes, actor=ADMIN)
     return School(wb, clock)
 
 

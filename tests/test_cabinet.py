@@ -7,11 +7,12 @@ from sqlalchemy import text
 
 from portfolio_lib import services
 from portfolio_lib.domain.categories import CATEGORIES
+from portfolio_lib.domain.model import Actor
 from portfolio_lib.queries.cabinet import student_viewer
 from portfolio_lib.ui.cabinet import StudentCabinet
 from portfolio_lib.ui.identity import CabinetGate
 
-from .conftest import IN_SELECTION, csv_bytes, give, mp4, pdf, png, snapshot
+from .conftest import ADMIN, IN_SELECTION, course_code, csv_bytes, give, mp4, pdf, png, snapshot
 from .test_domain_rules import VALID
 
 
@@ -177,7 +178,7 @@ def test_a_link_needs_a_video_first(school):
 def test_a_synced_cadre_record_takes_proof_but_is_not_deleted(school):
     rows = [{"學號": "113001", "學年度": 113, "學期": 1, "單位名稱": "101班", "擔任職務": "班長", "幹部等級": "2",
              "開始日期": "113/08/01", "結束日期": "114/01/31"}]
-    services.import_file(school.uow(), "cadre", csv_bytes(rows), name="cadre.csv")
+    services.import_file(school.uow(), "cadre", csv_bytes(rows), name="cadre.csv", actor=ADMIN)
     app = cabinet(school)
     app.p_edit.click()
     assert all(w.disabled for w in app.field_widgets.values())
@@ -224,11 +225,46 @@ def test_a_parent_sees_the_cabinet_read_only(school):
         assert button.model_id not in tree
 
 
+def test_a_parents_hidden_buttons_are_refused_by_the_services_and_write_nothing(school):
+    outcome_id = services.upload_outcome(school.uow(), "113001", 113, 1, course_code(0), "報告", document=pdf("r"))
+    services.send_for_certification(school.uow(), outcome_id)
+    services.certify(school.uow(), outcome_id, "T002", passed=False, reason="請補上參考資料")
+    services.replace_outcome(school.uow(), outcome_id, "補上參考資料", pdf("r2"))
+    services.import_file(school.uow(), "guardians", csv_bytes([{"學號": "113001", "家長姓名": "林爸爸",
+                                                                 "家長登入帳號": "dad"}]), name="g.csv", actor=ADMIN)
+    app = cabinet(school, parent=True)
+    before = snapshot(school.wb)
+    app.read_button.click()                     # a comm message can click a button the page never shows
+    assert "家長只能檢視" in app.status.text
+    app.to_send.options = [("#", outcome_id)]
+    app.send_button.click()
+    assert "家長只能檢視" in app.status.text and "送出認證" in app.status.text
+    assert snapshot(school.wb) == before
+
+
+def test_a_guardian_actor_is_refused_by_every_student_service_and_unknown_accounts_do_not_act(school):
+    from portfolio_lib.domain.errors import GuardianReadOnly, NotFound, UnknownAccount
+    services.import_file(school.uow(), "guardians", csv_bytes([{"學號": "113001", "家長姓名": "林爸爸",
+                                                                 "家長登入帳號": "dad"}]), name="g.csv", actor=ADMIN)
+    before = snapshot(school.wb)
+    dad = Actor("guardian", "dad")
+    with pytest.raises(GuardianReadOnly):
+        services.mark_notifications_read(school.uow(), "113001", actor=dad)
+    with pytest.raises(GuardianReadOnly):
+        services.upload_outcome(school.uow(), "113001", 113, 1, course_code(1), "家長代傳", document=pdf("d"),
+                                actor=dad)
+    with pytest.raises(UnknownAccount):
+        services.mark_notifications_read(school.uow(), "113001", actor=Actor("guardian", "stranger"))
+    with pytest.raises(NotFound):
+        services.mark_notifications_read(school.uow(), "113001", actor=Actor("student", "999999"))
+    assert snapshot(school.wb) == before
+
+
 def test_the_server_identity_opens_a_students_or_parents_cabinet(school):
     with school.wb.engine.begin() as conn:
         conn.execute(text("UPDATE students SET login = 's113001' WHERE student_no = '113001'"))
     services.import_file(school.uow(), "guardians", csv_bytes([{"學號": "113001", "家長姓名": "林爸爸",
-                                                                 "家長登入帳號": "dad"}]), name="g.csv")
+                                                                 "家長登入帳號": "dad"}]), name="g.csv", actor=ADMIN)
     student = CabinetGate(school.wb, StudentCabinet, identity="s113001", now=school.clock.now)
     assert student.picker is None and student.app.viewer.student_no == "113001" and not student.app.viewer.read_only
     parent = CabinetGate(school.wb, StudentCabinet, identity="dad", now=school.clock.now)

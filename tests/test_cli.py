@@ -1,6 +1,7 @@
 """The `portfolio` command end to end, as a real process on a temporary database."""
 
 import json
+import sqlite3
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -41,11 +42,11 @@ def cli_school(tmp_path):
         "course-records": [{"學號": "S1", "學年度": TERM.year, "學期": TERM.semester, "課程代碼": CODE,
                             "開課班級": "101", "成績": "", "修課別": ""}],
     }
-    run(db, "init", "--school-code", "330301", "--school-name", "測試高中")
+    run(db, "init", "--school-code", "330301", "--school-name", "測試高中", "--as", "admin")
     for kind, rows in files.items():
         path = tmp_path / f"{kind}.csv"
         path.write_bytes(csv_bytes(rows, "cp950" if kind == "students" else "utf-8"))
-        run(db, "import", kind, path)
+        run(db, "import", kind, path, "--as", "admin")
     opens, closes = format_roc_date(TODAY - timedelta(days=1)), format_roc_date(TODAY + timedelta(days=1))
     for kind in ("upload_1", "certification", "performance_upload", "selection"):
         run(db, "window", kind, str(TERM), opens, closes, "--as", "staff:A001")
@@ -114,6 +115,33 @@ def test_a_rule_error_as_json_carries_its_facts(cli_school):
 def test_usage_errors_exit_2(tmp_path, args):
     result = run(tmp_path / "u.sqlite", *args, ok=False)
     assert result.returncode == 2 and "usage" in result.stderr.lower()
+
+
+@pytest.mark.parametrize("as_", ["system:anyone", "system:system", "root", "staff:", "teacher:T002"])
+def test_an_actor_that_is_no_account_is_a_usage_error_and_writes_nothing(cli_school, as_):
+    db, tmp = cli_school
+    before = db.read_bytes()
+    result = run(db, "window", "selection", TERM, "114/01/01", "114/12/01", "--as", as_, ok=False)
+    assert result.returncode == 2 and "student:學號、staff:職員編號 或 admin" in result.stderr
+    assert db.read_bytes() == before
+
+
+def test_staff_commands_name_who_runs_them_and_only_real_accounts_with_the_role_pass(cli_school):
+    db, _ = cli_school
+    no_actor = run(db, "submit", "--term", TERM, ok=False)
+    assert no_actor.returncode == 2 and "--as admin" in no_actor.stderr
+    nobody = run(db, "submit", "--term", TERM, "--as", "staff:Z999", ok=False)
+    assert nobody.returncode == 1 and "找不到教職員「Z999」" in nobody.stderr
+    student = run(db, "submit", "--term", TERM, "--as", "student:S1", ok=False)
+    assert student.returncode == 1 and "沒有權限提交中央資料庫" in student.stderr
+    teacher = run(db, "window", "selection", TERM, "114/01/01", "114/12/01", "--as", "staff:T002", ok=False)
+    assert teacher.returncode == 1 and "沒有權限設定作業期程" in teacher.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM submission_batches").fetchone()[0] == 0
+    run(db, "window", "selection", TERM, "114/01/01", "114/12/01", "--as", "admin")
+    with sqlite3.connect(db) as conn:
+        actor = conn.execute("SELECT actor FROM audit_events WHERE action = 'set_window' ORDER BY id DESC").fetchone()
+    assert actor[0].startswith("admin:")
 
 
 def test_a_bad_date_is_bad_input_not_a_usage_error(cli_school):

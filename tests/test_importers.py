@@ -11,12 +11,12 @@ from portfolio_lib.adapters import tables as t
 from portfolio_lib.adapters.tabular import decode_text
 from portfolio_lib.domain.errors import EncodingUndetectable, ImportRejected, UnreadableFile
 
-from .conftest import SCHOOL, STAFF, csv_bytes, record_rows, snapshot, student_rows, teaching_rows
+from .conftest import ADMIN, SCHOOL, STAFF, csv_bytes, record_rows, snapshot, student_rows, teaching_rows
 
 
 @pytest.fixture
 def empty_school(wb):
-    services.create_school(wb.uow(), SCHOOL, "測試高中")
+    services.create_school(wb.uow(), SCHOOL, "測試高中", actor=ADMIN)
     return wb
 
 
@@ -37,8 +37,8 @@ ENCODED = {
 @pytest.mark.parametrize("form", list(ENCODED))
 def test_staff_and_students_import_from_every_form(empty_school, form):
     wb = empty_school
-    assert services.import_file(wb.uow(), "staff", ENCODED[form](STAFF), name="staff").inserted == len(STAFF)
-    services.import_file(wb.uow(), "students", ENCODED[form](student_rows()), name="students")
+    assert services.import_file(wb.uow(), "staff", ENCODED[form](STAFF), name="staff", actor=ADMIN).inserted == len(STAFF)
+    services.import_file(wb.uow(), "students", ENCODED[form](student_rows()), name="students", actor=ADMIN)
     with wb.engine.connect() as conn:
         names = sorted(conn.execute(select(t.students.c.name)).scalars())
         roles = conn.execute(select(t.staff_roles.c.role).join(t.staff).where(t.staff.c.staff_no == "A001")).scalars()
@@ -64,14 +64,14 @@ def test_big5_is_read_as_what_was_written():
 
 def test_a_file_with_bad_rows_is_refused_whole_with_a_report(empty_school):
     wb = empty_school
-    services.import_file(wb.uow(), "staff", csv_bytes(STAFF), name="staff.csv")
+    services.import_file(wb.uow(), "staff", csv_bytes(STAFF), name="staff.csv", actor=ADMIN)
     rows = student_rows()
     rows[0]["身分證字號"] = "A123456788"
     rows[2]["出生日期"] = "97/13/01"
     rows[2]["導師職員編號"] = "X999"
     before = snapshot(wb)
     with pytest.raises(ImportRejected) as err:
-        services.import_file(wb.uow(), "students", csv_bytes(rows), name="students.csv")
+        services.import_file(wb.uow(), "students", csv_bytes(rows), name="students.csv", actor=ADMIN)
     problems = {(p.row, p.column) for p in err.value.facts["problems"]}
     assert problems == {(2, "身分證字號"), (4, "出生日期"), (4, "導師職員編號")}
     assert "第 2 列「身分證字號」" in err.value.message
@@ -80,7 +80,7 @@ def test_a_file_with_bad_rows_is_refused_whole_with_a_report(empty_school):
 
 def test_missing_columns_are_named(empty_school):
     with pytest.raises(ImportRejected) as err:
-        services.import_file(empty_school.uow(), "staff", csv_bytes([{"職員編號": "A1"}]), name="staff.csv")
+        services.import_file(empty_school.uow(), "staff", csv_bytes([{"職員編號": "A1"}]), name="staff.csv", actor=ADMIN)
     assert err.value.facts["problems"][0].column == "姓名、身分"
 
 
@@ -90,7 +90,7 @@ def test_course_records_check_codes_scores_and_sections(school):
     records[1]["課程代碼"] = "113330301H1101011000199"
     records[2]["學號"] = "999999"
     with pytest.raises(ImportRejected) as err:
-        services.import_file(school.uow(), "course_records", csv_bytes(records), name="records.csv")
+        services.import_file(school.uow(), "course_records", csv_bytes(records), name="records.csv", actor=ADMIN)
     reasons = {p.row: p.reason for p in err.value.facts["problems"]}
     assert "0–100" in reasons[2] and "找不到" in reasons[3] and "999999" in reasons[4]
 
@@ -99,7 +99,7 @@ def test_teaching_checks_the_course_code(school):
     rows = teaching_rows()[:1]
     rows[0]["課程代碼"] = rows[0]["課程代碼"][:-1]
     with pytest.raises(ImportRejected) as err:
-        services.import_file(school.uow(), "teaching", csv_bytes(rows), name="teaching.csv")
+        services.import_file(school.uow(), "teaching", csv_bytes(rows), name="teaching.csv", actor=ADMIN)
     assert "23 碼" in err.value.facts["problems"][0].reason
 
 
@@ -107,7 +107,7 @@ def test_teaching_checks_the_course_code(school):
                                        ("teaching", teaching_rows()), ("course_records", record_rows())])
 def test_importing_the_same_file_again_changes_nothing(school, kind, rows):
     before = snapshot(school.wb)
-    result = services.import_file(school.uow(), kind, csv_bytes(rows), name=f"{kind}.csv")
+    result = services.import_file(school.uow(), kind, csv_bytes(rows), name=f"{kind}.csv", actor=ADMIN)
     assert (result.inserted, result.updated) == (0, 0)
     assert snapshot(school.wb) == before
 
@@ -115,21 +115,21 @@ def test_importing_the_same_file_again_changes_nothing(school, kind, rows):
 def test_a_changed_score_is_updated_in_place(school):
     rows = record_rows()
     rows[0]["成績"] = 55
-    result = services.import_file(school.uow(), "course_records", csv_bytes(rows), name="records.csv")
+    result = services.import_file(school.uow(), "course_records", csv_bytes(rows), name="records.csv", actor=ADMIN)
     assert (result.inserted, result.updated) == (0, 1)
 
 
 def test_cadre_records_are_synced_once(school):
     rows = [{"學號": "113001", "學年度": 113, "學期": 1, "單位名稱": "101班", "擔任職務": "班長", "幹部等級": "班級幹部",
              "開始日期": "113/08/01", "結束日期": "114/01/31"}]
-    assert services.import_file(school.uow(), "cadre", csv_bytes(rows), name="c.csv").inserted == 1
-    assert services.import_file(school.uow(), "cadre", csv_bytes(rows), name="c.csv").inserted == 0
+    assert services.import_file(school.uow(), "cadre", csv_bytes(rows), name="c.csv", actor=ADMIN).inserted == 1
+    assert services.import_file(school.uow(), "cadre", csv_bytes(rows), name="c.csv", actor=ADMIN).inserted == 0
     rows[0]["結束日期"] = "113/07/01"
     with pytest.raises(ImportRejected) as err:
-        services.import_file(school.uow(), "cadre", csv_bytes(rows), name="c.csv")
+        services.import_file(school.uow(), "cadre", csv_bytes(rows), name="c.csv", actor=ADMIN)
     assert err.value.facts["problems"][0].column == "結束日期"
 
 
 def test_a_damaged_workbook_is_refused(empty_school):
     with pytest.raises(UnreadableFile):
-        services.import_file(empty_school.uow(), "staff", b"PK\x03\x04 not really a workbook", name="staff.xlsx")
+        services.import_file(empty_school.uow(), "staff", b"PK\x03\x04 not really a workbook", name="staff.xlsx", actor=ADMIN)

@@ -12,7 +12,7 @@ from portfolio_lib.domain.errors import (EndBeforeStart, ExternalLinkWithoutVide
                                          ProofRequired, SelectionLimitReached, SyncedRecordProtected,
                                          WeeksOutOfRange)
 
-from .conftest import IN_SELECTION, csv_bytes, mp4, pdf, png, snapshot
+from .conftest import ADMIN, IN_SELECTION, csv_bytes, mp4, pdf, png, snapshot
 from .test_domain_rules import VALID
 
 
@@ -79,7 +79,7 @@ def test_upload_only_inside_the_yearly_window(school, clock):
 def _import_cadre(school):
     rows = [{"學號": "113001", "學年度": 113, "學期": 1, "單位名稱": "101班", "擔任職務": "班長", "幹部等級": "2",
              "開始日期": "113/08/01", "結束日期": "114/01/31"}]
-    services.import_file(school.uow(), "cadre", csv_bytes(rows), name="cadre.csv")
+    services.import_file(school.uow(), "cadre", csv_bytes(rows), name="cadre.csv", actor=ADMIN)
     with school.wb.engine.connect() as conn:
         return conn.execute(select(t.performances.c.id).where(t.performances.c.synced.is_(True))).scalar_one()
 

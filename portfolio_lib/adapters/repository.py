@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Connection, and_, func, insert, literal, select, union_all, update
 
 from ..domain.calendar import Term
-from ..domain.errors import NotFound
-from ..domain.model import (Actor, ItemKind, Outcome, OutcomeStatus, Performance, Role,
+from ..domain.errors import NotFound, UnknownAccount
+from ..domain.model import (Actor, ActorKind, ItemKind, Outcome, OutcomeStatus, Performance, Role,
                             Window, WindowKind)
 from ..domain.policy import Policy
 from . import tables as t
@@ -71,10 +71,17 @@ class Repository:
         return Actor("staff", member.staff_no, frozenset(Role(r) for r in roles))
 
     def resolve_actor(self, actor: Actor) -> Actor:
-        """Fill in a staff actor's roles from the database."""
-        if actor.kind == "staff" and not actor.roles:
+        """The actor as the database knows it: a staff member with their roles read afresh, a student or
+        a guardian that exists; the administrator path as named. Roles a caller passed are never trusted."""
+        kind = ActorKind(actor.kind)
+        if kind is ActorKind.STAFF:
             return self.staff_actor(actor.key)
-        return actor
+        if kind is ActorKind.STUDENT:
+            self.student(actor.key)
+        elif kind is ActorKind.GUARDIAN:
+            if self.conn.execute(select(t.guardians.c.id).where(t.guardians.c.login == actor.key).limit(1)).first() is None:
+                raise UnknownAccount(login=actor.key, kinds="家長")
+        return Actor(actor.kind, actor.key)
 
     # --- course records -------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from ..domain.categories import validate_fields
 from ..domain.errors import AlreadyExists
 from ..domain.files import Upload, check_file
 from ..domain.identity import make_id_number
-from ..domain.model import ItemKind, OutcomeStatus, WindowKind, clean_description
+from ..domain.model import Actor, ItemKind, OutcomeStatus, WindowKind, clean_description
 from ..services.unit_of_work import Workbench
 from . import catalogue as cat
 from .samples import make_pdf, make_picture, media
@@ -97,16 +97,17 @@ def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as
     clock = wb.clock
     wb.clock = lambda: as_of
     try:
-        services.create_school(wb.uow(), school_code, school_name)
+        builder = Actor.administrator("demo")
+        services.create_school(wb.uow(), school_code, school_name, actor=builder)
         plan = _Plan(rng, years, students, as_of, school_code)
         for kind, frame in (("staff", plan.staff_frame()), ("students", plan.student_frame()),
                             ("teaching", plan.teaching_frame()), ("course_records", plan.record_frame()),
                             ("cadre", plan.cadre_frame()), ("guardians", plan.guardian_frame())):
             services.import_file(wb.uow(), kind, frame.to_csv(index=False).encode("utf-8"), name=f"demo-{kind}.csv",
-                                 progress=progress)
+                                 actor=builder, progress=progress)
         for term in plan.terms:
             for kind, (opens, closes) in term_windows(term).items():
-                services.set_window(wb.uow(), term.year, term.semester, kind, opens, closes)
+                services.set_window(wb.uow(), term.year, term.semester, kind, opens, closes, actor=builder)
         files = _store_sample_files(wb, rng, as_of)
         counts = _write_activity(wb, plan, files, rng, as_of, progress)
     finally:

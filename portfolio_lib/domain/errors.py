@@ -177,6 +177,18 @@ class PermissionDenied(PortfolioError):
     template = "{who}沒有權限{action}。"
 
 
+class GuardianReadOnly(PermissionDenied):
+    template = "家長只能檢視孩子的學習歷程檔案，不能{action}；請由學生本人操作。"
+
+
+class UnknownAccount(PermissionDenied):
+    template = "帳號「{login}」沒有對應的{kinds}資料，請洽校管理者。"
+
+
+class AdministratorRequired(PortfolioError):
+    template = "請以 --as staff:職員編號 指定執行{action}的教職員，或以 --as admin 表明以系統管理者身分執行。"
+
+
 class DuplicateOutcome(PortfolioError):
     template = "「{subject}」（{term}）已經有一件學習成果；如需更換，請修改原本那一件。"
 

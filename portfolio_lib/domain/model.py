@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -96,27 +97,49 @@ WINDOW_LABELS = {
 }
 
 
+class ActorKind(StrEnum):
+    """Who may act: an account of the school, or the machine's administrator, named as such."""
+
+    STUDENT = "student"          # key: student number
+    STAFF = "staff"              # key: staff number
+    GUARDIAN = "guardian"        # key: the guardian's sign-on name; reads their child's cabinet, never acts
+    ADMIN = "admin"              # key: who administers the machine (the database file's holder)
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: a student (by student number), a staff member (by staff number) or the system."""
+    """Who acts: a student, a staff member or a guardian of the school, or the administrator path.
 
-    kind: str                     # student, staff, system
+    Staff roles are filled in from the database (`Repository.resolve_actor`); the administrator path
+    is never implied: it is named by `Actor.administrator()` or `--as admin` on the command line.
+    """
+
+    kind: str
     key: str
     roles: frozenset = frozenset()
+
+    def __post_init__(self):
+        ActorKind(self.kind)        # an unknown kind is a programming error, never a silent pass
+        if not self.key:
+            raise ValueError("an actor needs a key")
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
 
     @classmethod
-    def system(cls) -> "Actor":
-        return cls("system", "system")
+    def administrator(cls, name: str | None = None) -> "Actor":
+        """The machine's administrator: whoever holds the database file (imports, set-up, the demo)."""
+        return cls(ActorKind.ADMIN.value, name or getpass.getuser())
 
     @classmethod
     def parse(cls, text: str) -> "Actor":
-        kind, _, key = text.partition(":")
-        if kind not in ("student", "staff", "system") or not key:
-            raise ValueError(f"actor must be student:NO, staff:NO or system:system, not {text!r}")
-        return cls(kind, key)
+        """`student:學號`, `staff:職員編號` or `admin` (the administrator path, recorded with the OS user)."""
+        kind, _, key = text.strip().partition(":")
+        if kind == ActorKind.ADMIN.value and not key:
+            return cls.administrator()
+        if kind not in (ActorKind.STUDENT.value, ActorKind.STAFF.value) or not key.strip():
+            raise ValueError(f"--as 請寫成 student:學號、staff:職員編號 或 admin（系統管理者），不能是「{text}」")
+        return cls(kind, key.strip())
 
 
 @dataclass(frozen=True)

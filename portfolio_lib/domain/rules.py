@@ -6,10 +6,10 @@ from datetime import datetime
 
 from .calendar import Term, format_roc_datetime
 from .errors import (ApplicationPickLimitReached, ApplicationPoolExceeded, NotCertified,
-                     NotCourseTeacher, NotGrade12, NotSelected, OutsideWindow,
+                     GuardianReadOnly, NotCourseTeacher, NotGrade12, NotSelected, OutsideWindow,
                      PerformanceLimitReached, PermissionDenied, ProofRequired, QuotaExceeded,
                      SelectionLimitReached, UploadLimitReached, WindowNotSet)
-from .model import Actor, ItemKind, OutcomeStatus, Role, Window, WindowKind
+from .model import Actor, ActorKind, ItemKind, OutcomeStatus, Role, Window, WindowKind
 from .policy import Rules
 
 
@@ -46,25 +46,29 @@ def check_window(windows: list[Window], kinds: tuple[WindowKind, ...], now: date
 
 
 def check_acts_for_student(actor: Actor, student_no: str, action: str):
-    """A student acts on their own cabinet; counselors and school admins may act for any student."""
-    if actor.kind == "system":
+    """A student acts on their own cabinet; counselors and school admins may act for any student.
+
+    A guardian reads their child's cabinet and never acts in it."""
+    if actor.kind == ActorKind.ADMIN:
         return
-    if actor.kind == "student" and actor.key == student_no:
+    if actor.kind == ActorKind.STUDENT and actor.key == student_no:
         return
-    if actor.kind == "staff" and actor.roles & {Role.COUNSELOR, Role.ADMIN}:
+    if actor.kind == ActorKind.STAFF and actor.roles & {Role.COUNSELOR, Role.ADMIN}:
         return
+    if actor.kind == ActorKind.GUARDIAN:
+        raise GuardianReadOnly(action=action)
     raise PermissionDenied(who=_who(actor), action=action)
 
 
 def check_may_certify(actor: Actor, teacher_no: str | None, proxy_no: str | None, subject: str):
     """Only the course's teacher, or its named proxy, certifies its outcomes."""
-    if actor.kind == "staff" and actor.key in {teacher_no, proxy_no} - {None}:
+    if actor.kind == ActorKind.STAFF and actor.key in {teacher_no, proxy_no} - {None}:
         return
     raise NotCourseTeacher(teacher=_who(actor), subject=subject)
 
 
 def check_has_role(actor: Actor, roles: set[Role], action: str):
-    if actor.kind == "system" or (actor.kind == "staff" and actor.roles & roles):
+    if actor.kind == ActorKind.ADMIN or (actor.kind == ActorKind.STAFF and actor.roles & roles):
         return
     raise PermissionDenied(who=_who(actor), action=action)
 
@@ -105,4 +109,5 @@ def check_application_pick(kind: ItemKind, grade: int, selected: bool, picks: in
 
 
 def _who(actor: Actor) -> str:
-    return {"student": f"學生 {actor.key} ", "staff": f"教職員 {actor.key} "}.get(actor.kind, "系統")
+    return {ActorKind.STUDENT: f"學生 {actor.key} ", ActorKind.STAFF: f"教職員 {actor.key} ",
+            ActorKind.GUARDIAN: "家長 ", ActorKind.ADMIN: f"系統管理者 {actor.key} "}[ActorKind(actor.kind)]

@@ -13,7 +13,7 @@ from ..adapters import tables as t
 from ..domain.calendar import Term, format_roc_date, format_roc_datetime
 from ..domain.categories import CATEGORIES, describe_fields
 from ..domain.errors import NotFound
-from ..domain.model import ItemKind, OutcomeStatus, WindowKind
+from ..domain.model import Actor, ActorKind, ItemKind, OutcomeStatus, WindowKind
 from ..domain.policy import Policy
 from .frames import frame as _frame
 
@@ -27,10 +27,18 @@ class CabinetViewer:
     name: str
     school_id: int
     parent: str | None = None        # the parent's name when a parent is looking
+    parent_login: str | None = None  # the parent's sign-on name
 
     @property
     def read_only(self) -> bool:
         return self.parent is not None
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts from this cabinet: the student, or the guardian (whom every service refuses)."""
+        if self.read_only:
+            return Actor(ActorKind.GUARDIAN.value, self.parent_login or f"guardian-of-{self.student_no}")
+        return Actor(ActorKind.STUDENT.value, self.student_no)
 
     @property
     def label(self) -> str:
@@ -42,29 +50,42 @@ def _student(engine: Engine, where) -> object | None:
         return conn.execute(select(t.students).where(where)).first()
 
 
-def cabinet_viewer(engine: Engine, login: str) -> CabinetViewer | None:
-    """The cabinet a server identity opens: a student's own, or (read-only) a parent's child's."""
-    row = _student(engine, t.students.c.login == login)
+def cabinet_viewer(engine: Engine, login: str, student_no: str | None = None) -> CabinetViewer | None:
+    """The cabinet a sign-on name opens: a student's own, or (read-only) a parent's child's; a parent of
+    several children at the school names which child by student number (default: the first)."""
+    row = _student(engine, func.lower(t.students.c.login) == login.lower())
     if row is not None:
         return CabinetViewer(row.id, row.student_no, row.name, row.school_id)
-    with engine.connect() as conn:
-        guardian = conn.execute(select(t.guardians).where(t.guardians.c.login == login)).first()
-    if guardian is None:
+    children = guardian_children(engine, login)
+    if student_no is not None:
+        children = [c for c in children if c.student_no == student_no]
+    if not children:
         return None
-    child = _student(engine, t.students.c.id == guardian.student_id)
-    return CabinetViewer(child.id, child.student_no, child.name, child.school_id, parent=guardian.name)
+    return children[0]
+
+
+def guardian_children(engine: Engine, login: str) -> list[CabinetViewer]:
+    """Every child a guardian's sign-on name reads, as read-only cabinet viewers, by student number."""
+    g, s = t.guardians, t.students
+    with engine.connect() as conn:
+        rows = conn.execute(select(s.c.id, s.c.student_no, s.c.name, s.c.school_id, g.c.name.label("parent"),
+                                   g.c.login).join(g, g.c.student_id == s.c.id)
+                            .where(func.lower(g.c.login) == login.lower()).order_by(s.c.student_no)).all()
+    return [CabinetViewer(r.id, r.student_no, r.name, r.school_id, parent=r.parent, parent_login=r.login)
+            for r in rows]
 
 
 def student_viewer(engine: Engine, student_no: str, as_parent: bool = False) -> CabinetViewer:
     row = _student(engine, t.students.c.student_no == str(student_no))
     if row is None:
         raise NotFound(entity="學生", key=student_no)
-    parent = None
+    parent = login = None
     if as_parent:
         with engine.connect() as conn:
-            parent = conn.execute(select(t.guardians.c.name).where(t.guardians.c.student_id == row.id)).scalar()
-        parent = parent or "家長"
-    return CabinetViewer(row.id, row.student_no, row.name, row.school_id, parent=parent)
+            guardian = conn.execute(select(t.guardians.c.name, t.guardians.c.login)
+                                    .where(t.guardians.c.student_id == row.id).order_by(t.guardians.c.id)).first()
+        parent, login = (guardian.name, guardian.login) if guardian else ("家長", None)
+    return CabinetViewer(row.id, row.student_no, row.name, row.school_id, parent=parent, parent_login=login)
 
 
 def students_for_picker(engine: Engine, year: int) -> pd.DataFrame:

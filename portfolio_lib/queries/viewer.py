@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 
 from ..adapters import tables as t
 from ..domain.errors import NotFound, PermissionDenied
-from ..domain.model import ROLE_LABELS, Role
+from ..domain.model import ROLE_LABELS, Actor, ActorKind, Role
 
 # Dashboard key → (title, roles that may open it, notebook)
 DASHBOARDS = {
@@ -29,6 +29,10 @@ class Viewer:
     name: str
     school_id: int
     roles: frozenset
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(ActorKind.STAFF.value, self.staff_no)
 
     @property
     def label(self) -> str:

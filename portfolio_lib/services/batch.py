@@ -64,7 +64,7 @@ def _field_values(category_key: str, text: str) -> dict:
 
 
 def batch_upload(uow: UnitOfWork, manifest: bytes, archive: bytes, manifest_name: str = "清單",
-                 actor: Actor | None = None) -> dict:
+                 *, actor: Actor) -> dict:
     """Upload every row of a manifest with its files from a ZIP; any bad row refuses the whole batch."""
     frame = read_table(manifest, manifest_name)
     files = read_zip(archive)
@@ -75,7 +75,7 @@ def batch_upload(uow: UnitOfWork, manifest: bytes, archive: bytes, manifest_name
     problems: list[Problem] = []
     counts = {"outcomes": 0, "performances": 0}
     with uow:
-        actor = uow.repo.resolve_actor(actor or Actor.system())
+        actor = uow.repo.resolve_actor(actor)
         check_has_role(actor, {Role.COUNSELOR, Role.ADMIN}, "批次上傳")
         for index, row in frame.iterrows():
             line = int(index) + 2

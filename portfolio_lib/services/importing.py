@@ -14,7 +14,7 @@ from .unit_of_work import UnitOfWork
 
 
 def import_file(uow: UnitOfWork, kind: str, source: str | Path | bytes, name: str | None = None,
-                school_code: str | None = None, actor: Actor | None = None,
+                school_code: str | None = None, *, actor: Actor,
                 progress: bool = False) -> ImportResult:
     """Import one file of a kind (staff, students, teaching, course_records, cadre)."""
     if kind not in IMPORTERS:
@@ -25,7 +25,7 @@ def import_file(uow: UnitOfWork, kind: str, source: str | Path | bytes, name: st
     with uow:
         repo = uow.repo
         school = repo.school(school_code)
-        actor = repo.resolve_actor(actor or Actor.system())
+        actor = repo.resolve_actor(actor)
         check_has_role(actor, {Role.ADMIN, Role.COUNSELOR}, "匯入校務資料")
         importer = IMPORTERS[kind](uow.conn, school.id, repo.school_policy(school.id), uow.now, progress)
         result = importer.run(frame, name)

@@ -45,7 +45,7 @@ def _record_types() -> dict[str, str]:
 
 
 def import_receipt(uow: UnitOfWork, source: str | Path | bytes, year: int, semester: int, name: str | None = None,
-                   actor: Actor | None = None, school_code: str | None = None) -> dict:
+                   *, actor: Actor, school_code: str | None = None) -> dict:
     """Read a 收訖明細 file and reconcile it with every item submitted for the term.
 
     Each submitted item is received, missing or received with other files (MD5 mismatch); each
@@ -56,7 +56,7 @@ def import_receipt(uow: UnitOfWork, source: str | Path | bytes, year: int, semes
     with uow:
         repo = uow.repo
         school = repo.school(school_code)
-        actor = repo.resolve_actor(actor or Actor.system())
+        actor = repo.resolve_actor(actor)
         check_has_role(actor, {Role.RECEIPT_CHECKER, Role.SUBMITTER, Role.ADMIN}, "匯入收訖明細")
         checker = Checker(frame)
         try:

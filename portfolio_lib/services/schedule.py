@@ -15,7 +15,7 @@ from ..domain.rules import check_has_role
 from .unit_of_work import UnitOfWork
 
 
-def create_school(uow: UnitOfWork, code: str, name: str, actor: Actor | None = None) -> int:
+def create_school(uow: UnitOfWork, code: str, name: str, *, actor: Actor) -> int:
     code, name = str(code).strip(), str(name).strip()
     if not (len(code) == 6 and code.isalnum()):
         raise InvalidField(label="學校代碼", reason="應為 6 碼英數字")
@@ -25,19 +25,19 @@ def create_school(uow: UnitOfWork, code: str, name: str, actor: Actor | None = N
         if uow.conn.execute(select(t.schools.c.id).where(t.schools.c.code == code)).first():
             raise AlreadyExists(entity="學校", key=code)
         school_id = uow.conn.execute(insert(t.schools).values(code=code, name=name)).inserted_primary_key[0]
-        uow.repo.audit(actor or Actor.system(), "create", "school", school_id, uow.now,
+        uow.repo.audit(uow.repo.resolve_actor(actor), "create", "school", school_id, uow.now,
                        after={"code": code, "name": name})
         uow.commit()
         return school_id
 
 
 def set_policy_overrides(uow: UnitOfWork, overrides: dict, school_code: str | None = None,
-                         actor: Actor | None = None) -> None:
+                         *, actor: Actor) -> None:
     """Lay a school's own dated values over the national policy (checked before saving)."""
     with uow:
         repo = uow.repo
         school = repo.school(school_code)
-        actor = repo.resolve_actor(actor or Actor.system())
+        actor = repo.resolve_actor(actor)
         check_has_role(actor, {Role.ADMIN}, "修改學校設定")
         uow.workbench.policy.with_overrides(overrides)
         text = json.dumps(overrides, ensure_ascii=False, sort_keys=True)
@@ -48,7 +48,7 @@ def set_policy_overrides(uow: UnitOfWork, overrides: dict, school_code: str | No
 
 
 def set_window(uow: UnitOfWork, year: int, semester: int, kind: WindowKind | str, opens: datetime,
-               closes: datetime, school_code: str | None = None, actor: Actor | None = None) -> None:
+               closes: datetime, school_code: str | None = None, *, actor: Actor) -> None:
     """Open a window of the schedule (upload stages, certification, 多元表現 upload, selection)."""
     kind = WindowKind(kind)
     semester = 0 if kind.yearly else semester
@@ -58,7 +58,7 @@ def set_window(uow: UnitOfWork, year: int, semester: int, kind: WindowKind | str
     with uow:
         repo = uow.repo
         school = repo.school(school_code)
-        actor = repo.resolve_actor(actor or Actor.system())
+        actor = repo.resolve_actor(actor)
         check_has_role(actor, {Role.ADMIN, Role.COUNSELOR}, "設定作業期程")
         key = (t.windows.c.school_id == school.id, t.windows.c.academic_year == year,
                t.windows.c.semester == semester, t.windows.c.kind == kind.value)

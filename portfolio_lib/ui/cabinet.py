@@ -14,7 +14,7 @@ from ..adapters import tables as t
 from ..domain.calendar import Term, format_roc_date
 from ..domain.categories import CATEGORIES
 from ..domain.files import Upload
-from ..domain.model import Actor, ItemKind, OutcomeStatus, PlanStatus, SchoolDocumentKind
+from ..domain.model import ItemKind, OutcomeStatus, PlanStatus, SchoolDocumentKind
 from ..queries import cabinet as q
 from ..services.unit_of_work import Workbench
 from .common import DataTable, StatusLine, guarded, section, viewer_line
@@ -58,7 +58,7 @@ class StudentCabinet:
         self.now = now or wb.clock()
         self.term = Term.of(self.now.date())
         self.rules = q.rules_for(wb.engine, viewer, self.term)
-        self.actor = Actor("student", viewer.student_no)
+        self.actor = viewer.actor
         self.status = StatusLine()
         run = self.run = guarded(self.status)
 

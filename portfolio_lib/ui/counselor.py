@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..adapters import tables as t
 from ..domain.calendar import Term, format_roc_date
 from ..domain.errors import ImportRejected
-from ..domain.model import Actor, WindowKind
+from ..domain.model import WindowKind
 from ..queries import dashboards as q
 from ..queries.viewer import Viewer
 from ..services.batch import batch_upload
@@ -173,7 +173,7 @@ class CounselorDashboard:
     def run_batch(self, manifest: bytes, manifest_name: str, archive: bytes):
         try:
             result = batch_upload(self.wb.uow(), manifest, archive, manifest_name,
-                                  actor=Actor("staff", self.viewer.staff_no))
+                                  actor=self.viewer.actor)
         except ImportRejected as err:
             problems = pd.DataFrame(err.facts["problems"]).rename(columns={"row": "列", "column": "欄位",
                                                                           "reason": "問題"})

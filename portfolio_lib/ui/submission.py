@@ -7,7 +7,7 @@ from datetime import datetime
 import ipywidgets as widgets
 
 from ..domain.calendar import Term
-from ..domain.model import Actor, Role
+from ..domain.model import Role
 from ..queries import dashboards as q
 from ..queries.viewer import Viewer
 from ..services.receipts import import_receipt
@@ -25,7 +25,7 @@ class SubmissionDashboard:
         viewer.require("submission")
         self.wb, self.viewer = wb, viewer
         self.now = now or wb.clock()
-        self.actor = Actor("staff", viewer.staff_no)
+        self.actor = viewer.actor
         current = Term.of(self.now.date())
         years = school_years(wb, viewer) or [current.year]
         self.status = StatusLine()
