@@ -184,6 +184,32 @@ def cmd_status(wb: Workbench, args):
     return summary.rename(index=SUMMARY_LABELS)
 
 
+def cmd_access_log(wb: Workbench, args):
+    """The school's access log, for its administrators (校管理者) or the administrator path."""
+    from .adapters.repository import Repository
+    from .domain.model import Role
+    from .domain.rules import check_has_role
+    from .queries.access_log import access_entries
+    actor = _staff_actor(args, "查閱存取紀錄")
+    with wb.engine.connect() as conn:
+        repo = Repository(conn, wb.policy)
+        actor = repo.resolve_actor(actor)
+        check_has_role(actor, {Role.ADMIN}, "查閱存取紀錄")
+        if actor.kind == "staff":
+            school_id = repo.staff_member(actor.key).school_id
+        else:
+            school_id = repo.school(args.school).id if args.school else None
+    since = parse_roc_date(args.since) if args.since else None
+    until = parse_roc_date(args.until) if args.until else None
+    entries = access_entries(wb.engine, school_id, since, until, args.login, args.student, args.event)
+    if args.out:
+        out = Path(args.out)
+        from .adapters.tabular import csv_bytes, xlsx_bytes
+        out.write_bytes(xlsx_bytes(entries, "存取紀錄") if out.suffix.lower() == ".xlsx" else csv_bytes(entries))
+        return {"file": str(out.resolve()), "entries": len(entries)}
+    return entries
+
+
 def cmd_check(wb: Workbench, args) -> dict:
     problems = check_workbench(wb)
     return {"ok": not problems, "problems": problems}
@@ -334,6 +360,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("key")
 
     command("check", cmd_check, "verify stored files against their hashes and the database's integrity")
+
+    p = command("access-log", cmd_access_log, "list or export the access log: sign-ins, pages opened and "
+                                              "whose data (school administrators, --as staff:NO or --as admin)")
+    p.add_argument("--since", help="first day, an ROC date (default: the beginning)")
+    p.add_argument("--until", help="last day, an ROC date (default: today)")
+    p.add_argument("--login", help="only this sign-on name")
+    p.add_argument("--student", help="only entries about this student number")
+    p.add_argument("--event", choices=["sign_in", "sign_in_refused", "open", "view_student"])
+    p.add_argument("--out", help="write to a file instead: .xlsx, or .csv (UTF-8 with BOM)")
 
     p = command("research-export", cmd_research_export,
                 "export de-identified research tables (Parquet and CSV with BOM) with a data dictionary")

@@ -168,3 +168,21 @@ def test_the_database_can_be_named_by_the_environment(cli_school, monkeypatch):
                             env={"PORTFOLIO_DB": str(db), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["學生數"] == 1
+
+
+
+def test_access_log_lists_and_exports_for_administrators_only(cli_school):
+    import openpyxl
+    from portfolio_lib.services.access_log import record_access
+    db, tmp = cli_school
+    wb = Workbench.open(db)
+    record_access(wb.uow(), "s1", "sign_in", address="10.1.2.3", school_id=1)
+    record_access(wb.uow(), "a001", "view_student", "counselor", school_id=1, student_no="S1")
+    teacher = run(db, "access-log", "--as", "staff:T002", ok=False)
+    assert teacher.returncode == 1 and "沒有權限查閱存取紀錄" in teacher.stderr
+    listed = json.loads(run(db, "access-log", "--as", "staff:A001", "--student", "S1", "--json").stdout)
+    assert [(e["帳號"], e["事件"], e["學號"]) for e in listed] == [("a001", "檢視學生資料", "S1")]
+    out = tmp / "log.xlsx"
+    assert "entries: 2" in run(db, "access-log", "--as", "admin", "--out", out).stdout
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet.max_row == 3 and sheet.cell(1, 1).value == "時間"

@@ -19,7 +19,9 @@ from portfolio_lib.queries.viewer import staff_directory, viewer_by_staff_no
 from portfolio_lib.services.unit_of_work import Workbench
 from portfolio_lib.ui.counselor import CounselorDashboard
 from portfolio_lib.ui.homeroom import HomeroomDashboard
-from portfolio_lib.ui.identity import ViewerGate
+from portfolio_lib.ui.access import AccessLogDashboard
+from portfolio_lib.ui.cabinet import StudentCabinet
+from portfolio_lib.ui.identity import CabinetGate, ViewerGate
 from portfolio_lib.ui.landing import LandingPage
 from portfolio_lib.ui.teacher import TeacherDashboard
 
@@ -255,11 +257,90 @@ def test_demo_mode_offers_a_marked_picker(demo):
     assert gate.app.viewer.staff_no != first
 
 
-def test_landing_lists_only_the_dashboards_of_the_viewers_roles(demo, monkeypatch):
+def test_landing_lists_only_the_dashboards_of_the_viewers_roles(demo):
     teacher = viewer_with(demo, "teacher", only="授課教師")
     login = sql(demo, "SELECT login FROM staff WHERE id = :i", i=teacher.staff_id)[0][0]
-    monkeypatch.setenv("JUPYTERHUB_USER", login)
-    links = LandingPage(demo, now=AS_OF).links.value
-    assert "teacher.ipynb" in links and "counselor.ipynb" not in links and "homeroom.ipynb" not in links
-    monkeypatch.delenv("JUPYTERHUB_USER")
-    assert LandingPage(demo, now=AS_OF).links.value.count("pf-dashboard-link") == 7
+    page = LandingPage(demo, now=AS_OF, identity=login)
+    assert "teacher.ipynb" in page.links.value and "counselor.ipynb" not in page.links.value
+    assert "homeroom.ipynb" not in page.links.value and "cabinet.ipynb" not in page.links.value
+    assert LandingPage(demo, now=AS_OF, identity="").links.value.count("pf-dashboard-link") == 8
+
+
+def test_a_student_or_parent_sees_only_their_cabinet_link_and_no_school_figures(demo):
+    student_login, parent_login = sql(demo, "SELECT s.login, g.login FROM students s JOIN guardians g "
+                                            "ON g.student_id = s.id ORDER BY s.id LIMIT 1")[0]
+    for login, link in ((student_login, "學習歷程檔案櫃"), (parent_login, "孩子的學習歷程檔案櫃")):
+        page = LandingPage(demo, now=AS_OF, identity=login)
+        assert page.links.value.count("pf-dashboard-link") == 1 and link in page.links.value
+        assert page.cards.value == "" and page.cards not in page.view.children and page.chart not in page.view.children
+    stranger = LandingPage(demo, now=AS_OF, identity="stranger")
+    assert "沒有對應" in stranger.links.value and stranger.cards not in stranger.view.children
+
+
+def test_where_sign_in_is_required_a_page_without_a_signed_in_name_shows_only_a_notice(demo, monkeypatch):
+    monkeypatch.setenv("PORTFOLIO_SIGN_IN", "1")
+    monkeypatch.delenv("PORTFOLIO_VIEWER", raising=False)
+    gate = ViewerGate(demo, "homeroom", HomeroomDashboard, now=AS_OF)
+    assert gate.picker is None and gate.app is None and "請先登入" in gate.view.value
+    cabinet = CabinetGate(demo, StudentCabinet, now=AS_OF)
+    assert cabinet.picker is None and cabinet.app is None and "請先登入" in cabinet.view.value
+    page = LandingPage(demo, now=AS_OF)
+    assert "請先登入" in page.links.value and "pf-dashboard-link" not in page.links.value
+
+
+def test_the_signed_in_name_of_the_page_opens_the_dashboard_and_the_access_log_records_it(demo, monkeypatch):
+    teacher = viewer_with(demo, "homeroom")
+    login = sql(demo, "SELECT login FROM staff WHERE id = :i", i=teacher.staff_id)[0][0]
+    monkeypatch.setenv("PORTFOLIO_SIGN_IN", "1")
+    monkeypatch.setenv("PORTFOLIO_VIEWER", login.upper())          # sign-on names match case-insensitively
+    before = sql(demo, "SELECT count(*) FROM access_log")[0][0]
+    gate = ViewerGate(demo, "homeroom", HomeroomDashboard, now=AS_OF)
+    assert gate.picker is None and gate.app.viewer.staff_no == teacher.staff_no
+    app = gate.app
+    app.student.value = app.student.options[1][1]
+    rows = sql(demo, "SELECT a.login, a.event, a.target, s.student_no FROM access_log a LEFT JOIN students s "
+                     "ON s.id = a.student_id WHERE a.id > :n ORDER BY a.id", n=before)
+    assert rows[0][:3] == (login.upper(), "open", "homeroom") and rows[0][3] is None
+    assert rows[-1] == (login.upper(), "view_student", "homeroom", app.student.value)
+
+
+def test_a_parent_of_two_children_picks_only_between_their_own(demo):
+    first, second = sql(demo, "SELECT id, student_no FROM students ORDER BY id LIMIT 2")
+    with demo.engine.begin() as conn:
+        conn.execute(text("INSERT INTO guardians (student_id, name, login) VALUES (:a, '陳媽媽', 'mum'), "
+                          "(:b, '陳媽媽', 'mum')"), {"a": first[0], "b": second[0]})
+    gate = CabinetGate(demo, StudentCabinet, identity="mum", now=AS_OF)
+    assert [v for _, v in gate.picker.options] == sorted([first[1], second[1]])
+    assert gate.app.viewer.read_only
+    gate.picker.value = gate.picker.options[1][1]
+    assert gate.app.viewer.student_no == gate.picker.options[1][1] and gate.app.viewer.read_only
+    opened = sql(demo, "SELECT count(DISTINCT student_id) FROM access_log WHERE login = 'mum'")[0][0]
+    assert opened == 2
+
+
+def test_the_access_log_dashboard_narrows_by_account_student_and_day_and_exports_what_it_shows(demo):
+    from portfolio_lib.domain.model import AccessEvent
+    from portfolio_lib.services.access_log import record_access
+    admin = viewer_with(demo, "access")
+    with pytest.raises(PermissionDenied):
+        AccessLogDashboard(demo, viewer_with(demo, "teacher", only="授課教師"), now=AS_OF)
+    student_no = sql(demo, "SELECT student_no FROM students ORDER BY id LIMIT 1")[0][0]
+    record_access(demo.uow(), "t9999", AccessEvent.VIEW_STUDENT, "counselor", school_id=admin.school_id,
+                  student_no=student_no)
+    record_access(demo.uow(), "who", AccessEvent.SIGN_IN_REFUSED, "bad_password", address="10.0.0.7")
+    app = AccessLogDashboard(demo, admin, now=AS_OF)
+    assert {"t9999", "who"} <= set(app.table.frame["帳號"])
+    app.login.value, app.student.value = "T9999", student_no
+    app.search.click()
+    assert list(app.table.frame[["帳號", "事件", "項目", "學號"]].itertuples(index=False, name=None)) == [
+        ("t9999", "檢視學生資料", "輔導室總覽", student_no)]
+    app.login.value, app.student.value, app.event.value = "", "", "sign_in_refused"
+    app.search.click()
+    refused = app.table.frame
+    assert (refused["事件"] == "登入遭拒").all() and "帳號或密碼錯誤" in set(refused["項目"])
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(
+        re.search(r"base64,([^']+)' style", app.table.downloads.value).group(1))))
+    assert [c.value for c in next(book.active.iter_rows(max_row=1))] == list(refused.columns)
+    app.since.value = "999/99/99"
+    app.search.click()
+    assert "民國日期" in app.status.text

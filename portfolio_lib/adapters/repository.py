@@ -32,6 +32,9 @@ class Repository:
             raise NotFound(entity="學校", key=code or "（資料庫中有多所學校，請指定學校代碼）")
         return rows[0]
 
+    def school_by_id(self, school_id: int):
+        return self.conn.execute(select(t.schools).where(t.schools.c.id == school_id)).one()
+
     def school_policy(self, school_id: int) -> Policy:
         overrides = self.conn.execute(
             select(t.schools.c.policy_overrides).where(t.schools.c.id == school_id)).scalar_one()
@@ -285,6 +288,12 @@ class Repository:
         self.conn.execute(insert(t.notifications).values(
             student_id=student_id, kind=kind, message=message, created_at=now,
             item_kind=item_kind.value if item_kind else None, item_id=item_id))
+
+    def record_access(self, at: datetime, login: str, event: str, target: str | None = None,
+                      school_id: int | None = None, student_id: int | None = None, address: str | None = None):
+        self.conn.execute(insert(t.access_log).values(
+            at=at, login=login[:64], event=event, target=None if target is None else target[:60],
+            school_id=school_id, student_id=student_id, address=None if address is None else address[:64]))
 
     def audit(self, actor: Actor | str, action: str, entity: str, entity_id, now: datetime,
               before: dict | None = None, after: dict | None = None):

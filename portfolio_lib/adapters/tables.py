@@ -319,6 +319,20 @@ receipt_lines = Table(
     Column("detail", String(400)),
 )
 
+# --- access log (個資法 §12): who signed in, and who opened what, whose cabinet ----------------
+
+access_log = Table(
+    "access_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("login", String(64), nullable=False, index=True),   # the sign-on name as typed or resolved
+    Column("event", String(20), nullable=False),                # sign_in, sign_in_refused, open, view_student, ...
+    Column("target", String(60)),                               # a dashboard key, or why a sign-in was refused
+    Column("school_id", ForeignKey("schools.id")),
+    Column("student_id", ForeignKey("students.id"), index=True),  # whose cabinet or items were looked at
+    Column("address", String(64)),                              # the client's address, for sign-ins
+)
+
 # Every column that points at a stored file: a file is removed only when none of them does.
 FILE_REFERENCES = (
     (outcomes, outcomes.c.document_sha256), (outcomes, outcomes.c.video_sha256),

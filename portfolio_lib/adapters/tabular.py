@@ -1,4 +1,4 @@
-"""Reading tables that people send: XLSX, and CSV in UTF-8, UTF-8 with BOM or Big5/cp950."""
+"""Tables people send and get: reading XLSX and CSV (UTF-8, UTF-8 with BOM, Big5/cp950); writing XLSX and CSV."""
 
 from __future__ import annotations
 
@@ -60,3 +60,15 @@ def read_table(source: str | Path | bytes, name: str | None = None) -> pd.DataFr
     frame = frame.fillna("")
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     return pd.DataFrame({column: frame[column].astype(str).str.strip() for column in frame.columns})
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet: str = "資料") -> bytes:
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return out.getvalue()
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV in UTF-8 with BOM, so that Excel opens Chinese headers correctly."""
+    return frame.to_csv(index=False).encode("utf-8-sig")

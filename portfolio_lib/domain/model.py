@@ -97,6 +97,27 @@ WINDOW_LABELS = {
 }
 
 
+class AccessEvent(StrEnum):
+    """What the access log records (個資法 §12): sign-ins, and every page or person's data opened."""
+
+    SIGN_IN = "sign_in"
+    SIGN_IN_REFUSED = "sign_in_refused"
+    OPEN = "open"                   # a dashboard or a cabinet was opened
+    VIEW_STUDENT = "view_student"   # a staff member opened one student's items
+
+    @property
+    def label(self) -> str:
+        return ACCESS_EVENT_LABELS[self]
+
+
+ACCESS_EVENT_LABELS = {AccessEvent.SIGN_IN: "登入", AccessEvent.SIGN_IN_REFUSED: "登入遭拒",
+                       AccessEvent.OPEN: "開啟頁面", AccessEvent.VIEW_STUDENT: "檢視學生資料"}
+
+# Why a sign-in was refused (the access log's target for SIGN_IN_REFUSED).
+SIGN_IN_REFUSALS = {"bad_password": "帳號或密碼錯誤", "blank_password": "未輸入密碼",
+                    "no_school_record": "目錄帳號沒有本校資料", "bad_username": "帳號格式不正確"}
+
+
 class ActorKind(StrEnum):
     """Who may act: an account of the school, or the machine's administrator, named as such."""
 

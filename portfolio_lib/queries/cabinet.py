@@ -53,15 +53,21 @@ def _student(engine: Engine, where) -> object | None:
 def cabinet_viewer(engine: Engine, login: str, student_no: str | None = None) -> CabinetViewer | None:
     """The cabinet a sign-on name opens: a student's own, or (read-only) a parent's child's; a parent of
     several children at the school names which child by student number (default: the first)."""
-    row = _student(engine, func.lower(t.students.c.login) == login.lower())
-    if row is not None:
-        return CabinetViewer(row.id, row.student_no, row.name, row.school_id)
+    own = student_by_login(engine, login)
+    if own is not None:
+        return own
     children = guardian_children(engine, login)
     if student_no is not None:
         children = [c for c in children if c.student_no == student_no]
     if not children:
         return None
     return children[0]
+
+
+def student_by_login(engine: Engine, login: str) -> CabinetViewer | None:
+    """The student whose 登入帳號 is this sign-on name."""
+    row = _student(engine, func.lower(t.students.c.login) == login.lower())
+    return None if row is None else CabinetViewer(row.id, row.student_no, row.name, row.school_id)
 
 
 def guardian_children(engine: Engine, login: str) -> list[CabinetViewer]:

@@ -19,7 +19,7 @@ from ..domain.errors import NotFound, PermissionDenied
 from ..domain.model import ItemKind, OutcomeStatus, Role, WindowKind
 from ..domain.policy import Policy
 from .frames import frame as _frame
-from .viewer import Viewer
+from .viewer import Viewer, school_identity
 
 COUNSELING = {Role.COUNSELOR, Role.ADMIN}
 STATUS = {s.value: s.label for s in OutcomeStatus}
@@ -299,7 +299,7 @@ def student_cabinet(engine: Engine, viewer: Viewer, student_no: str, year: int) 
     if row.empty:
         raise NotFound(entity="學生", key=student_no)
     _check_class(engine, viewer, int(row.iloc[0, 0]))
-    items = student_items(engine, student_no)
+    items = student_items(engine, student_no, school_code=school_identity(engine, viewer.school_id)[0])
     if items.empty:
         return items
     items = items.rename(columns={"academic_year": "學年度", "semester": "學期", "title": "科目/類別",

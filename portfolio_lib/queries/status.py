@@ -13,8 +13,10 @@ from .frames import frame as _frame
 
 
 def _school_filter(query, school_code: str | None):
+    """Narrow a query that reads `students` to one school (by code)."""
     if school_code:
-        query = query.join(t.schools, t.schools.c.id == t.students.c.school_id).where(t.schools.c.code == school_code)
+        query = query.where(t.students.c.school_id ==
+                            select(t.schools.c.id).where(t.schools.c.code == school_code).scalar_subquery())
     return query
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from ..adapters import tables as t
 from ..domain.errors import NotFound, PermissionDenied
@@ -19,7 +19,22 @@ DASHBOARDS = {
     "consultant": ("課程諮詢紀錄", {Role.CONSULTANT}, "consultant.ipynb"),
     "submission": ("提交與收訖", {Role.SUBMITTER, Role.RECEIPT_CHECKER, Role.ADMIN}, "submission.ipynb"),
     "research": ("研究分析", {Role.RESEARCHER, Role.COUNSELOR, Role.ADMIN}, "research.ipynb"),
+    "access": ("存取紀錄", {Role.ADMIN}, "access.ipynb"),
 }
+# Pages every signed-in account may ask for; each decides itself what the viewer sees.
+PAGES = {"index": ("學習歷程工作台", "index.ipynb"), "cabinet": ("學習歷程檔案櫃", "cabinet.ipynb")}
+
+
+def page_title(key: str) -> str:
+    """The title of a dashboard or page by its key (the access log's names for what was opened)."""
+    if key in DASHBOARDS:
+        return DASHBOARDS[key][0]
+    return PAGES.get(key, (key,))[0]
+
+
+def notebooks() -> set[str]:
+    """Every notebook the deployment serves: the pages and the dashboards, nothing else."""
+    return {notebook for _, _, notebook in DASHBOARDS.values()} | {notebook for _, notebook in PAGES.values()}
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,7 @@ class Viewer:
     name: str
     school_id: int
     roles: frozenset
+    login: str | None = None        # the sign-on name when the viewer signed in (None in the demo's picker)
 
     @property
     def actor(self) -> Actor:
@@ -47,19 +63,19 @@ class Viewer:
             raise PermissionDenied(who=f"{self.name} ", action=f"開啟「{DASHBOARDS[dashboard][0]}」")
 
 
-def _viewer(engine: Engine, where) -> Viewer | None:
+def _viewer(engine: Engine, where, login: str | None = None) -> Viewer | None:
     with engine.connect() as conn:
-        row = conn.execute(select(t.staff).where(where)).first()
+        row = conn.execute(select(t.staff).where(where).order_by(t.staff.c.id)).first()
         if row is None:
             return None
         roles = frozenset(Role(r) for r in conn.execute(
             select(t.staff_roles.c.role).where(t.staff_roles.c.staff_id == row.id)).scalars())
-    return Viewer(row.id, row.staff_no, row.name, row.school_id, roles)
+    return Viewer(row.id, row.staff_no, row.name, row.school_id, roles, login)
 
 
 def viewer_by_login(engine: Engine, login: str) -> Viewer | None:
-    """The staff account a server identity (e.g. the JupyterHub user) maps to."""
-    return _viewer(engine, t.staff.c.login == login)
+    """The staff account a sign-on name maps to (the staff import's 登入帳號, case-insensitive)."""
+    return _viewer(engine, func.lower(t.staff.c.login) == login.strip().lower(), login.strip())
 
 
 def viewer_by_staff_no(engine: Engine, staff_no: str) -> Viewer:

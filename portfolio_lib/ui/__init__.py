@@ -6,6 +6,7 @@ import ipywidgets as widgets
 
 
 def _builders():
+    from .access import AccessLogDashboard
     from .consultant import ConsultantDashboard
     from .counselor import CounselorDashboard
     from .homeroom import HomeroomDashboard
@@ -13,7 +14,8 @@ def _builders():
     from .submission import SubmissionDashboard
     from .teacher import TeacherDashboard
     return {"counselor": CounselorDashboard, "homeroom": HomeroomDashboard, "teacher": TeacherDashboard,
-            "consultant": ConsultantDashboard, "submission": SubmissionDashboard, "research": ResearchDashboard}
+            "consultant": ConsultantDashboard, "submission": SubmissionDashboard, "research": ResearchDashboard,
+            "access": AccessLogDashboard}
 
 
 class _Notice:
@@ -22,8 +24,8 @@ class _Notice:
 
 
 def open_dashboard(key: str):
-    """The dashboard `key` (counselor, homeroom, teacher, consultant, submission, research, cabinet) for whoever
-    is looking, on $PORTFOLIO_DB."""
+    """The dashboard `key` (counselor, homeroom, teacher, consultant, submission, research, access, cabinet)
+    for whoever is looking, on $PORTFOLIO_DB."""
     from .identity import CabinetGate, ViewerGate, workbench_from_environment
     wb = workbench_from_environment()
     if wb is None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import base64
 import functools
 import html
-import io
 import logging
+import os
 import traceback
 
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..adapters.tabular import csv_bytes, xlsx_bytes
 from ..domain.calendar import format_roc_date
 from ..domain.errors import PortfolioError
 
@@ -72,16 +73,6 @@ def cards_html(figures: dict) -> str:
                    for k, v in figures.items())
 
 
-def xlsx_bytes(frame: pd.DataFrame, sheet: str = "資料") -> bytes:
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
-    return out.getvalue()
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with BOM, so that Excel opens Chinese headers correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
 
 
 def _link(data: bytes, filename: str, media_type: str, label: str) -> str:
@@ -149,10 +140,19 @@ def term_pickers(years: list[int], current) -> tuple[widgets.Dropdown, widgets.D
     return year, semester
 
 
+SIGN_OUT_VARIABLE = "PORTFOLIO_SIGN_OUT_URL"
+
+
+def sign_out_link() -> str:
+    """A 登出 link where the deployment names its sign-out address; nothing in the local demo."""
+    url = os.environ.get(SIGN_OUT_VARIABLE)
+    return (f"<a class='pf-sign-out' href='{html.escape(url)}' style='float:right'>登出</a>" if url else "")
+
+
 def viewer_line(label: str, now, *context: str) -> widgets.HTML:
-    """The line atop a dashboard: who is looking, what they look at, and today's ROC date."""
+    """The line atop a dashboard: who is looking, what they look at, today's ROC date, and 登出 when signed in."""
     parts = [html.escape(label), *context, f"今天 {format_roc_date(now)}"]
-    return widgets.HTML(f"<p style='margin:0'>{'　'.join(parts)}</p>")
+    return widgets.HTML(f"<p style='margin:0'>{'　'.join(parts)}{sign_out_link()}</p>")
 
 
 def section(title: str, *children) -> widgets.VBox:

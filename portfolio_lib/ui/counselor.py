@@ -12,13 +12,14 @@ from sqlalchemy import select
 from ..adapters import tables as t
 from ..domain.calendar import Term, format_roc_date
 from ..domain.errors import ImportRejected
-from ..domain.model import WindowKind
+from ..domain.model import AccessEvent, WindowKind
 from ..queries import dashboards as q
 from ..queries.viewer import Viewer
 from ..services.batch import batch_upload
 from ..services.unit_of_work import Workbench
 from .common import (Chart, DataTable, StatusLine, cards_html, guarded, section, term_pickers,
                      viewer_line)
+from .identity import note_access
 
 
 def school_years(wb: Workbench, viewer: Viewer) -> list[int]:
@@ -143,6 +144,8 @@ class CounselorDashboard:
         if self.drill_student.value:
             self.cabinet.show(q.student_cabinet(self.wb.engine, self.viewer, self.drill_student.value,
                                                 self.term.year))
+            note_access(self.wb, self.viewer.login, AccessEvent.VIEW_STUDENT, "counselor", self.viewer.school_id,
+                        student_no=self.drill_student.value)
 
     def draw_categories(self):
         ours, slide = q.category_shares(self.wb.engine, self.viewer, self.category_year.value,

@@ -9,11 +9,12 @@ import plotly.graph_objects as go
 
 from .. import services
 from ..domain.calendar import Term
-from ..domain.model import PlanStatus
+from ..domain.model import AccessEvent, PlanStatus
 from ..queries import dashboards as q
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
 from .common import Chart, DataTable, StatusLine, guarded, section, viewer_line
+from .identity import note_access
 from .teacher import preview_widget
 
 ANY_FLAG = "任一提醒"
@@ -133,3 +134,5 @@ class HomeroomDashboard:
     def show_student(self):
         if self.student.value:
             self.cabinet.show(q.student_cabinet(self.wb.engine, self.viewer, self.student.value, self.term.year))
+            note_access(self.wb, self.viewer.login, AccessEvent.VIEW_STUDENT, "homeroom", self.viewer.school_id,
+                        student_no=self.student.value)

@@ -1,4 +1,9 @@
-"""Who is looking: the server's identity when there is one, else a clearly marked demo 'view as' picker."""
+"""Who is looking: the account the deployment signed in for this page, else a clearly marked demo picker.
+
+In the multi-user deployment every page's kernel is told the signed-in name by the server
+(`PORTFOLIO_VIEWER`, set before the notebook runs) and may never fall back to the demo picker
+(`PORTFOLIO_SIGN_IN`). Without either (the local demo) a page offers a yellow 示範模式 picker.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,26 @@ from typing import Callable
 
 import ipywidgets as widgets
 
+from ..domain.model import AccessEvent
+from ..queries.accounts import account_of
 from ..queries.viewer import DASHBOARDS, Viewer, staff_directory, viewer_by_login, viewer_by_staff_no
+from ..services.access_log import record_access
 from ..services.unit_of_work import Workbench
 
-IDENTITY_VARIABLE = "JUPYTERHUB_USER"
+VIEWER_VARIABLE = "PORTFOLIO_VIEWER"
+SIGN_IN_VARIABLE = "PORTFOLIO_SIGN_IN"
+DEMO_BANNER = ("<div style='background:#fff8c5;border:1px solid #d4a72c;padding:.4em .8em;border-radius:6px'>"
+               "<b>示範模式</b>：沒有登入身分，{what}正式環境由登入的帳號決定身分，不會出現這個選單。</div>")
+
+
+def signed_in() -> str | None:
+    """The sign-on name the deployment gave this page's kernel, if any."""
+    return os.environ.get(VIEWER_VARIABLE) or None
+
+
+def sign_in_required() -> bool:
+    """True in the deployment: a page without a signed-in name shows nothing but a notice."""
+    return bool(os.environ.get(SIGN_IN_VARIABLE))
 
 
 def workbench_from_environment() -> Workbench | None:
@@ -20,8 +41,23 @@ def workbench_from_environment() -> Workbench | None:
     return Workbench.open(db, os.environ.get("PORTFOLIO_FILES")) if db else None
 
 
+def note_access(wb: Workbench, login: str | None, event: AccessEvent, target: str, school_id: int | None,
+                student_id: int | None = None, student_no: str | None = None):
+    """Record in the access log what a signed-in person opened (the demo's picked viewers sign in as nobody)."""
+    if login:
+        record_access(wb.uow(), login, event, target, school_id=school_id, student_id=student_id,
+                      student_no=student_no)
+
+
+def _notice(text: str) -> widgets.HTML:
+    return widgets.HTML(f"<p class='pf-notice' style='color:#9a6700'>{html.escape(text)}</p>")
+
+
+NOT_SIGNED_IN = "請先登入學習歷程工作台。"
+
+
 class ViewerGate:
-    """Builds a dashboard for the viewer: the server's user if present, otherwise the one picked in demo mode."""
+    """Builds a staff dashboard for the viewer: the signed-in account, otherwise the one picked in demo mode."""
 
     def __init__(self, wb: Workbench, dashboard: str, build: Callable[[Workbench, Viewer], object],
                  identity: str | None = None, now: datetime | None = None):
@@ -29,7 +65,7 @@ class ViewerGate:
         self.app = None
         self.body = widgets.VBox()
         self.picker = None
-        identity = identity if identity is not None else os.environ.get(IDENTITY_VARIABLE)
+        identity = identity if identity is not None else signed_in()
         if identity:
             viewer = viewer_by_login(wb.engine, identity)
             if viewer is None:
@@ -38,7 +74,11 @@ class ViewerGate:
                 self.view = _notice(f"{viewer.name} 沒有開啟「{DASHBOARDS[dashboard][0]}」的權限。")
             else:
                 self._open(viewer)
+                note_access(wb, viewer.login, AccessEvent.OPEN, dashboard, viewer.school_id)
                 self.view = self.body
+            return
+        if sign_in_required():
+            self.view = _notice(NOT_SIGNED_IN)
             return
         staff = staff_directory(wb.engine, dashboard)
         options = [(f"{r.name}（{r.staff_no}，{r.roles}）", r.staff_no) for r in staff.itertuples()]
@@ -48,9 +88,7 @@ class ViewerGate:
         self.picker = widgets.Dropdown(options=options, value=options[0][1], description="檢視身分",
                                        layout=widgets.Layout(width="32em"))
         self.picker.observe(lambda change: self._open(viewer_by_staff_no(wb.engine, change["new"])), names="value")
-        banner = widgets.HTML("<div style='background:#fff8c5;border:1px solid #d4a72c;padding:.4em .8em;"
-                              "border-radius:6px'><b>示範模式</b>：沒有登入身分，請選擇要以哪位教職員的身分檢視。"
-                              "正式環境由伺服器帳號決定身分，不會出現這個選單。</div>")
+        banner = widgets.HTML(DEMO_BANNER.format(what="請選擇要以哪位教職員的身分檢視。"))
         banner.add_class("pf-demo-banner")
         self._open(viewer_by_staff_no(wb.engine, options[0][1]))
         self.view = widgets.VBox([banner, self.picker, self.body])
@@ -60,28 +98,32 @@ class ViewerGate:
         self.body.children = [self.app.view]
 
 
-def _notice(text: str) -> widgets.HTML:
-    return widgets.HTML(f"<p style='color:#9a6700'>{html.escape(text)}</p>")
-
-
 class CabinetGate:
-    """Opens a student's cabinet: the server's user (a student, or a parent read-only), else a demo picker."""
+    """Opens a student's cabinet: the signed-in student's own, or a parent's child's read-only (a parent of
+    several children picks among their own); in the demo, a picker of every student."""
 
     def __init__(self, wb: Workbench, build, identity: str | None = None, now: datetime | None = None):
         from ..domain.calendar import Term
-        from ..queries.cabinet import cabinet_viewer, student_viewer, students_for_picker
+        from ..queries.cabinet import student_viewer, students_for_picker
         self.wb, self.build, self.now = wb, build, now
         self.app = None
+        self.login = None
         self.body = widgets.VBox()
         self.picker = self.as_parent = None
-        identity = identity if identity is not None else os.environ.get(IDENTITY_VARIABLE)
+        identity = identity if identity is not None else signed_in()
         if identity:
-            viewer = cabinet_viewer(wb.engine, identity)
-            if viewer is None:
-                self.view = _notice(f"登入帳號「{identity}」沒有對應的學生或家長資料，請洽校管理者。")
-            else:
-                self._open(viewer)
+            account = account_of(wb.engine, identity)
+            self.login = account.login
+            if account.student is not None:
+                self._open(account.student)
                 self.view = self.body
+            elif account.children:
+                self._children(account.children)
+            else:
+                self.view = _notice(f"登入帳號「{identity}」沒有對應的學生或家長資料，請洽校管理者。")
+            return
+        if sign_in_required():
+            self.view = _notice(NOT_SIGNED_IN)
             return
         year = Term.of((now or wb.clock()).date()).year
         students = students_for_picker(wb.engine, year)
@@ -98,13 +140,31 @@ class CabinetGate:
             self._open(student_viewer(wb.engine, self.picker.value, as_parent=self.as_parent.value))
         self.picker.observe(reopen, names="value")
         self.as_parent.observe(reopen, names="value")
-        banner = widgets.HTML("<div style='background:#fff8c5;border:1px solid #d4a72c;padding:.4em .8em;"
-                              "border-radius:6px'><b>示範模式</b>：沒有登入身分，請選擇要檢視哪位學生的檔案櫃。"
-                              "正式環境由伺服器帳號決定身分（學生本人或家長），不會出現這個選單。</div>")
+        banner = widgets.HTML(DEMO_BANNER.format(what="請選擇要檢視哪位學生的檔案櫃。"))
         banner.add_class("pf-demo-banner")
         self._open(student_viewer(wb.engine, options[0][1]))
         self.view = widgets.VBox([banner, widgets.HBox([self.picker, self.as_parent]), self.body])
 
+    def _children(self, children):
+        """A parent's cabinet: their one child's, or a picker of their own children only."""
+        self._open(children[0])
+        if len(children) == 1:
+            self.view = self.body
+            return
+        by_no = {c.student_no: c for c in children}
+        self.picker = widgets.Dropdown(options=[(f"{c.name}（{c.student_no}）", c.student_no) for c in children],
+                                       value=children[0].student_no, description="孩子",
+                                       layout=widgets.Layout(width="24em"))
+        self.picker.observe(lambda change: self._open(by_no[change["new"]]), names="value")
+        self.view = widgets.VBox([self.picker, self.body])
+
     def _open(self, viewer):
         self.app = self.build(self.wb, viewer, self.now) if self.now else self.build(self.wb, viewer)
         self.body.children = [self.app.view]
+        note_access(self.wb, self.login, AccessEvent.OPEN, "cabinet", viewer.school_id, viewer.student_id)
+
+
+def research_lab_url() -> str | None:
+    """Where a researcher opens their JupyterLab, in the deployment (its hub says where)."""
+    hub = os.environ.get("JUPYTERHUB_BASE_URL")
+    return f"{hub.rstrip('/')}/hub/spawn" if hub and sign_in_required() else None

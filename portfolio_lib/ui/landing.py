@@ -12,10 +12,14 @@ from sqlalchemy import select
 
 from ..adapters import tables as t
 from ..domain.calendar import Term, format_roc_date
+from ..domain.model import AccessEvent
 from ..queries import category_distribution, school_summary
+from ..queries.accounts import account_of
 from ..queries.status import SUMMARY_LABELS
-from ..queries.viewer import DASHBOARDS, viewer_by_login
+from ..queries.viewer import DASHBOARDS
 from ..services.unit_of_work import Workbench
+from .common import sign_out_link
+from .identity import NOT_SIGNED_IN, note_access, research_lab_url, sign_in_required, signed_in
 
 CARD = ("<div style='display:inline-block;min-width:9.5em;margin:0 .6em .6em 0;padding:.6em .8em;"
         "border:1px solid #d0d7de;border-radius:8px;background:#f6f8fa'>"
@@ -24,42 +28,64 @@ CARD = ("<div style='display:inline-block;min-width:9.5em;margin:0 .6em .6em 0;p
 
 
 class LandingPage:
-    """School name, this year's headline figures as cards, and a bar chart of 多元表現 categories."""
+    """School name, this year's headline figures as cards, and a bar chart of 多元表現 categories; the links to
+    the pages the viewer may open (every dashboard in the demo, with the roles each is for)."""
 
-    def __init__(self, wb: Workbench, now: datetime | None = None):
+    def __init__(self, wb: Workbench, now: datetime | None = None, identity: str | None = None):
         self.wb = wb
         self.now = now or wb.clock()
         self.term = Term.of(self.now.date())
+        identity = identity if identity is not None else signed_in()
+        self.account = account_of(wb.engine, identity) if identity else None
         with wb.engine.connect() as conn:
-            school = conn.execute(select(t.schools.c.code, t.schools.c.name)).first()
+            query = select(t.schools.c.id, t.schools.c.code, t.schools.c.name).order_by(t.schools.c.id)
+            if self.account is not None and self.account.school_id is not None:
+                query = query.where(t.schools.c.id == self.account.school_id)
+            school = conn.execute(query).first()
         self.title = widgets.HTML()
-        self.links = widgets.HTML(self._links(os.environ.get("JUPYTERHUB_USER")))
+        self.links = widgets.HTML(self._links())
         self.cards = widgets.HTML()
+        staff_or_demo = self.account is None or self.account.staff is not None
+        if self.account is None and sign_in_required() or self.account is not None and not self.account.known:
+            school, staff_or_demo = None, False
         # A FigureWidget shows the traces it was built with; traces added before display stay blank.
-        self.chart = go.FigureWidget(self._render(school))
-        self.view = widgets.VBox([self.title, self.links, self.cards, self.chart],
-                                 layout=widgets.Layout(max_width="1280px", padding="0 1em"))
+        self.chart = go.FigureWidget(self._render(school) if staff_or_demo else go.Figure())
+        if not staff_or_demo and school is not None:
+            self.title.value = f"<h3>{html.escape(school.name)}</h3><p>今天是 {format_roc_date(self.now)}</p>"
+        parts = [self.title, self.links] + ([self.cards, self.chart] if staff_or_demo else [])
+        self.view = widgets.VBox(parts, layout=widgets.Layout(max_width="1280px", padding="0 1em"))
+        if self.account is not None and self.account.known:
+            note_access(wb, self.account.login, AccessEvent.OPEN, "index", self.account.school_id)
 
-    def _links(self, identity: str | None) -> str:
-        """The dashboards the viewer's roles may open (all of them, with their roles, in the demo)."""
+    def _links(self) -> str:
+        """The pages the viewer may open (all of them, with their roles, in the demo)."""
         from ..domain.model import ROLE_LABELS
-        viewer = viewer_by_login(self.wb.engine, identity) if identity else None
-        from ..queries.cabinet import cabinet_viewer
-        student = cabinet_viewer(self.wb.engine, identity) if identity and viewer is None else None
+        account = self.account
+        if account is None and sign_in_required():
+            return f"<p class='pf-notice'>{NOT_SIGNED_IN}</p>"
+        if account is not None and not account.known:
+            return (f"<p class='pf-notice'>登入帳號「{html.escape(account.login)}」沒有對應的教職員、學生或家長資料，"
+                    "請洽校管理者。</p>")
         items = []
-        if not identity or student:
+        if account is None or account.student is not None:
             items.append("<li><a class='pf-dashboard-link' href='cabinet.ipynb'>學習歷程檔案櫃</a>"
                          "<span style='color:#57606a'>（學生；家長唯讀）</span></li>")
+        elif account.children:
+            items.append("<li><a class='pf-dashboard-link' href='cabinet.ipynb'>孩子的學習歷程檔案櫃</a>"
+                         "<span style='color:#57606a'>（家長，唯讀）</span></li>")
         for key, (title, roles, notebook) in DASHBOARDS.items():
-            if identity and not (viewer and viewer.may_open(key)):
+            if account is not None and not (account.staff and account.staff.may_open(key)):
                 continue
             who = "、".join(ROLE_LABELS[r] for r in sorted(roles))
             items.append(f"<li><a class='pf-dashboard-link' href='{notebook}'>{html.escape(title)}</a>"
                          f"<span style='color:#57606a'>（{who}）</span></li>")
+        if account is not None and account.researcher and research_lab_url():
+            items.append(f"<li><a class='pf-lab-link' href='{html.escape(research_lab_url())}'>研究用 JupyterLab</a>"
+                         "<span style='color:#57606a'>（研究者：研究筆記本與本次產生的去識別化資料）</span></li>")
         if not items:
             return "<p>您的帳號沒有可開啟的儀表板，請洽校管理者。</p>"
-        note = "" if identity else "<p style='color:#9a6700'>示範模式：各儀表板內可選擇要檢視的教職員身分。</p>"
-        return f"<b>儀表板</b><ul style='margin:.2em 0 .6em'>{''.join(items)}</ul>{note}"
+        note = "" if account else "<p style='color:#9a6700'>示範模式：各儀表板內可選擇要檢視的教職員身分。</p>"
+        return f"{sign_out_link()}<b>儀表板</b><ul style='margin:.2em 0 .6em'>{''.join(items)}</ul>{note}"
 
     @classmethod
     def from_environment(cls) -> "LandingPage | widgets.HTML":
@@ -75,10 +101,10 @@ class LandingPage:
             return figure
         self.title.value = (f"<h3>{html.escape(school.name)}</h3>"
                             f"<p>{self.term.label}　今天是 {format_roc_date(self.now)}　（學校代碼 {school.code}）</p>")
-        figures = school_summary(self.wb.engine, self.term.year)
+        figures = school_summary(self.wb.engine, self.term.year, school_code=school.code)
         self.cards.value = "".join(CARD.format(label=SUMMARY_LABELS[key], value=int(value))
                                    for key, value in figures.items())
-        table = category_distribution(self.wb.engine, year=self.term.year - 1).sort_values("count")
+        table = category_distribution(self.wb.engine, year=self.term.year - 1, school_code=school.code).sort_values("count")
         figure.add_bar(x=table["count"], y=table["label"], orientation="h",
                            text=[f"{c:,}（{s:.0%}）" for c, s in zip(table["count"], table["share"])],
                            marker_color="#4c78a8", hovertemplate="%{y}：%{x} 件<extra></extra>")
