@@ -10,6 +10,6 @@ stamp=.venv/.portfolio-installed
 want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".[dashboards,research,test]"
+    .venv/bin/python -m pip install --quiet -e ".[dashboards,research,deploy,test]"
     echo "$want" > "$stamp"
 fi

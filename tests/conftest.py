@@ -197,3 +197,30 @@ def rendered_reports(tmp_path_factory) -> Rendered:
                   "figures_dir": ""}
     reports = {name: render_report(name, folder / "html", parameters) for name in REPORTS}
     return Rendered((one, two), folder / "html", reports)
+
+
+# --- Debian's Chromium for the browser tests (pytest-playwright), shared by tests/browser and tests/deploy ---
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium with apt-get")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1366, "height": 768}, "accept_downloads": True,
+            "locale": "zh-TW"}
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -19,31 +19,14 @@ from portfolio_lib.demo import build_demo
 from portfolio_lib.services.unit_of_work import Workbench, fixed_clock
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 AS_OF = "115/11/28 10:00"
 JULY = "116/07/10 10:00"
-ARTIFACTS = ROOT / "test-artifacts"
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium with apt-get")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM,
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1366, "height": 768}, "accept_downloads": True,
-            "locale": "zh-TW"}
 
 
 @contextlib.contextmanager
@@ -93,9 +76,3 @@ def voila_july(tmp_path_factory):
     """Early July: semester 2's second upload stage, certification and the selection window all open."""
     with serve(tmp_path_factory, JULY, seed=22) as server:
         yield server
-
-
-@pytest.fixture
-def artifacts() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
