@@ -19,8 +19,10 @@ from urllib.parse import urljoin, urlparse
 
 import requests
 import websocket
+from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1, serialize_msg_to_ws_v1
 
 SERVICE_PREFIX = "/services/portfolio/"
+V1 = "v1.kernel.websocket.jupyter.org"
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 
 
@@ -109,7 +111,7 @@ class Page:
 
     def connect(self, url: str, timeout: float = 60):
         self.ws = websocket.create_connection(
-            url, timeout=timeout, origin=self.person.base,
+            url, timeout=timeout, origin=self.person.base, subprotocols=[V1],
             header=[f"Cookie: {self.person.cookie_header(url)}"])
         self.control = uuid.uuid4().hex
         self.send("comm_open", {"comm_id": self.control, "target_name": "jupyter.widget.control", "data": {}},
@@ -118,16 +120,17 @@ class Page:
 
     def send(self, msg_type: str, content: dict, channel: str = "shell", metadata: dict | None = None,
              buffers: list[bytes] | None = None) -> str:
+        """One message in the v1 websocket protocol, as the pages' script sends it."""
         msg_id = uuid.uuid4().hex
-        message = {"header": {"msg_id": msg_id, "msg_type": msg_type, "username": "page", "session": self.session_id,
-                              "date": datetime.now(timezone.utc).isoformat(), "version": "5.3"},
-                   "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": channel,
-                   "buffers": []}
-        if buffers:
-            self.ws.send(_binary(message, buffers), opcode=websocket.ABNF.OPCODE_BINARY)
-        else:
-            self.ws.send(json.dumps(message))
+        header = {"msg_id": msg_id, "msg_type": msg_type, "username": "page", "session": self.session_id,
+                  "date": datetime.now(timezone.utc).isoformat(), "version": "5.3"}
+        parts = [json.dumps(part).encode() for part in (header, {}, metadata or {}, content)] + list(buffers or [])
+        self.ws.send(serialize_msg_to_ws_v1(parts, channel), opcode=websocket.ABNF.OPCODE_BINARY)
         return msg_id
+
+    def send_raw(self, frame: bytes):
+        """A frame as given, well formed or not (what a crafted client could send)."""
+        self.ws.send(frame, opcode=websocket.ABNF.OPCODE_BINARY)
 
     def receive(self, seconds: float) -> list[dict]:
         """Every message the kernel sends within `seconds`."""
@@ -215,24 +218,9 @@ class Page:
         self.person.post(f"{SERVICE_PREFIX}voila/api/shutdown/{self.kernel_id}")
 
 
-def _binary(message: dict, buffers: list[bytes]) -> bytes:
-    """jupyter_server's binary websocket frame: offsets, the JSON message, then the buffers."""
-    import struct
-    body = json.dumps(message).encode()
-    parts = [body, *buffers]
-    offsets, position = [], 4 * (len(parts) + 1)
-    for part in parts:
-        offsets.append(position)
-        position += len(part)
-    return struct.pack(f"!{len(parts) + 1}I", len(parts), *offsets) + b"".join(parts)
-
-
 def _parse(frame) -> dict:
-    if isinstance(frame, bytes):
-        import struct
-        (count,) = struct.unpack("!I", frame[:4])
-        offsets = list(struct.unpack(f"!{count}I", frame[4:4 * (count + 1)])) + [len(frame)]
-        message = json.loads(frame[offsets[0]:offsets[1]])
-        message["buffers"] = [frame[offsets[i]:offsets[i + 1]] for i in range(1, count)]
-        return message
-    return json.loads(frame)
+    """A kernel message from a v1 frame: channel, header, parent, metadata, content and buffers."""
+    channel, parts = deserialize_msg_from_ws_v1(frame)
+    header, parent, metadata, content = (json.loads(p) for p in parts[:4])
+    return {"channel": channel, "header": header, "parent_header": parent, "metadata": metadata,
+            "content": content, "msg_type": header.get("msg_type"), "buffers": parts[4:]}

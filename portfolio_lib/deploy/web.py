@@ -5,7 +5,8 @@ kernel-creating, contents-writing or terminal endpoints. On top of that this ser
 - signs every request in through the hub (OAuth), and takes the viewer from that sign-in;
 - serves only the workbench's pages (`queries.viewer.notebooks()`), nothing else it finds;
 - tells each page's kernel who signed in, in a cell the server adds before the notebook runs;
-- lets a kernel's websocket, its API and its shutdown be used only by the person it was started for;
+- lets a kernel's websocket, its API and its shutdown be used only by the person it was started for,
+  and speaks only the pages' own websocket protocol (see `PageSocket`);
 - keeps the service's own hub token out of the kernels' environment.
 """
 
@@ -23,6 +24,7 @@ from jupyterhub.singleuser.extension import JupyterHubIdentityProvider
 from tornado import web
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from ..queries.viewer import notebooks
 from ..ui.common import SIGN_OUT_VARIABLE
@@ -94,6 +96,44 @@ class OwnKernelShutdown(VoilaShutdownKernelHandler):
         return await super().post(kernel_id)
 
 
+V1 = "v1.kernel.websocket.jupyter.org"
+MAX_FRAME_PARTS = 64                      # header, parent, metadata, content and a few file buffers
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024      # a 10 MB video and more arrive whole, to be refused by the rules
+
+
+def v1_frame_ok(frame) -> bool:
+    """A well-formed v1 frame: a small number of increasing offsets inside the frame."""
+    if not isinstance(frame, bytes) or len(frame) < 8:
+        return False
+    count = int.from_bytes(frame[:8], "little")
+    if not 3 <= count <= MAX_FRAME_PARTS or len(frame) < 8 * (count + 1):
+        return False
+    offsets = [int.from_bytes(frame[8 * (i + 1):8 * (i + 2)], "little") for i in range(count)]
+    return offsets == sorted(offsets) and offsets[0] == 8 * (count + 1) and offsets[-1] <= len(frame)
+
+
+class PageSocket(VoilaKernelWebsocketHandler):
+    """A page's kernel websocket, in the v1 protocol that the pages' script speaks, and nothing else.
+
+    Voila's handler reads the header of every binary message as v1 without checking its framing, and
+    jupyter_server decodes incoming v1 frames the same way: a frame in the older protocol, or a crafted
+    one, makes either allocate without bound and stops the service for everyone. Here only v1 is spoken,
+    and a frame that is not well formed closes that one socket."""
+
+    async def get(self, *args, **kwargs):
+        offered = [p.strip() for p in self.request.headers.get("Sec-WebSocket-Protocol", "").split(",")]
+        if V1 not in offered:
+            raise web.HTTPError(400, f"the kernel websocket speaks {V1} only")
+        return await super().get(*args, **kwargs)
+
+    def on_message(self, message):
+        if not v1_frame_ok(message):
+            self.log.warning("closing a kernel websocket of %s: a malformed frame", self.current_user.username)
+            self.close(1003, "malformed frame")
+            return None
+        return super().on_message(message)
+
+
 class ToLandingPage(web.RequestHandler):
     def get(self, *args):
         self.redirect(self.settings["base_url"] + "voila/render/index.ipynb")
@@ -139,6 +179,7 @@ class DashboardService(Voila):
         config.allow_theme_override = "NO"
         config.show_tracebacks = False
         config.file_allowlist = []
+        self.tornado_settings = {**self.tornado_settings, "websocket_max_message_size": MAX_MESSAGE_BYTES}
         os.environ[SIGN_IN_VARIABLE] = "1"
         os.environ[SIGN_OUT_VARIABLE] = prefix + "logout"
         for name in ("JUPYTERHUB_USER", VIEWER_VARIABLE):
@@ -152,6 +193,8 @@ class DashboardService(Voila):
                 continue
             if handler is VoilaShutdownKernelHandler:
                 spec = (pattern, OwnKernelShutdown, *spec[2:])
+            if handler is VoilaKernelWebsocketHandler:
+                spec = (pattern, PageSocket, *spec[2:])
             handlers.append(spec)
         prefix = self.base_url.rstrip("/")
         return [(prefix + "/?", ToLandingPage), (prefix + "/voila/tree(.*)", ToLandingPage)] + handlers

@@ -25,6 +25,8 @@ import pytest
 
 from portfolio_lib.deploy.client import Person
 
+from ..conftest import ARTIFACTS
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = ROOT / ".venv-deploy" / "bin" / "python"
 AS_OF = "115/11/28 10:00"
@@ -159,6 +161,10 @@ seed = 31
         for p in stray:
             p.kill()
         _remove_os_users()
+        ARTIFACTS.mkdir(exist_ok=True)
+        for name in ("deploy.log", "state/logs/hub.log", "state/logs/slapd.log"):
+            if (folder / name).exists():
+                shutil.copy(folder / name, ARTIFACTS / f"deploy-{Path(name).name}")
         shutil.rmtree(folder, ignore_errors=True)
         assert not stray, f"the deployment left processes behind: {[p.pid for p in stray]}"
 
