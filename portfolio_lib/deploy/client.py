@@ -192,6 +192,9 @@ class Page:
         return self.settle(settle)
 
     def settle(self, seconds: float) -> list[dict]:
+        """Read what the kernel sent within `seconds` (nothing waits when 0) and keep the states current."""
+        if seconds <= 0:
+            return []
         messages = self.receive(seconds)
         for message in messages:
             self._absorb(message)
