@@ -83,6 +83,32 @@ class Person:
         page.connect(self.base.replace("http", "ws", 1) + f"{SERVICE_PREFIX}api/kernels/{page.kernel_id}/channels")
         return page
 
+    def lab_kernel(self, name: str, timeout: float = 180) -> "Page":
+        """Start the person's own JupyterLab through the hub (as its page does) and a kernel in it."""
+        hub_xsrf = [c.value for c in self.session.cookies if c.name == "_xsrf" and c.path == "/hub/"]
+        started = self.session.post(self.base + f"/hub/api/users/{name}/server", timeout=60,
+                                    headers={"X-XSRFToken": hub_xsrf[0] if hub_xsrf else ""})
+        if started.status_code not in (201, 202, 400):
+            raise PageRefused(started.status_code, started.text[-400:])
+        deadline = time.monotonic() + timeout
+        while not self.session.get(self.base + f"/hub/api/users/{name}", timeout=30).json().get(
+                "servers", {}).get("", {}).get("ready"):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the JupyterLab of {name} did not become ready")
+            time.sleep(1)
+        lab = self.get(f"/user/{name}/lab")
+        if lab.status_code != 200:
+            raise PageRefused(lab.status_code, lab.text[-400:])
+        xsrf = [c.value for c in self.session.cookies if c.name == "_xsrf" and c.path.startswith(f"/user/{name}")]
+        kernel = self.session.post(self.base + f"/user/{name}/api/kernels", json={"name": "python3"}, timeout=60,
+                                   headers={"X-XSRFToken": xsrf[0] if xsrf else ""})
+        if kernel.status_code != 201:
+            raise PageRefused(kernel.status_code, kernel.text[-400:])
+        page = Page(self, kernel.json()["id"], lab.text)
+        page.connect(self.base.replace("http", "ws", 1) + f"/user/{name}/api/kernels/{page.kernel_id}/channels",
+                     widgets=False)
+        return page
+
     def cookie_header(self, url: str) -> str:
         jar = SimpleCookie()
         host = urlparse(url).hostname
@@ -109,10 +135,12 @@ class Page:
     rendered_after: float = 0.0
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
-    def connect(self, url: str, timeout: float = 60):
+    def connect(self, url: str, timeout: float = 60, widgets: bool = True):
         self.ws = websocket.create_connection(
             url, timeout=timeout, origin=self.person.base, subprotocols=[V1],
             header=[f"Cookie: {self.person.cookie_header(url)}"])
+        if not widgets:
+            return
         self.control = uuid.uuid4().hex
         self.send("comm_open", {"comm_id": self.control, "target_name": "jupyter.widget.control", "data": {}},
                   metadata={"version": "1.0.0"})
@@ -205,6 +233,23 @@ class Page:
         self.send("execute_request", {"code": code, "silent": False, "store_history": False,
                                       "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
         return self.receive(seconds)
+
+    def run(self, code: str, seconds: float = 120) -> str:
+        """Run code in a kernel that may run code (a researcher's own); returns what it printed."""
+        msg_id = self.send("execute_request", {"code": code, "silent": False, "store_history": False,
+                                               "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+        printed, deadline = "", time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for message in self.receive(1):
+                if message["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if message["msg_type"] == "stream":
+                    printed += message["content"]["text"]
+                elif message["msg_type"] == "error":
+                    raise RuntimeError("\n".join(message["content"]["traceback"]))
+                elif message["msg_type"] == "execute_reply":
+                    return printed
+        raise TimeoutError("the kernel did not finish in time")
 
     def text(self) -> str:
         """Every string in every widget's state, and the page itself: what the person's browser could show."""

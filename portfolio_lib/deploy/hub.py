@@ -34,6 +34,7 @@ from .settings import PROJECT, Settings
 
 SERVICE = "portfolio"
 RESEARCHERS = "researchers"     # the hub group of researchers, kept from the school database at every sign-in
+RUNTIME_ROOT = Path("/run/portfolio-workbench")
 NO_SCHOOL_RECORD = "帳號「{login}」已通過目錄驗證，但本校的學習歷程資料中沒有這個帳號，請洽校管理者。"
 
 
@@ -141,7 +142,16 @@ class ResearcherSpawner(LocalProcessSpawner):
         home = Path(self.research_root) / self.os_user
         entry = await asyncio.to_thread(ensure_os_user, self.os_user, home)
         await self._prepare(Path(entry.pw_dir), entry)
+        runtime = self.runtime_dir
+        runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chown(runtime, entry.pw_uid, entry.pw_gid)
+        os.chmod(runtime, 0o700)
         return await super().start()
+
+    @property
+    def runtime_dir(self) -> Path:
+        """Kernel sockets are Unix sockets (guarded by permissions), whose paths must stay short."""
+        return RUNTIME_ROOT / self.os_user
 
     async def _prepare(self, home: Path, entry):
         """Copy the research notebooks (keeping the researcher's own edits) and hand over a fresh export."""
@@ -177,6 +187,7 @@ class ResearcherSpawner(LocalProcessSpawner):
         for name in [n for n in env if n.startswith("PORTFOLIO_")]:
             del env[name]
         env["PORTFOLIO_RESEARCH_EXPORT"] = str(Path(env["HOME"]) / "export")
+        env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_dir)
         return env
 
 
