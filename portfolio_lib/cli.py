@@ -19,7 +19,7 @@ from .domain.calendar import Term, parse_roc_date
 from .domain.categories import CATEGORIES
 from .domain.errors import PortfolioError
 from .domain.files import Upload
-from .domain.model import Actor, ItemKind, WindowKind
+from .domain.model import AccessEvent, Actor, ItemKind, WindowKind
 from .queries.status import SUMMARY_LABELS
 from .research.notebooks import REPORTS
 from .services.check import check_workbench
@@ -367,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", help="last day, an ROC date (default: today)")
     p.add_argument("--login", help="only this sign-on name")
     p.add_argument("--student", help="only entries about this student number")
-    p.add_argument("--event", choices=["sign_in", "sign_in_refused", "open", "view_student"])
+    p.add_argument("--event", choices=[e.value for e in AccessEvent])
     p.add_argument("--out", help="write to a file instead: .xlsx, or .csv (UTF-8 with BOM)")
 
     p = command("research-export", cmd_research_export,

@@ -21,7 +21,10 @@ import sys
 import uuid
 from pathlib import Path
 
+from jupyterhub import orm
+from jupyterhub.handlers.login import LogoutHandler
 from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
+from jupyterhub.utils import new_token
 from ldapauthenticator import LDAPAuthenticator
 from tornado import web
 from traitlets import Unicode
@@ -81,9 +84,32 @@ class SchoolSignIn(LDAPAuthenticator):
         signed["groups"] = [RESEARCHERS] if account.researcher else []
         return signed
 
+    def get_handlers(self, app):
+        return [*super().get_handlers(app), ("/logout", SignOut)]
+
     async def check_allowed(self, username, auth_model=None):
         """Only names the school database knows may use the hub (checked again at every sign-in)."""
         return (await asyncio.to_thread(school_account, self.portfolio_db, username)).known
+
+
+class SignOut(LogoutHandler):
+    """Sign-out ends the person's sign-in everywhere: every copy of their hub cookie stops working (its id is
+    renewed), every page's and JupyterLab's sign-in token is revoked, and the access log records it."""
+
+    async def default_handle_logout(self):
+        user = self.current_user
+        await super().default_handle_logout()
+        if user is None:
+            return
+        user.orm_user.cookie_id = new_token()
+        for token in self.db.query(orm.APIToken).filter(orm.APIToken.user_id == user.orm_user.id,
+                                                        orm.APIToken.session_id.is_not(None)):
+            self.db.delete(token)
+        self.db.commit()
+        db = self.settings["portfolio_db"]
+        account = await asyncio.to_thread(school_account, db, user.name)
+        await asyncio.to_thread(record_access, _workbench(db).uow(), user.name, AccessEvent.SIGN_OUT,
+                                school_id=account.school_id, address=self.request.remote_ip)
 
 
 def landing_url(handler) -> str:
@@ -214,7 +240,9 @@ def configure(c, settings: Settings, db: str, files: str):
     c.JupyterHub.oauth_token_expires_in = int(settings.sessions.hours * 3600)
     c.JupyterHub.shutdown_on_logout = True
     c.JupyterHub.template_paths = [str(PROJECT / "deploy" / "templates")]
-    c.JupyterHub.tornado_settings = {"portfolio_db": db}
+    # The hub refuses a login cookie older than cookie_max_age_days; the browser drops it then too.
+    c.JupyterHub.tornado_settings = {"portfolio_db": db,
+                                     "cookie_options": {"expires_days": settings.sessions.hours / 24}}
     c.JupyterHub.default_url = landing_url
 
     address, port, tls = settings.ldap_endpoint()

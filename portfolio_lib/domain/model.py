@@ -102,6 +102,7 @@ class AccessEvent(StrEnum):
 
     SIGN_IN = "sign_in"
     SIGN_IN_REFUSED = "sign_in_refused"
+    SIGN_OUT = "sign_out"
     OPEN = "open"                   # a dashboard or a cabinet was opened
     VIEW_STUDENT = "view_student"   # a staff member opened one student's items
 
@@ -110,7 +111,7 @@ class AccessEvent(StrEnum):
         return ACCESS_EVENT_LABELS[self]
 
 
-ACCESS_EVENT_LABELS = {AccessEvent.SIGN_IN: "登入", AccessEvent.SIGN_IN_REFUSED: "登入遭拒",
+ACCESS_EVENT_LABELS = {AccessEvent.SIGN_IN: "登入", AccessEvent.SIGN_IN_REFUSED: "登入遭拒", AccessEvent.SIGN_OUT: "登出",
                        AccessEvent.OPEN: "開啟頁面", AccessEvent.VIEW_STUDENT: "檢視學生資料"}
 
 # Why a sign-in was refused (the access log's target for SIGN_IN_REFUSED).
