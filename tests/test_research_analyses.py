@@ -143,7 +143,16 @@ def test_narrowing_to_a_school_or_year_that_is_not_there_is_refused(both):
         both.where(years=[99])
 
 
+def test_with_no_source_a_researchers_own_export_is_read_before_any_database(schools, monkeypatch, tmp_path):
+    from portfolio_lib.services.unit_of_work import Workbench
+    export_deidentified(Workbench.open(schools[0]).engine, tmp_path / "export", b"a key of sixteen+")
+    monkeypatch.setenv("PORTFOLIO_DB", str(schools[1]))
+    monkeypatch.setenv("PORTFOLIO_RESEARCH_EXPORT", str(tmp_path / "export"))
+    assert load_research_data().schools == ["999301"]
+
+
 def test_with_no_source_the_database_of_portfolio_db_is_read(schools, monkeypatch):
+    monkeypatch.delenv("PORTFOLIO_RESEARCH_EXPORT", raising=False)
     monkeypatch.setenv("PORTFOLIO_DB", str(schools[1]))
     assert load_research_data().schools == ["999302"]
     monkeypatch.delenv("PORTFOLIO_DB")

@@ -122,15 +122,17 @@ def load(path: str | os.PathLike | None = None) -> Settings:
             raise SettingsError(f"{path}: unknown section [{section}] (known: {', '.join(SECTIONS)})")
         current = getattr(settings, section)
         known = {f.name: f for f in fields(current)}
+        checked = {}
         for key, value in values.items():
             if key not in known:
                 raise SettingsError(f"{path}: unknown key {section}.{key}")
             expected = {"str": str, "int": int, "float": float, "bool": bool}[known[key].type]
-            if expected is float and isinstance(value, int):
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             if not isinstance(value, expected) or isinstance(value, bool) and expected is not bool:
                 raise SettingsError(f"{path}: {section}.{key} must be {expected.__name__}, not {value!r}")
-        settings = replace(settings, **{section: replace(current, **values)})
+            checked[key] = value
+        settings = replace(settings, **{section: replace(current, **checked)})
     if settings.ldap.tls not in TLS_CHOICES:
         raise SettingsError(f"{path}: ldap.tls must be one of {', '.join(TLS_CHOICES)}")
     if settings.ldap.tls == "insecure" and settings.ldap.address not in ("", "127.0.0.1", "localhost", "::1"):

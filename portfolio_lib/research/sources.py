@@ -132,15 +132,22 @@ def from_export(folder: str | os.PathLike) -> ResearchData:
                                     source=str(folder))
 
 
+EXPORT_VARIABLE = "PORTFOLIO_RESEARCH_EXPORT"
+
+
 def load_research_data(databases=(), exports=(), key: bytes | None = None, schools=(), years=()) -> ResearchData:
     """Every source combined, then narrowed to the given schools and years.
 
     Databases are read with one pseudonym key (a fresh random one unless given), so their
-    pseudonyms cannot be linked to any other export. With no source at all, the database named
-    by `PORTFOLIO_DB` is read."""
+    pseudonyms cannot be linked to any other export. With no source at all, the export named by
+    `PORTFOLIO_RESEARCH_EXPORT` is read (a researcher's JupyterLab in the deployment has one, made
+    for it), else the database named by `PORTFOLIO_DB`."""
     key = key or secrets.token_bytes(32)
-    if not databases and not exports and os.environ.get("PORTFOLIO_DB"):
-        databases = [os.environ["PORTFOLIO_DB"]]
+    if not databases and not exports:
+        if os.environ.get(EXPORT_VARIABLE):
+            exports = [os.environ[EXPORT_VARIABLE]]
+        elif os.environ.get("PORTFOLIO_DB"):
+            databases = [os.environ["PORTFOLIO_DB"]]
     parts = [from_database(db, key) for db in databases or ()] + [from_export(f) for f in exports or ()]
     data = combine(parts).where(schools=schools, years=years)
     if data.enrolments.empty:
