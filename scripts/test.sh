@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install into .venv (and Debian's Chromium and CJK fonts for the browser tests) and run the whole test suite:
-# unit, service, process, CLI, widget, notebook and browser tests.
+# Install into .venv (and Debian's Chromium and CJK fonts for the browser tests), make the deployment's
+# .venv-deploy with slapd and the proxy (scripts/setup-deploy.sh), and run the whole test suite: unit,
+# service, process, CLI, widget, notebook, browser and deployment tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,4 +11,5 @@ if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk > /dev/null
 fi
+bash scripts/setup-deploy.sh
 exec .venv/bin/python -m pytest --nbval-lax "$@"

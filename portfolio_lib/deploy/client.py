@@ -173,12 +173,17 @@ class Page:
         return messages
 
     def wait_for(self, predicate, seconds: float = 60) -> dict:
+        """The first message (kept in the states) for which `predicate` holds, as soon as it arrives."""
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            for message in self.receive(min(1.0, max(deadline - time.monotonic(), 0.01))):
-                self._absorb(message)
-                if predicate(message):
-                    return message
+        while (left := deadline - time.monotonic()) > 0:
+            self.ws.settimeout(left)
+            try:
+                message = _parse(self.ws.recv())
+            except websocket.WebSocketTimeoutException:
+                break
+            self._absorb(message)
+            if predicate(message):
+                return message
         raise TimeoutError("the kernel did not answer in time")
 
     def refresh(self, seconds: float = 60) -> dict:

@@ -41,7 +41,7 @@ def dropdown(page: Page, label: str):
 
 def test_landing_lists_the_dashboards(page: Page, voila, artifacts):
     open_dashboard(page, voila, "index.ipynb", "學生數")
-    expect(page.locator("a.pf-dashboard-link")).to_have_count(7)
+    expect(page.locator("a.pf-dashboard-link")).to_have_count(8)
     expect(page.locator(".js-plotly-plot .bars .point").first).to_be_visible(timeout=LOAD)
     assert_no_errors(page)
     screenshot(page, artifacts / "landing.png")
@@ -147,6 +147,26 @@ def test_research_shows_one_finding_at_a_time_and_renders_a_report(page: Page, v
     assert_no_errors(page)
     page.locator(".pf-chart").first.screenshot(path=str(artifacts / "research-chart.png"))
     screenshot(page, artifacts / "research.png")
+
+
+def test_access_log_narrows_by_event_and_exports_what_it_shows(page: Page, voila, artifacts):
+    from portfolio_lib.services.access_log import record_access
+    from portfolio_lib.services.unit_of_work import Workbench, fixed_clock
+    wb = Workbench.open(voila["db"], clock=fixed_clock("115/11/27 09:30"))
+    record_access(wb.uow(), "t0042", "sign_in_refused", "bad_password", address="10.0.0.9")
+    record_access(wb.uow(), "t0042", "sign_in", school_id=1, address="10.0.0.9")
+    open_dashboard(page, voila, "access.ipynb", "查詢存取紀錄")
+    expect(page.locator(".pf-access-summary")).to_contain_text("共 2 筆", timeout=LOAD)
+    dropdown(page, "事件").select_option(label="登入遭拒")
+    page.get_by_role("button", name="查詢").click()
+    expect(page.locator(".pf-access-summary")).to_contain_text("共 1 筆", timeout=30_000)
+    expect(page.locator(".pf-grid td", has_text="帳號或密碼錯誤")).to_be_visible()
+    with page.expect_download() as info:
+        page.locator(".pf-table", has_text="存取紀錄").locator("a.pf-download", has_text="CSV").click()
+    assert info.value.suggested_filename == "存取紀錄.csv"
+    assert "帳號或密碼錯誤" in open(info.value.path(), encoding="utf-8-sig").read()
+    assert_no_errors(page)
+    screenshot(page, artifacts / "access.png")
 
 
 @pytest.mark.parametrize("notebook,ready", [("counselor.ipynb", "尚未上傳的學生"), ("homeroom.ipynb", "班級學生進度"),
