@@ -62,6 +62,18 @@ def secure(path: Path, entry: pwd.struct_passwd, mode_dir: int = 0o700, mode_fil
             os.chmod(p, mode_dir if p.is_dir() else mode_file)
 
 
+def own_folder(db: Path, files: Path):
+    """The school database must sit in a folder of its own: the service user gets that folder (SQLite writes
+    its -wal and -shm files beside the database), so nothing else may be in it."""
+    family = {db.name, db.name + "-wal", db.name + "-shm", db.name + "-journal", db.stem + ".files",
+              db.stem + ".packages", files.name if files.parent == db.parent else db.stem + ".files",
+              "home", "exports"}
+    strangers = sorted(p.name for p in db.parent.iterdir() if p.name not in family)
+    if strangers:
+        raise SystemExit(f"{db.parent} holds more than the school database ({', '.join(strangers[:5])}): move "
+                         f"{db.name} into a folder of its own, which the service user will own alone")
+
+
 def prepare(settings: Settings, db: str | None = None, as_of: str | None = None) -> Deployment:
     """The service user, the school database (the demo school if there is none), the state folder's secrets."""
     if os.geteuid() != 0:
@@ -92,9 +104,9 @@ def prepare(settings: Settings, db: str | None = None, as_of: str | None = None)
             demo = [portfolio, "--db", str(path), "demo", "--students", str(settings.demo.students),
                     "--seed", str(settings.demo.seed), "--json"] + (["--as-of", as_of] if as_of else [])
             _as_service(settings, *demo)
-        for item in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"), Path(files),
-                     path.with_name(path.stem + ".packages")):
-            secure(item, service)
+        own_folder(path, Path(files))
+        for folder in (path.parent, Path(files)):          # the database, its -wal, -shm, files and packages
+            secure(folder, service)
     _as_service(settings, portfolio, "--db", db, "--files", files, "init")   # migrations, as the service user
     exports = data / "exports"
     exports.mkdir(exist_ok=True)
@@ -200,17 +212,20 @@ def stop(deployment: Deployment, timeout: float = 30):
 
 
 def leftovers(settings: Settings) -> list[psutil.Process]:
-    """Processes of this deployment still running: its proxy, dashboards service, culler and JupyterLabs."""
+    """Processes of this deployment still running: its proxy, the culler, and whatever runs as its OS users
+    (the dashboards service, pages' kernels, researchers' JupyterLab and their kernels)."""
     server, found = settings.server, []
     marks = (f"--port {server.port}", f"--port={server.dashboards_port}", f"--api-port {server.proxy_api_port}",
              f"127.0.0.1:{server.hub_port}/hub/api")
-    for process in psutil.process_iter(["cmdline", "environ"]):
+    for process in psutil.process_iter(["cmdline", "environ", "username"]):
         try:
             line = " ".join(process.info["cmdline"] or [])
             env = process.info["environ"] or {}
+            user = process.info["username"] or ""
         except (psutil.Error, TypeError):
             continue
-        if process.pid != os.getpid() and (any(m in line for m in marks) or
+        ours = user == settings.accounts.service_user or user.startswith(settings.accounts.researcher_prefix)
+        if process.pid != os.getpid() and (ours or any(m in line for m in marks) or
                                            any(m in env.get("JUPYTERHUB_API_URL", "") for m in marks[3:])):
             found.append(process)
     return found

@@ -145,17 +145,18 @@ seed = {seed}
     return trial
 
 
-def stop_trial(trial: Trial, keep_logs: Path | None = None) -> list[int]:
-    """Stop the trial by PID; returns the PIDs of anything it left running (then killed)."""
+def stop_trial(trial: Trial, keep_logs: Path | None = None) -> list[str]:
+    """Stop the trial by PID; returns what it left running (then killed), as `pid user command`."""
     trial.process.send_signal(signal.SIGTERM)
     try:
         trial.process.wait(timeout=90)
     except subprocess.TimeoutExpired:
         os.killpg(trial.process.pid, signal.SIGKILL)
         trial.process.wait()
-    stray = [p for p in trial.processes() if p.pid != os.getpid()]
+    stray, left = [p for p in trial.processes() if p.pid != os.getpid()], []
     for p in stray:
         try:
+            left.append(f"{p.pid} {p.username()} {' '.join(p.cmdline())[:200]}")
             p.kill()
         except psutil.NoSuchProcess:
             pass
@@ -168,4 +169,4 @@ def stop_trial(trial: Trial, keep_logs: Path | None = None) -> list[int]:
             if (trial.folder / name).exists():
                 shutil.copy(trial.folder / name, keep_logs / f"deploy-{Path(name).name}")
     shutil.rmtree(trial.folder, ignore_errors=True)
-    return [p.pid for p in stray]
+    return left

@@ -106,6 +106,7 @@ def test_no_role_reaches_another_persons_data_through_any_page(deployment, peopl
             page.refresh(seconds=240)
             shown = page.text()
             leaked = sorted(name for name, _ in foreign.values() if name in shown)
+            assert "示範模式" not in shown and "檢視身分" not in shown, (role, notebook)   # no demo picker
             after = digests(d)
             changed = sorted(sid for sid in set(before) | set(after)
                              if before.get(sid) != after.get(sid) and sid not in allowed)
