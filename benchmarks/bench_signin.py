@@ -159,6 +159,41 @@ def settle(trial, baseline: int, timeout: float = 120):
         time.sleep(2)
 
 
+PARTS = {"page's kernel": "ipykernel_launcher", "dashboards service": "portfolio_lib.deploy.web",
+         "hub": "jupyterhub -f", "proxy": "configurable-http-proxy", "directory": "slapd"}
+
+
+def cpu_breakdown(trial, login: str) -> dict[str, float]:
+    """CPU seconds each part of the deployment spends while one person signs in and opens their cabinet."""
+    def by_part() -> dict[str, float]:
+        totals = dict.fromkeys(PARTS, 0.0)
+        for p in trial.processes():
+            line = " ".join(p.cmdline())
+            for part, mark in PARTS.items():
+                if mark in line:
+                    totals[part] += cpu_of([p])
+        return totals
+    before = by_part()
+    person = Person(trial.base)
+    person.sign_in(login, trial.passwords[login])
+    page = person.open("cabinet.ipynb")
+    after = by_part()                      # the page's kernel is new: all its CPU is this visit's
+    page.close()
+    settle(trial, 0)
+    return {part: after[part] - before[part] for part in PARTS}
+
+
+def import_seconds(trial) -> float:
+    """A fresh interpreter of the deployment importing what every page's kernel imports, as the service user."""
+    import subprocess
+    from portfolio_lib.deploy.trial import PYTHON
+    code = ("import time; t = time.perf_counter(); import ipykernel.ipkernel, pandas, plotly.graph_objects, "
+            "ipywidgets, portfolio_lib.ui.cabinet, portfolio_lib.ui.identity; print(time.perf_counter() - t)")
+    runs = [float(subprocess.run(["runuser", "-u", trial.service_user, "--", str(PYTHON), "-c", code],
+                                 capture_output=True, text=True, check=True, cwd="/").stdout) for _ in range(3)]
+    return statistics.median(runs)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
@@ -195,7 +230,10 @@ def main(argv=None) -> int:
             settle(trial, idle)
         floor = statistics.median(floor_times)
         print(f"\nidle deployment: {idle / MB:,.0f} MB; one person alone, sign-in to first render: "
-              f"{floor:.2f} s (median of {args.floor_runs})\n", flush=True)
+              f"{floor:.2f} s (median of {args.floor_runs})", flush=True)
+        print("where one person's CPU goes (sign-in and the cabinet, no upload): " + ", ".join(
+            f"{part} {seconds:.2f} s" for part, seconds in cpu_breakdown(trial, students[0]).items()))
+        print(f"of the kernel's, importing what a page needs: {import_seconds(trial):.2f} s\n", flush=True)
         header = (f"{'case':<24}{'done':>6}{'failed':>7}{'p50 s':>8}{'p95 s':>8}{'p95/floor':>10}"
                   f"{'stored':>8}{'refused':>8}{'peak MB':>9}{'MB/person':>10}{'server cpu s/person':>21}"
                   f"{'client cpu s/person':>21}")
