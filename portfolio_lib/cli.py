@@ -10,12 +10,12 @@ import argparse
 import json
 import os
 import sys
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 
 from . import queries, services
 from .adapters.importers import IMPORTERS
-from .domain.calendar import Term, parse_roc_date
+from .domain.calendar import Term, parse_roc_date, parse_roc_moment
 from .domain.categories import CATEGORIES
 from .domain.errors import PortfolioError
 from .domain.files import Upload
@@ -31,15 +31,8 @@ class UsageError(Exception):
 
 
 def _moment(text: str, end_of_day: bool = False) -> datetime:
-    """An ROC date with an optional time: '115/09/01' or '115/09/01 08:00'."""
-    date_part, _, time_part = text.strip().partition(" ")
-    day = parse_roc_date(date_part)
-    if time_part:
-        try:
-            return datetime.combine(day, time.fromisoformat(time_part.strip()))
-        except ValueError:
-            raise UsageError(f"時間「{time_part}」請寫成 08:00") from None
-    return datetime.combine(day, time(23, 59) if end_of_day else time(0, 0))
+    """An ROC date with an optional time; a closing date alone closes at the day's last instant."""
+    return parse_roc_moment(text, end_of_day_if_no_time=end_of_day)
 
 
 def _term(text: str) -> Term:
@@ -307,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=[k.value for k in WindowKind])
     p.add_argument("term", help="學年度-學期, e.g. 115-1 (yearly windows take any semester)")
     p.add_argument("opens", help="ROC date [time], e.g. '115/09/01 08:00'")
-    p.add_argument("closes", help="ROC date [time]; a date alone closes at 23:59")
+    p.add_argument("closes", help="ROC date [time]; a date alone closes at the end of that day")
 
     upload = sub.add_parser("upload", help="upload an outcome or a 多元表現 record")
     upload_sub = upload.add_subparsers(dest="item", required=True, metavar="ITEM")

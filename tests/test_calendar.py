@@ -55,3 +55,18 @@ def test_refuses_a_third_semester():
         Term(109, 3)
     with pytest.raises(InvalidTerm):
         Term.parse("109-3")
+
+
+def test_a_moment_is_a_date_with_an_optional_time_and_a_closing_date_alone_lasts_the_whole_day():
+    from datetime import datetime
+
+    from portfolio_lib.domain.calendar import parse_roc_moment
+    from portfolio_lib.domain.errors import InvalidRocTime
+    assert parse_roc_moment("115/01/25") == datetime(2026, 1, 25, 0, 0)
+    assert parse_roc_moment("115/01/25 08:30") == datetime(2026, 1, 25, 8, 30)
+    assert parse_roc_moment("1150125 23:59:30") == datetime(2026, 1, 25, 23, 59, 30)
+    closes = parse_roc_moment("115/01/25", end_of_day_if_no_time=True)
+    assert closes == datetime(2026, 1, 25, 23, 59, 59, 999999)
+    assert datetime(2026, 1, 25, 23, 59, 59, 900000) <= closes < datetime(2026, 1, 26)
+    with pytest.raises(InvalidRocTime, match="25:00"):
+        parse_roc_moment("115/01/25 25:00")

@@ -1,6 +1,7 @@
 """The `portfolio` command end to end, as a real process on a temporary database."""
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -186,3 +187,21 @@ def test_access_log_lists_and_exports_for_administrators_only(cli_school):
     assert "entries: 2" in run(db, "access-log", "--as", "admin", "--out", out).stdout
     sheet = openpyxl.load_workbook(out).active
     assert sheet.max_row == 3 and sheet.cell(1, 1).value == "時間"
+
+
+def test_a_window_closed_by_a_date_alone_takes_an_upload_at_23_59_30_and_refuses_one_at_midnight(cli_school):
+    db, tmp = cli_school
+    report = tmp / "late.pdf"
+    report.write_bytes(pdf("the last minute").data)
+    day = TODAY + timedelta(days=1)
+    run(db, "window", "upload_1", TERM, format_roc_date(TODAY - timedelta(days=1)), format_roc_date(day),
+        "--as", "staff:A001")
+    upload = [PORTFOLIO, "--db", str(db), "upload", "outcome", "--student", "S1", "--term", str(TERM), "--course",
+              CODE, "--description", "最後一分鐘", "--document", str(report)]
+
+    def at(moment: str):
+        return subprocess.run(upload, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PORTFOLIO_AS_OF": moment})
+    midnight = at(format_roc_date(day + timedelta(days=1)) + " 00:00")
+    assert midnight.returncode == 1 and "上傳期間" in midnight.stderr
+    assert at(format_roc_date(day) + " 23:59:30").returncode == 0

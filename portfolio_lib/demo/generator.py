@@ -21,7 +21,7 @@ from tqdm import tqdm
 from .. import services
 from ..adapters import tables as t
 from ..adapters.db import WRITE
-from ..domain.calendar import ROC_OFFSET, Term, academic_year_of, format_roc_date
+from ..domain.calendar import ROC_OFFSET, Term, academic_year_of, end_of_day, format_roc_date
 from ..domain.categories import validate_fields
 from ..domain.errors import AlreadyExists
 from ..domain.files import Upload, check_file
@@ -44,21 +44,20 @@ def _at(d: date, hour: int = 0, minute: int = 0) -> datetime:
 def term_windows(term: Term) -> dict[WindowKind, tuple[datetime, datetime]]:
     """The demo school's schedule of a semester (and of its year, for yearly windows)."""
     y = term.year + ROC_OFFSET
-    end_minute = time(23, 59)
     if term.semester == 1:
         windows = {
-            WindowKind.UPLOAD_1: (_at(date(y, 9, 1)), datetime.combine(date(y + 1, 1, 25), end_minute)),
-            WindowKind.UPLOAD_2: (_at(date(y + 1, 1, 26)), datetime.combine(date(y + 1, 2, 5), end_minute)),
-            WindowKind.CERTIFICATION: (_at(date(y, 9, 1)), datetime.combine(date(y + 1, 2, 28), end_minute)),
+            WindowKind.UPLOAD_1: (_at(date(y, 9, 1)), end_of_day(date(y + 1, 1, 25))),
+            WindowKind.UPLOAD_2: (_at(date(y + 1, 1, 26)), end_of_day(date(y + 1, 2, 5))),
+            WindowKind.CERTIFICATION: (_at(date(y, 9, 1)), end_of_day(date(y + 1, 2, 28))),
         }
     else:
         windows = {
-            WindowKind.UPLOAD_1: (_at(date(y + 1, 2, 15)), datetime.combine(date(y + 1, 7, 5), end_minute)),
-            WindowKind.UPLOAD_2: (_at(date(y + 1, 7, 6)), datetime.combine(date(y + 1, 7, 15), end_minute)),
-            WindowKind.CERTIFICATION: (_at(date(y + 1, 2, 15)), datetime.combine(date(y + 1, 8, 10), end_minute)),
+            WindowKind.UPLOAD_1: (_at(date(y + 1, 2, 15)), end_of_day(date(y + 1, 7, 5))),
+            WindowKind.UPLOAD_2: (_at(date(y + 1, 7, 6)), end_of_day(date(y + 1, 7, 15))),
+            WindowKind.CERTIFICATION: (_at(date(y + 1, 2, 15)), end_of_day(date(y + 1, 8, 10))),
         }
-    windows[WindowKind.PERFORMANCE_UPLOAD] = (_at(date(y, 8, 1)), datetime.combine(date(y + 1, 7, 31), end_minute))
-    windows[WindowKind.SELECTION] = (_at(date(y + 1, 7, 1)), datetime.combine(date(y + 1, 8, 30), end_minute))
+    windows[WindowKind.PERFORMANCE_UPLOAD] = (_at(date(y, 8, 1)), end_of_day(date(y + 1, 7, 31)))
+    windows[WindowKind.SELECTION] = (_at(date(y + 1, 7, 1)), end_of_day(date(y + 1, 8, 30)))
     return windows
 
 

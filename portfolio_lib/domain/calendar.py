@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import InvalidRocDate, InvalidTerm
+from .errors import InvalidRocDate, InvalidRocTime, InvalidTerm
 
 ROC_OFFSET = 1911
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -126,4 +126,19 @@ def days_inclusive(start: date, end: date) -> int:
 
 
 def end_of_day(d: date) -> datetime:
-    return datetime.combine(d, datetime.min.time()) + timedelta(days=1, seconds=-1)
+    """The last instant of a day: a window that closes on a date is open all of that day."""
+    return datetime.combine(d, time.max)
+
+
+def parse_roc_moment(text: str, end_of_day_if_no_time: bool = False) -> datetime:
+    """An ROC date with an optional time: '115/09/01', '115/09/01 08:00' or '115/09/01 08:00:30'.
+
+    A date alone is its first moment, or (for a closing moment) its last."""
+    date_part, _, time_part = str(text).strip().partition(" ")
+    day = parse_roc_date(date_part)
+    if not time_part.strip():
+        return end_of_day(day) if end_of_day_if_no_time else datetime.combine(day, time.min)
+    try:
+        return datetime.combine(day, time.fromisoformat(time_part.strip()))
+    except ValueError:
+        raise InvalidRocTime(text=time_part.strip()) from None

@@ -41,6 +41,10 @@ class InvalidRocDate(PortfolioError):
     template = "「{text}」不是正確的民國日期，請寫成 108/08/01、108.08.01 或 1080801。"
 
 
+class InvalidRocTime(PortfolioError):
+    template = "時間「{text}」不正確，請寫成 08:00 或 08:00:30。"
+
+
 class InvalidTerm(PortfolioError):
     template = "學年度「{year}」學期「{semester}」不正確：學期只能是 1 或 2。"
 

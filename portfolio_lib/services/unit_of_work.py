@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -14,7 +14,7 @@ from ..adapters import tables as t
 from ..adapters.db import WRITE, database_url, make_engine, upgrade
 from ..adapters.filestore import FileStore
 from ..adapters.repository import Repository
-from ..domain.calendar import parse_roc_date, taipei_now
+from ..domain.calendar import parse_roc_moment, taipei_now
 from ..domain.files import CheckedFile
 from ..domain.policy import Policy
 
@@ -52,8 +52,7 @@ AS_OF_VARIABLE = "PORTFOLIO_AS_OF"
 
 def fixed_clock(text: str) -> Callable[[], datetime]:
     """A clock stopped at an ROC moment ('115/11/28 10:00'): for demonstrations and tests, never production."""
-    date_part, _, time_part = text.strip().partition(" ")
-    moment = datetime.combine(parse_roc_date(date_part), time.fromisoformat(time_part.strip() or "00:00"))
+    moment = parse_roc_moment(text)
     return lambda: moment
 
 
