@@ -4,7 +4,7 @@ import io
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from portfolio_lib import services
 from portfolio_lib.adapters import tables as t
@@ -133,3 +133,31 @@ def test_cadre_records_are_synced_once(school):
 def test_a_damaged_workbook_is_refused(empty_school):
     with pytest.raises(UnreadableFile):
         services.import_file(empty_school.uow(), "staff", b"PK\x03\x04 not really a workbook", name="staff.xlsx", actor=ADMIN)
+
+
+def _without(rows: list[dict], *headers: str) -> list[dict]:
+    return [{k: v for k, v in row.items() if k not in headers} for row in rows]
+
+
+@pytest.mark.parametrize("kind, rows, absent, read", [
+    ("students", lambda: student_rows(), ("導師職員編號",),
+     "SELECT name, homeroom_teacher_id FROM classes ORDER BY id"),
+    ("students", lambda: [dict(r, 登入帳號=f"s{r['學號']}") for r in student_rows()], ("登入帳號",),
+     "SELECT student_no, login FROM students ORDER BY id"),
+    ("staff", lambda: [dict(r, 登入帳號=r["職員編號"].lower()) for r in STAFF], ("登入帳號",),
+     "SELECT staff_no, login FROM staff ORDER BY id"),
+    ("teaching", lambda: teaching_rows(), ("代理教師職員編號",),
+     "SELECT id, proxy_teacher_id FROM course_sections ORDER BY id"),
+    ("course_records", lambda: record_rows(), ("成績", "修課別"),
+     "SELECT id, score, mode FROM course_records ORDER BY id"),
+])
+def test_an_optional_column_the_file_lacks_leaves_what_it_would_set_alone(school, kind, rows, absent, read):
+    services.import_file(school.uow(), kind, csv_bytes(rows()), name=f"{kind}.csv", actor=ADMIN)
+    with school.wb.engine.connect() as conn:
+        before = conn.execute(text(read)).all()
+    assert any(value not in (None, "") for row in before for value in row[1:])     # the column did set something
+    again = services.import_file(school.uow(), kind, csv_bytes(_without(rows(), *absent)), name=f"{kind}.csv",
+                                 actor=ADMIN)
+    assert again.updated == 0 and again.inserted == 0
+    with school.wb.engine.connect() as conn:
+        assert conn.execute(text(read)).all() == before

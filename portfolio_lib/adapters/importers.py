@@ -132,6 +132,8 @@ class Importer(ABC):
         self.conn, self.school_id, self.policy, self.now, self.progress = conn, school_id, policy, now, progress
 
     def run(self, frame: pd.DataFrame, name: str) -> ImportResult:
+        # An optional column the file does not have leaves alone what it would have set.
+        self.absent = {c.name for c in self.columns if not c.required and c.header not in frame.columns}
         checker = Checker(frame)
         try:
             clean = self.check(checker.parse(self.columns), checker)
@@ -222,8 +224,8 @@ class StaffImporter(Importer):
         for staff_id, role in self.conn.execute(select(t.staff_roles.c.staff_id, t.staff_roles.c.role)):
             roles_now.setdefault(staff_id, set()).add(role)
         for row in clean.itertuples():
-            login = row.login or None
             old = existing.get(row.staff_no)
+            login = old.login if old is not None and "login" in self.absent else row.login or None
             if old is None:
                 staff_id = self.conn.execute(t.staff.insert().values(
                     school_id=self.school_id, staff_no=row.staff_no, name=row.name, login=login)).inserted_primary_key[0]
@@ -275,6 +277,8 @@ class StudentImporter(Importer):
             homeroom = group["homeroom_id"].dropna()
             homeroom_id = int(homeroom.iloc[0]) if len(homeroom) else None
             old = classes.get((int(year), name))
+            if old is not None and "homeroom_no" in self.absent:
+                homeroom_id = old.homeroom_teacher_id
             if old is None:
                 class_ids[(int(year), name)] = self.conn.execute(t.classes.insert().values(
                     school_id=self.school_id, academic_year=int(year), grade=grade, name=name,
@@ -290,13 +294,14 @@ class StudentImporter(Importer):
         new_rows = []
         for row in people.itertuples():
             old = students.get(row.student_no)
-            values = (row.name, row.id_number, row.birth_date, int(row.entry_year), row.login or None)
+            login = old.login if old is not None and "login" in self.absent else row.login or None
+            values = (row.name, row.id_number, row.birth_date, int(row.entry_year), login)
             if old is None:
                 new_rows.append((self.school_id, row.student_no) + values)
             elif (old.name, old.id_number, old.birth_date, old.entry_year, old.login) != values:
                 self.conn.execute(t.students.update().where(t.students.c.id == old.id).values(
                     name=row.name, id_number=row.id_number, birth_date=row.birth_date, entry_year=int(row.entry_year),
-                    login=row.login or None))
+                    login=login))
                 result.updated += 1
         if new_rows:
             self.executemany("INSERT INTO students (school_id, student_no, name, id_number, birth_date, entry_year, "
@@ -356,9 +361,11 @@ class TeachingImporter(Importer):
         inserts = []
         for row in clean.itertuples():
             key = (int(row.year), int(row.semester), row.course_code, row.section)
-            proxy = None if pd.isna(row.proxy_id) else int(row.proxy_id)
-            want = (row.subject, float(row.credits), int(row.teacher_id), proxy)
             old = existing.get(key)
+            proxy = None if pd.isna(row.proxy_id) else int(row.proxy_id)
+            if old is not None and "proxy_no" in self.absent:
+                proxy = old.proxy_teacher_id
+            want = (row.subject, float(row.credits), int(row.teacher_id), proxy)
             if old is None:
                 inserts.append((self.school_id,) + key + want)
             elif (old.subject, old.credits, old.teacher_id, old.proxy_teacher_id) != want:
@@ -415,8 +422,12 @@ class CourseRecordImporter(Importer):
                    t.course_records.c.score.label("old_score"), t.course_records.c.mode.label("old_mode"))
             .join(t.students).where(t.students.c.school_id == self.school_id), self.conn)
         merged = rows.merge(existing, on=["student_id", "section_id"], how="left")
-        new = merged[merged["id"].isna()]
-        old = merged[merged["id"].notna()]
+        known = merged["id"].notna()
+        for column in ("score", "mode"):
+            if column in self.absent:
+                merged.loc[known, column] = merged.loc[known, f"old_{column}"]
+        new = merged[~known]
+        old = merged[known]
         same_score = (old["score"] == old["old_score"]) | (old["score"].isna() & old["old_score"].isna())
         changed = old[~same_score | (old["mode"] != old["old_mode"])]
         def score(values: pd.Series) -> list:
