@@ -135,3 +135,14 @@ def test_id_numbers_carry_a_check_digit():
     assert not is_valid_id_number("A123456788")
     assert not is_valid_id_number("A323456789")
     assert is_valid_id_number("a123456789")
+
+
+@pytest.mark.parametrize("value", ["Infinity", "-Infinity", "inf", "NaN", "sNaN", "1e999999", "1000000000"])
+def test_infinite_huge_or_not_a_number_is_refused_with_the_fields_message(value):
+    with pytest.raises((NotWholeNumber, InvalidField)) as weeks:
+        validate_fields("flexible", {**VALID["flexible"], "weeks": value}, RULES)
+    assert weeks.value.facts["label"] == CATEGORIES["flexible"].field("weeks").label
+    with pytest.raises(InvalidField) as hours:
+        validate_fields("service", {**VALID["service"], "hours": value}, RULES)
+    assert hours.value.facts["label"] == CATEGORIES["service"].field("hours").label
+    assert validate_fields("flexible", {**VALID["flexible"], "weeks": "18"}, RULES)["weeks"] == 18

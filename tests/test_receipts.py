@@ -66,6 +66,8 @@ def test_the_receipt_may_name_record_types_in_chinese(school, receipt_rows):
     (lambda rows: [{**rows[0], "身分證字號": "Z199999999"}] + rows[1:], "身分證字號"),
     (lambda rows: [{**rows[0], "紀錄類型": "作文"}] + rows[1:], "紀錄類型"),
     (lambda rows: [{**rows[0], "學期": 2}] + rows[1:], "學年度"),
+    (lambda rows: [{**rows[0], "學期": ""}] + rows[1:], "學期"),
+    (lambda rows: [{**rows[0], "學年度": ""}] + rows[1:], "學年度"),
 ])
 def test_a_bad_receipt_file_is_refused_whole_with_a_report(school, receipt_rows, spoil, column):
     before = snapshot(school.wb)

@@ -13,6 +13,8 @@ from .errors import (EndBeforeStart, HoursOutOfRange, InvalidCode, InvalidField,
                      WeeksOutOfRange)
 from .policy import Rules
 
+TOO_LARGE_DIGITS = 9        # no count, hour or score in these records has ten digits or more
+
 
 @dataclass(frozen=True)
 class Field:
@@ -124,15 +126,22 @@ def _parse_value(f: Field, raw, rules: Rules):
             number = Decimal(text)
         except InvalidOperation:
             raise NotWholeNumber(label=f.label, value=text) from None
-        if number != number.to_integral_value() or number < 1:
+        if not number.is_finite() or number != number.to_integral_value() or number < 1:
             raise NotWholeNumber(label=f.label, value=text)
+        if number.adjusted() >= TOO_LARGE_DIGITS:
+            raise InvalidField(label=f.label, reason=f"數值過大（收到「{text}」）")
         return int(number)
     if f.kind == "number":
         text = str(raw).strip()
         try:
-            number = float(Decimal(text))
+            decimal = Decimal(text)
         except InvalidOperation:
             raise InvalidField(label=f.label, reason=f"須為數字（收到「{text}」）") from None
+        if not decimal.is_finite():
+            raise InvalidField(label=f.label, reason=f"須為數字（收到「{text}」）")
+        if decimal.adjusted() >= TOO_LARGE_DIGITS:
+            raise InvalidField(label=f.label, reason=f"數值過大（收到「{text}」）")
+        number = float(decimal)
         if not math.isfinite(number) or number <= 0:
             raise InvalidField(label=f.label, reason="須大於 0")
         return number

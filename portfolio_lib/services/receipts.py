@@ -6,6 +6,7 @@ import hashlib
 from enum import StrEnum
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import insert, select
 
 from ..adapters import tables as t
@@ -72,7 +73,7 @@ def import_receipt(uow: UnitOfWork, source: str | Path | bytes, year: int, semes
                 checker.problems.append(Problem(line, "身分證字號", f"「{row.id_number}」不是本校學生"))
             if row.record_type and row.record_type not in types:
                 checker.problems.append(Problem(line, "紀錄類型", f"不認得「{row.record_type}」"))
-            if row.year == row.year and (int(row.year), int(row.semester or 0)) != (year, semester):
+            if pd.notna(row.year) and pd.notna(row.semester) and (int(row.year), int(row.semester)) != (year, semester):
                 checker.problems.append(Problem(line, "學年度", f"不是 {year} 學年度第 {semester} 學期的明細"))
         if checker.problems:
             raise checker.rejection(name)
