@@ -288,3 +288,16 @@ def test_the_drop_zone_takes_the_file_the_page_sends(school):
     assert zone.upload.name == "dropped.pdf" and zone.upload.data == data and zone.size_text == f"{len(data)} bytes"
     zone.clear()
     assert zone.upload is None and zone.filename == ""
+
+
+def test_the_upload_hints_say_the_rules_in_force_for_the_term_and_the_school(school):
+    from portfolio_lib.services.schedule import set_policy_overrides
+    now = cabinet(school)
+    assert (now.document.hint, now.video.hint) == ("pdf、jpg、png，4 MB", "mp3、mp4，10 MB")
+    assert now.document.accept == ".pdf,.jpg,.png,.jpeg" and now.video.accept == ".mp3,.mp4"
+    before_109 = StudentCabinet(school.wb, student_viewer(school.wb.engine, "113001"), now=datetime(2019, 10, 1, 9))
+    assert (before_109.document.hint, before_109.p_video.hint) == ("pdf、jpg、png，2 MB", "mp3、mp4，5 MB")
+    set_policy_overrides(school.uow(), {"files": {"document": {"max_bytes": {"113-1": 6 * 1024 * 1024}}}},
+                         actor=school.admin)
+    overridden = cabinet(school)
+    assert overridden.document.hint == "pdf、jpg、png，6 MB" and overridden.plan_document.hint.endswith("6 MB")

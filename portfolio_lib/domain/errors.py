@@ -7,9 +7,7 @@ and a message a teacher or student can act on (`err.message`, also `str(err)`).
 from __future__ import annotations
 
 
-def _mb(n: int) -> str:
-    value = n / (1024 * 1024)
-    return f"{value:.0f} MB" if value == int(value) else f"{value:.2f} MB"
+from .units import format_mb as _mb
 
 
 class PortfolioError(Exception):

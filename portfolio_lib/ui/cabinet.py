@@ -14,6 +14,7 @@ from ..adapters import tables as t
 from ..domain.calendar import Term, format_roc_date
 from ..domain.categories import CATEGORIES
 from ..domain.files import Upload
+from ..domain.units import MIB
 from ..domain.model import ItemKind, OutcomeStatus, PlanStatus, SchoolDocumentKind
 from ..queries import cabinet as q
 from ..services.unit_of_work import Workbench
@@ -72,8 +73,8 @@ class StudentCabinet:
         self.records = DataTable("修課紀錄", "修課紀錄")
         self.course = widgets.Dropdown(description="科目", layout=widgets.Layout(width="40em"))
         self.outcome_text = DescriptionBox(self.rules.description_max_chars)
-        self.document = DropZone("文件檔案", ".pdf,.jpg,.jpeg,.png", "pdf、jpg、png，4MB")
-        self.video = DropZone("影音檔案", ".mp3,.mp4", "mp3、mp4，10MB")
+        self.document = DropZone.for_slot("文件檔案", self.rules, "document")
+        self.video = DropZone.for_slot("影音檔案", self.rules, "video")
         self.save_outcome = widgets.Button(description="儲存", button_style="primary", icon="upload")
         self.save_outcome.on_click(run(lambda _: self.store_outcome()))
         self.my_outcomes = DataTable("我的學習成果", "學習成果")
@@ -92,8 +93,8 @@ class StudentCabinet:
         self.fields_box = widgets.VBox()
         self.field_widgets: dict[str, widgets.Widget] = {}
         self.p_text = DescriptionBox(self.rules.description_max_chars)
-        self.p_document = DropZone("證明文件", ".pdf,.jpg,.jpeg,.png", "pdf、jpg、png，4MB")
-        self.p_video = DropZone("影音檔案", ".mp3,.mp4", "mp3、mp4，10MB")
+        self.p_document = DropZone.for_slot("證明文件", self.rules, "document")
+        self.p_video = DropZone.for_slot("影音檔案", self.rules, "video")
         self.p_link = widgets.Text(description="外部連結", placeholder="影音檔案可另外提供外部影音連結",
                                    layout=widgets.Layout(width="40em"))
         self.p_save = widgets.Button(description="新增", button_style="primary", icon="plus")
@@ -138,7 +139,7 @@ class StudentCabinet:
                                               description="學期")
         self.plan_title = widgets.Text(description="計畫名稱", layout=widgets.Layout(width="40em"))
         self.plan_text = DescriptionBox(self.rules.description_max_chars)
-        self.plan_document = DropZone("計畫文件", ".pdf,.jpg,.jpeg,.png", "pdf、jpg、png，4MB")
+        self.plan_document = DropZone.for_slot("計畫文件", self.rules, "document")
         self.plan_upload = widgets.Button(description="上傳計畫", button_style="primary", icon="upload")
         self.plan_pick = widgets.Dropdown(description="修改", layout=widgets.Layout(width="40em"))
         self.plan_replace = widgets.Button(description="以上方內容取代並重新送審", icon="sync")
@@ -147,7 +148,7 @@ class StudentCabinet:
         self.documents = DataTable("自傳與學習計畫", "自傳與學習計畫")
         self.doc_kind = widgets.Dropdown(options=[(k.label, k.value) for k in SchoolDocumentKind], description="種類")
         self.doc_text = DescriptionBox(self.rules.description_max_chars)
-        self.doc_file = DropZone("文件", ".pdf,.jpg,.jpeg,.png", "pdf、jpg、png，4MB")
+        self.doc_file = DropZone.for_slot("文件", self.rules, "document")
         self.doc_upload = widgets.Button(description="上傳", button_style="primary", icon="upload")
         self.doc_pick = widgets.Dropdown(description="文件", layout=widgets.Layout(width="40em"))
         self.doc_delete = widgets.Button(description="刪除", button_style="danger", icon="trash")
@@ -222,7 +223,7 @@ class StudentCabinet:
         counts = "".join(f"<li>{html.escape(label)}：{n}</li>" for label, n in h["performances"].items())
         windows = "".join(f"<li>{label}（{year}{'' if sem == 0 else f'-{sem}'}）：{opens} ～ {closes}</li>"
                           for label, year, sem, opens, closes in h["windows"]) or "<li>目前沒有開放中的作業期間</li>"
-        used_mb, quota_mb = h["used"] / 1048576, h["quota"] / 1048576
+        used_mb, quota_mb = h["used"] / MIB, h["quota"] / MIB
         self.home.value = (
             f"<div class='pf-home'><p>已使用空間：<b>{used_mb:.1f}mb/{quota_mb:.1f}mb</b>　"
             f"未認證學習成果：<b>{h['uncertified']}</b> 筆　學習成果共 {h['outcomes']} 件</p>"

@@ -8,13 +8,13 @@ import ipywidgets as widgets
 
 from .. import services
 from ..domain.calendar import Term, format_roc_date, parse_roc_date
-from ..domain.files import Upload
 from ..queries import dashboards as q
 from ..queries.cabinet import students_for_picker
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
 from .cabinet import DescriptionBox
 from .common import DataTable, StatusLine, guarded, section, viewer_line
+from .dropzone import DropZone
 
 
 class ConsultantDashboard:
@@ -33,7 +33,7 @@ class ConsultantDashboard:
         self.student = widgets.Dropdown(description="學生", layout=widgets.Layout(width="30em"))
         self.day = widgets.Text(value=format_roc_date(self.now), description="諮詢日期", placeholder="115/09/01")
         self.text = DescriptionBox(rules.description_max_chars)
-        self.document = widgets.FileUpload(accept=".pdf,.jpg,.jpeg,.png", description="紀錄文件（4MB，選填）")
+        self.document = DropZone.for_slot("紀錄文件（選填）", rules, "document")
         self.save = widgets.Button(description="儲存紀錄", button_style="primary", icon="save")
         self.records = DataTable("我登錄的課程諮詢紀錄", "課程諮詢紀錄")
         run = guarded(self.status)
@@ -60,10 +60,10 @@ class ConsultantDashboard:
         if self.student.value is None:
             self.status.error("請先選擇學生。")
             return
-        chosen = self.document.value[0] if self.document.value else None
-        document = Upload(chosen["name"], bytes(chosen["content"])) if chosen else None
         record_id = services.add_consultation_record(self.wb.uow(), self.student.value, self.viewer.staff_no,
-                                                     parse_roc_date(self.day.value), self.text.text.value, document)
-        self.text.text.value, self.document.value = "", ()
+                                                     parse_roc_date(self.day.value), self.text.text.value,
+                                                     self.document.upload)
+        self.text.text.value = ""
+        self.document.clear()
         self.show_records()
         self.status.ok(f"已儲存課程諮詢紀錄 #{record_id}。")

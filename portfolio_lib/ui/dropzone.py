@@ -6,6 +6,7 @@ import anywidget
 import traitlets
 
 from ..domain.files import Upload
+from ..domain.units import format_mb
 
 _ESM = """
 function render({ model, el }) {
@@ -65,6 +66,14 @@ class DropZone(anywidget.AnyWidget):
     filename = traitlets.Unicode("").tag(sync=True)
     size_text = traitlets.Unicode("").tag(sync=True)
 
+    @classmethod
+    def for_slot(cls, label: str, rules, slot: str) -> "DropZone":
+        """A zone for a kind of file (`document`, `video`) that says and accepts what the rules in force allow:
+        its types and its size limit, for the term and the school."""
+        types = list(rules.file_types[slot])
+        accept = ",".join(f".{ext}" for ext in types + (["jpeg"] if "jpg" in types else []))
+        return cls(label, accept, f"{'、'.join(types)}，{format_mb(rules.file_max_bytes[slot])}")
+
     def __init__(self, label: str, accept: str, hint: str = "", **kwargs):
         super().__init__(label=label, accept=accept, hint=hint, **kwargs)
         self._data: bytes | None = None
@@ -76,7 +85,7 @@ class DropZone(anywidget.AnyWidget):
     def receive(self, name: str, data: bytes):
         """Take a file (what a drop or a click sends from the page)."""
         self._data = data
-        self.size_text = f"{len(data) / 1048576:.2f} MB" if len(data) >= 10240 else f"{len(data)} bytes"
+        self.size_text = format_mb(len(data)) if len(data) >= 10240 else f"{len(data)} bytes"
         self.filename = name
 
     @property
