@@ -20,6 +20,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from timing import best_of
+
 from portfolio_lib import services
 from portfolio_lib.adapters.filestore import digests
 from portfolio_lib.demo import build_demo
@@ -30,7 +32,6 @@ from portfolio_lib.domain.files import Upload, check_file
 from portfolio_lib.domain.model import Actor
 from portfolio_lib.domain.policy import Policy
 from portfolio_lib.services.unit_of_work import Workbench
-from timing import best_of
 
 AS_OF = datetime(2026, 11, 28, 10, 0)
 MB = 1024 * 1024

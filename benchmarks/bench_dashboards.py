@@ -27,7 +27,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from portfolio_lib.demo import build_demo
-from portfolio_lib.services.unit_of_work import Workbench, fixed_clock
+from portfolio_lib.services.config import fixed_clock
+from portfolio_lib.services.unit_of_work import Workbench
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "115/11/28 10:00"

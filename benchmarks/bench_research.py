@@ -23,13 +23,13 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from timing import best_of
 
 from portfolio_lib.demo import build_demo
 from portfolio_lib.research import analyses as a
 from portfolio_lib.research.report import render_report
 from portfolio_lib.research.sources import load_research_data
 from portfolio_lib.services.unit_of_work import Workbench
-from timing import best_of
 
 AS_OF = datetime(2026, 11, 28, 10, 0)
 ANALYSES = {

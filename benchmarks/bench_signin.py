@@ -104,7 +104,9 @@ def upload(page, pdf: bytes) -> str:
     page.custom(zones[0], {"name": "報告.pdf", "size": len(pdf)}, [pdf], settle=0)
     page.click(saves[0], settle=0)
     def said(m) -> str:
-        return str(m["content"].get("data", {}).get("state", {}).get("value", "")) if m.get("msg_type") == "comm_msg" else ""
+        if m.get("msg_type") != "comm_msg":
+            return ""
+        return str(m["content"].get("data", {}).get("state", {}).get("value", ""))
     status = page.wait_for(lambda m: "已上傳「" in said(m) or "已更新「" in said(m) or "pf-error" in said(m),
                            seconds=300)
     return "refused" if "pf-error" in said(status) else "stored"
@@ -186,6 +188,7 @@ def cpu_breakdown(trial, login: str) -> dict[str, float]:
 def import_seconds(trial) -> float:
     """A fresh interpreter of the deployment importing what every page's kernel imports, as the service user."""
     import subprocess
+
     from portfolio_lib.deploy.trial import PYTHON
     code = ("import time; t = time.perf_counter(); import ipykernel.ipkernel, pandas, plotly.graph_objects, "
             "ipywidgets, portfolio_lib.ui.cabinet, portfolio_lib.ui.identity; print(time.perf_counter() - t)")
@@ -219,7 +222,8 @@ def main(argv=None) -> int:
         teachers = [r[0] for r in trial.sql(
             "SELECT DISTINCT st.login FROM staff st JOIN course_sections s ON s.teacher_id = st.id "
             "WHERE s.academic_year = 115 ORDER BY st.login")]
-        pdfs = [make_pdf([f"benchmark report {i}"], size=size) for i, size in enumerate((1 * MB, 2 * MB, 4 * MB - 4096))]
+        pdfs = [make_pdf([f"benchmark report {i}"], size=size)
+                for i, size in enumerate((1 * MB, 2 * MB, 4 * MB - 4096))]
         idle = Memory(trial).now()
         floor_times = []
         for i in range(args.floor_runs):

@@ -22,6 +22,8 @@ from .domain.files import Upload
 from .domain.model import AccessEvent, Actor, ItemKind, WindowKind
 from .queries.status import SUMMARY_LABELS
 from .research.notebooks import REPORTS
+from .research.suppression import DEFAULT_K
+from .services import config
 from .services.check import check_workbench
 from .services.unit_of_work import Workbench
 
@@ -172,8 +174,8 @@ def cmd_status(wb: Workbench, args):
         year, _, name = args.key.partition("/")
         if not name:
             raise UsageError("班級請寫成 學年度/班級，例如 115/101")
-        return queries.class_status(wb.engine, int(year), name, school_code=args.school)
-    summary = queries.school_summary(wb.engine, int(args.key), school_code=args.school)
+        return queries.class_status(wb.engine, int(year), name, semester=args.semester, school_code=args.school)
+    summary = queries.school_summary(wb.engine, int(args.key), semester=args.semester, school_code=args.school)
     return summary.rename(index=SUMMARY_LABELS)
 
 
@@ -240,8 +242,7 @@ def cmd_research_report(_wb, args) -> dict:
     from .research.suppression import check_threshold
     check_threshold(args.k)
     names = list(REPORTS) if "all" in args.names else args.names
-    sources = args.source or ([args.db or os.environ.get("PORTFOLIO_DB")] if (args.db or os.environ.get("PORTFOLIO_DB"))
-                              else [])
+    sources = args.source or ([config.database(args.db)] if config.database(args.db) else [])
     if not sources:
         raise UsageError("沒有資料來源：請用 --source 指定資料庫檔案或匯出資料夾，或設定 PORTFOLIO_DB")
     databases = [str(Path(s).resolve()) for s in sources if not Path(s).is_dir()]
@@ -351,6 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("status", cmd_status, "status of a student, a class (YEAR/CLASS) or the school (YEAR)")
     p.add_argument("scope", choices=["student", "class", "school"])
     p.add_argument("key")
+    p.add_argument("--semester", type=int, choices=[1, 2],
+                   help="one semester's outcomes (default: the whole year); selections and 多元表現 are yearly")
 
     command("check", cmd_check, "verify stored files against their hashes and the database's integrity")
 
@@ -377,7 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a school database file or a de-identified export folder (repeat; default: --db)")
     p.add_argument("--schools", nargs="+", default=[], metavar="CODE", help="only these school codes")
     p.add_argument("--years", nargs="+", type=int, default=[], metavar="YEAR", help="only these academic years")
-    p.add_argument("--k", type=int, default=10, help="small-cell threshold (default 10)")
+    p.add_argument("--k", type=int, default=DEFAULT_K, help=f"small-cell threshold (default {DEFAULT_K})")
     p.add_argument("--out", required=True, help="folder for the HTML reports")
     p.add_argument("--figures", action="store_true", help="also write every chart as PNG and SVG, and tables as CSV")
     p.set_defaults(standalone=True)
@@ -409,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, default in (("db", None), ("files", None), ("json", False), ("school", None), ("as_", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
-    db = args.db or os.environ.get("PORTFOLIO_DB")
+    db = config.database(args.db)
     standalone = getattr(args, "standalone", False)
     if not db and not standalone:
         parser.error("no database: give --db or set PORTFOLIO_DB")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install into .venv (and Debian's Chromium and CJK fonts for the browser tests), make the deployment's
 # .venv-deploy with slapd and the proxy (scripts/setup-deploy.sh), and run the whole test suite: unit,
-# service, process, CLI, widget, notebook, browser and deployment tests.
+# service, process, CLI, widget, notebook, browser and deployment tests, after ruff's check of the code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -12,4 +12,6 @@ if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk > /dev/null
 fi
 bash scripts/setup-deploy.sh
+# the code's shape first: import order, unused names, line length (configuration in pyproject.toml)
+.venv/bin/ruff check .
 exec .venv/bin/python -m pytest --nbval-lax "$@"

@@ -2,8 +2,7 @@ from datetime import date
 
 import pytest
 
-from portfolio_lib.domain.calendar import (Term, academic_year_bounds, academic_year_of, format_roc_date,
-                                           parse_roc_date)
+from portfolio_lib.domain.calendar import Term, academic_year_bounds, academic_year_of, format_roc_date, parse_roc_date
 from portfolio_lib.domain.errors import InvalidRocDate, InvalidTerm
 
 

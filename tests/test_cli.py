@@ -174,6 +174,7 @@ def test_the_database_can_be_named_by_the_environment(cli_school, monkeypatch):
 
 def test_access_log_lists_and_exports_for_administrators_only(cli_school):
     import openpyxl
+
     from portfolio_lib.services.access_log import record_access
     db, tmp = cli_school
     wb = Workbench.open(db)

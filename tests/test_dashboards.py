@@ -17,10 +17,10 @@ from portfolio_lib.domain.errors import PermissionDenied
 from portfolio_lib.queries import dashboards as q
 from portfolio_lib.queries.viewer import staff_directory, viewer_by_staff_no
 from portfolio_lib.services.unit_of_work import Workbench
-from portfolio_lib.ui.counselor import CounselorDashboard
-from portfolio_lib.ui.homeroom import HomeroomDashboard
 from portfolio_lib.ui.access import AccessLogDashboard
 from portfolio_lib.ui.cabinet import StudentCabinet
+from portfolio_lib.ui.counselor import CounselorDashboard
+from portfolio_lib.ui.homeroom import HomeroomDashboard
 from portfolio_lib.ui.identity import CabinetGate, ViewerGate
 from portfolio_lib.ui.landing import LandingPage
 from portfolio_lib.ui.teacher import TeacherDashboard
@@ -65,7 +65,7 @@ def test_a_homeroom_teacher_cannot_obtain_another_class(demo):
     other = sql(demo, "SELECT id FROM classes WHERE academic_year = 115 AND id <> :mine LIMIT 1",
                 mine=int(mine.iloc[0]["id"]))[0][0]
     with pytest.raises(PermissionDenied):
-        q.class_progress(demo.engine, teacher, other, TERM, AS_OF)
+        q.class_progress(demo.engine, teacher, other, TERM, AS_OF, demo.policy)
     with pytest.raises(PermissionDenied):
         q.reminder_students(demo.engine, teacher, TERM, class_id=other)
     own = q.reminder_students(demo.engine, teacher, TERM)
@@ -121,6 +121,20 @@ def test_counselor_overview_cards_tables_and_drill_down(demo):
     assert app.cards.value != before and app.status.text == ""
 
 
+def test_the_upload_timeline_reads_roc_dates_and_its_deadline_labels_stand_apart(demo):
+    app = CounselorDashboard(demo, viewer_with(demo, "counselor"), now=AS_OF)
+    app.tabs.selected_index = 3
+    figure = app.timeline.figure
+    axis = figure.layout.xaxis
+    assert 3 <= len(axis.ticktext) <= 8 and all(re.fullmatch(r"1\d\d/\d\d/\d\d", label) for label in axis.ticktext)
+    assert axis.ticktext[0].startswith("115/") and axis.ticktext[-1].startswith("116/")
+    assert figure.data[0].hovertemplate.startswith("%{customdata}") and "%{x}" not in figure.data[0].hovertemplate
+    assert all(re.fullmatch(r"11\d/\d\d/\d\d", day) for day in figure.data[0].customdata)
+    first, second = figure.layout.annotations
+    assert re.search(r"截止 11\d/\d\d/\d\d$", first.text) and re.search(r"截止 11\d/\d\d/\d\d$", second.text)
+    assert (first.xanchor, second.xanchor) == ("right", "left") and first.x < second.x
+
+
 def test_counselor_exports_read_back_with_chinese_headers(demo):
     app = CounselorDashboard(demo, viewer_with(demo, "counselor"), now=AS_OF)
     book = openpyxl.load_workbook(io.BytesIO(download(app.overview, "xlsx")))
@@ -145,7 +159,8 @@ def test_counselor_category_chart_with_and_without_the_slide(demo):
 
 def _open_courses(wb, n):
     """(student_no, course code) pairs of 115-1 without an outcome, for students with room under the cap."""
-    return sql(wb, "SELECT st.student_no, s.course_code FROM course_records r JOIN course_sections s ON s.id = r.section_id "
+    return sql(wb, "SELECT st.student_no, s.course_code FROM course_records r "
+                   "JOIN course_sections s ON s.id = r.section_id "
                    "JOIN students st ON st.id = r.student_id LEFT JOIN outcomes o ON o.course_record_id = r.id "
                    "WHERE s.academic_year = 115 AND s.semester = 1 AND o.id IS NULL AND (SELECT count(*) FROM outcomes "
                    "x WHERE x.student_id = st.id AND x.academic_year = 115 AND x.semester = 1) = 0 "
@@ -189,6 +204,79 @@ def test_batch_upload_of_good_rows_writes_them_all(demo):
     assert "已匯入 2 列" in app.status.text
     assert sql(demo, "SELECT count(*) FROM outcomes o JOIN students s ON s.id = o.student_id "
                      "WHERE s.student_no = :s AND o.academic_year = 115", s=s1)[0][0] == 1
+
+
+# --- one answer per question ----------------------------------------------------------------
+
+def cards(value: str) -> dict:
+    return {label: int(number.replace(",", "")) for label, number in re.findall(
+        r"color:#57606a'>([^<]+)</div><div style='font-size:1.45em;font-weight:600'>([\d,]+)</div>", value)}
+
+
+def cli_json(wb, *args):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+    result = subprocess.run([str(Path(sys.executable).with_name("portfolio")), "--db", wb.engine.url.database,
+                             *args, "--json"], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_cli_the_landing_page_the_counselor_and_the_homeroom_give_the_same_figures(demo):
+    """A class holding a synced cadre record: every screen counts the 多元表現 the rules count (not the synced one)."""
+    class_id, class_name, teacher_no = sql(demo, """
+        SELECT c.id, c.name, st.staff_no FROM performances p
+        JOIN enrolments e ON e.student_id = p.student_id AND e.academic_year = p.academic_year
+        JOIN classes c ON c.id = e.class_id JOIN staff st ON st.id = c.homeroom_teacher_id
+        WHERE p.synced = 1 AND p.academic_year = 115 ORDER BY c.name LIMIT 1""")[0]
+    synced = sql(demo, "SELECT count(*) FROM performances WHERE synced = 1 AND academic_year = 115")[0][0]
+    assert synced > 0
+
+    school_year = cli_json(demo, "status", "school", "115")
+    school_term = cli_json(demo, "status", "school", "115", "--semester", "1")
+    landing = cards(LandingPage(demo, now=AS_OF, identity="").cards.value)
+    counselor = CounselorDashboard(demo, viewer_with(demo, "counselor"), now=AS_OF)
+    assert landing == school_year and cards(counselor.cards.value) == school_term
+    uploaded = sql(demo, "SELECT count(*) FROM performances WHERE synced = 0 AND academic_year = 115")[0][0]
+    assert school_year["已上傳多元表現"] == uploaded
+
+    rows = {r["學號"]: r for r in cli_json(demo, "status", "class", f"115/{class_name}", "--semester", "1")}
+    homeroom = HomeroomDashboard(demo, viewer_by_staff_no(demo.engine, teacher_no), now=AS_OF)
+    homeroom.class_picker.value = class_id
+    counselor.drill_class.value = class_id
+    for table in (homeroom.progress, counselor.class_table.frame):
+        assert set(table["學號"]) == set(rows)
+        for r in table.itertuples():
+            cli = rows[r.學號]
+            assert (int(r.學習成果.split("/")[0]), r.通過, r.不通過, r.待認證, r.未送認證) == (
+                cli["上傳"], cli["通過"], cli["不通過"], cli["待認證"], cli["未送認證"])
+            assert int(r.多元表現.split("/")[0]) == cli["多元表現"]
+            assert (int(r.勾選成果.split("/")[0]), int(r.勾選多元表現.split("/")[0])) == (cli["勾選成果"],
+                                                                                     cli["勾選多元表現"])
+    in_class = sql(demo, """SELECT count(*) FROM performances p JOIN enrolments e ON e.student_id = p.student_id
+                            AND e.academic_year = p.academic_year WHERE e.class_id = :c AND p.synced = 0""", c=class_id)
+    assert sum(r["多元表現"] for r in rows.values()) == in_class[0][0]
+
+
+def test_the_screens_show_the_rules_of_the_national_policy_the_workbench_was_opened_with(demo):
+    from portfolio_lib.domain.policy import Policy
+    national = Policy.default().with_overrides({"outcomes": {"upload_cap_per_semester": {"115-1": 5}},
+                                                "storage": {"quota_bytes": {"115-1": 150 * 2 ** 20}},
+                                                "performances": {"selection_cap_per_year": {"115-1": 8}}})
+    other = Workbench(demo.engine, demo.store, demo.clock, national)
+    teacher = viewer_with(demo, "homeroom", only="導師、授課教師")
+    with other.uow() as uow:
+        enforced = uow.repo.school_policy(teacher.school_id).rules(TERM)
+    assert (enforced.outcome_upload_cap_per_semester, enforced.performance_selection_cap_per_year) == (5, 8)
+    homeroom = HomeroomDashboard(other, teacher, now=AS_OF)
+    assert homeroom.progress["學習成果"].str.endswith("/5").all()
+    assert homeroom.progress["勾選多元表現"].str.endswith("/8").all()
+    student_no = homeroom.progress["學號"].iloc[0]
+    from portfolio_lib.queries.cabinet import student_viewer
+    cabinet = StudentCabinet(other, student_viewer(demo.engine, student_no), now=AS_OF)
+    assert cabinet.rules == enforced and "/150.0mb" in cabinet.home.value
 
 
 # --- homeroom -------------------------------------------------------------------------------

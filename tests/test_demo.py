@@ -56,7 +56,8 @@ def test_the_school_has_three_grades_of_classes_and_staff_in_every_role(demo):
 
 def test_the_demo_obeys_the_caps(demo):
     wb, _ = demo
-    assert scalar(wb, "SELECT max(n) FROM (SELECT count(*) n FROM outcomes GROUP BY student_id, academic_year, semester)") <= 6
+    assert scalar(wb, "SELECT max(n) FROM (SELECT count(*) n FROM outcomes "
+                      "GROUP BY student_id, academic_year, semester)") <= 6
     assert scalar(wb, "SELECT max(n) FROM (SELECT count(*) n FROM selections WHERE item_kind='outcome' "
                       "GROUP BY student_id, academic_year)") == 6
     assert scalar(wb, "SELECT max(n) FROM (SELECT count(*) n FROM selections WHERE item_kind='performance' "
@@ -66,7 +67,8 @@ def test_the_demo_obeys_the_caps(demo):
     assert scalar(wb, "SELECT count(*) FROM selections s JOIN outcomes o ON s.item_kind='outcome' AND o.id=s.item_id "
                       "WHERE o.status <> 'passed'") == 0
     assert scalar(wb, "SELECT count(*) FROM certifications c JOIN outcomes o ON o.id = c.outcome_id "
-                      "JOIN course_records r ON r.id = o.course_record_id JOIN course_sections s ON s.id = r.section_id "
+                      "JOIN course_records r ON r.id = o.course_record_id "
+                      "JOIN course_sections s ON s.id = r.section_id "
                       "WHERE c.teacher_id NOT IN (s.teacher_id, coalesce(s.proxy_teacher_id, -1))") == 0
     assert scalar(wb, "SELECT count(*) FROM certifications WHERE passed = 0 AND (reason IS NULL OR reason = '')") == 0
     assert scalar(wb, "SELECT max(n) FROM (SELECT count(*) n FROM application_picks WHERE item_kind='outcome' "

@@ -5,10 +5,22 @@ import pytest
 from portfolio_lib.domain.calendar import Term
 from portfolio_lib.domain.categories import CATEGORIES, validate_fields
 from portfolio_lib.domain.course_code import parse_course_code
-from portfolio_lib.domain.errors import (DescriptionRequired, DescriptionTooLong, EndBeforeStart,
-                                         ExternalLinkWithoutVideo, FileRequired, HoursOutOfRange,
-                                         InvalidCode, InvalidCourseCode, InvalidExternalLink, InvalidField,
-                                         MissingField, NotWholeNumber, UnknownCategory, WeeksOutOfRange)
+from portfolio_lib.domain.errors import (
+    DescriptionRequired,
+    DescriptionTooLong,
+    EndBeforeStart,
+    ExternalLinkWithoutVideo,
+    FileRequired,
+    HoursOutOfRange,
+    InvalidCode,
+    InvalidCourseCode,
+    InvalidExternalLink,
+    InvalidField,
+    MissingField,
+    NotWholeNumber,
+    UnknownCategory,
+    WeeksOutOfRange,
+)
 from portfolio_lib.domain.identity import is_valid_id_number
 from portfolio_lib.domain.model import check_item_files, clean_description
 from portfolio_lib.domain.policy import Policy
@@ -19,7 +31,8 @@ VALID = {
     "cadre": {"unit": "吉他社", "start_date": "113/08/01", "end_date": "113/12/31", "position": "社長", "level": "3"},
     "competition": {"name": "科展", "level": "縣市級", "award": "佳作", "result_date": "113/11/01", "team": "1"},
     "certificate": {"name": "全民英檢中級", "type": "1", "obtained_date": "1131015"},
-    "service": {"name": "淨灘", "organisation": "協會", "start_date": "113/09/01", "end_date": "113/09/02", "hours": 48},
+    "service": {"name": "淨灘", "organisation": "協會", "start_date": "113/09/01", "end_date": "113/09/02",
+                "hours": 48},
     "flexible": {"type": "1", "name": "自主學習", "periods_per_week": 2, "weeks": 18},
     "group_activity": {"type": "2", "content": "社團活動", "periods": 18},
     "workplace": {"type": "1", "organisation": "公司", "start_date": "113/09/01", "end_date": "113/09/01", "hours": 8},

@@ -2,8 +2,7 @@ import pytest
 
 from portfolio_lib.demo.samples import make_pdf, make_picture, media
 from portfolio_lib.domain.calendar import Term
-from portfolio_lib.domain.errors import (FileEmpty, FileTooLarge, FileTruncated, FileTypeMismatch,
-                                         FileTypeNotAllowed)
+from portfolio_lib.domain.errors import FileEmpty, FileTooLarge, FileTruncated, FileTypeMismatch, FileTypeNotAllowed
 from portfolio_lib.domain.files import Upload, check_file
 from portfolio_lib.domain.policy import Policy
 

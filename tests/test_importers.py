@@ -37,7 +37,8 @@ ENCODED = {
 @pytest.mark.parametrize("form", list(ENCODED))
 def test_staff_and_students_import_from_every_form(empty_school, form):
     wb = empty_school
-    assert services.import_file(wb.uow(), "staff", ENCODED[form](STAFF), name="staff", actor=ADMIN).inserted == len(STAFF)
+    staff = services.import_file(wb.uow(), "staff", ENCODED[form](STAFF), name="staff", actor=ADMIN)
+    assert staff.inserted == len(STAFF)
     services.import_file(wb.uow(), "students", ENCODED[form](student_rows()), name="students", actor=ADMIN)
     with wb.engine.connect() as conn:
         names = sorted(conn.execute(select(t.students.c.name)).scalars())
@@ -80,7 +81,8 @@ def test_a_file_with_bad_rows_is_refused_whole_with_a_report(empty_school):
 
 def test_missing_columns_are_named(empty_school):
     with pytest.raises(ImportRejected) as err:
-        services.import_file(empty_school.uow(), "staff", csv_bytes([{"職員編號": "A1"}]), name="staff.csv", actor=ADMIN)
+        services.import_file(empty_school.uow(), "staff", csv_bytes([{"職員編號": "A1"}]), name="staff.csv",
+                             actor=ADMIN)
     assert err.value.facts["problems"][0].column == "姓名、身分"
 
 
@@ -120,8 +122,8 @@ def test_a_changed_score_is_updated_in_place(school):
 
 
 def test_cadre_records_are_synced_once(school):
-    rows = [{"學號": "113001", "學年度": 113, "學期": 1, "單位名稱": "101班", "擔任職務": "班長", "幹部等級": "班級幹部",
-             "開始日期": "113/08/01", "結束日期": "114/01/31"}]
+    rows = [{"學號": "113001", "學年度": 113, "學期": 1, "單位名稱": "101班", "擔任職務": "班長",
+             "幹部等級": "班級幹部", "開始日期": "113/08/01", "結束日期": "114/01/31"}]
     assert services.import_file(school.uow(), "cadre", csv_bytes(rows), name="c.csv", actor=ADMIN).inserted == 1
     assert services.import_file(school.uow(), "cadre", csv_bytes(rows), name="c.csv", actor=ADMIN).inserted == 0
     rows[0]["結束日期"] = "113/07/01"
@@ -132,7 +134,8 @@ def test_cadre_records_are_synced_once(school):
 
 def test_a_damaged_workbook_is_refused(empty_school):
     with pytest.raises(UnreadableFile):
-        services.import_file(empty_school.uow(), "staff", b"PK\x03\x04 not really a workbook", name="staff.xlsx", actor=ADMIN)
+        services.import_file(empty_school.uow(), "staff", b"PK\x03\x04 not really a workbook", name="staff.xlsx",
+                             actor=ADMIN)
 
 
 def _without(rows: list[dict], *headers: str) -> list[dict]:

@@ -7,12 +7,27 @@ from sqlalchemy import select
 
 from portfolio_lib import services
 from portfolio_lib.adapters import tables as t
-from portfolio_lib.domain.errors import (ApplicationPickLimitReached, DuplicateOutcome, FileRequired,
-                                         FileTooLarge, InvalidState, ItemLocked, NotCertified,
-                                         NotCourseTeacher, NotFound, NotGrade12, NothingToSubmit, NotSelected,
-                                         OutsideWindow,
-                                         PermissionDenied, QuotaExceeded, ReasonRequired,
-                                         SelectionLimitReached, UploadLimitReached, WindowNotSet)
+from portfolio_lib.domain.errors import (
+    ApplicationPickLimitReached,
+    DuplicateOutcome,
+    FileRequired,
+    FileTooLarge,
+    InvalidState,
+    ItemLocked,
+    NotCertified,
+    NotCourseTeacher,
+    NotFound,
+    NotGrade12,
+    NothingToSubmit,
+    NotSelected,
+    OutsideWindow,
+    PermissionDenied,
+    QuotaExceeded,
+    ReasonRequired,
+    SelectionLimitReached,
+    UploadLimitReached,
+    WindowNotSet,
+)
 from portfolio_lib.domain.model import Actor
 from portfolio_lib.services.schedule import set_policy_overrides
 

@@ -7,10 +7,19 @@ from sqlalchemy import select
 
 from portfolio_lib import services
 from portfolio_lib.adapters import tables as t
-from portfolio_lib.domain.errors import (EndBeforeStart, ExternalLinkWithoutVideo, FileTypeMismatch,
-                                         HoursOutOfRange, InvalidState, OutsideWindow, PerformanceLimitReached,
-                                         ProofRequired, SelectionLimitReached, SyncedRecordProtected,
-                                         WeeksOutOfRange)
+from portfolio_lib.domain.errors import (
+    EndBeforeStart,
+    ExternalLinkWithoutVideo,
+    FileTypeMismatch,
+    HoursOutOfRange,
+    InvalidState,
+    OutsideWindow,
+    PerformanceLimitReached,
+    ProofRequired,
+    SelectionLimitReached,
+    SyncedRecordProtected,
+    WeeksOutOfRange,
+)
 
 from .conftest import ADMIN, IN_SELECTION, csv_bytes, mp4, pdf, png, snapshot
 from .test_domain_rules import VALID

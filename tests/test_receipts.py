@@ -114,10 +114,11 @@ def _row_for_missing(school, follow_up):
 
 
 def test_the_submission_dashboard_packages_reconciles_and_follows_up(school, selected, tmp_path, clock):  # noqa: F811
+    from portfolio_lib.domain.files import Upload
     from portfolio_lib.queries.viewer import viewer_by_staff_no
     from portfolio_lib.ui.submission import SubmissionDashboard
+
     from .conftest import give
-    from portfolio_lib.domain.files import Upload
     app = SubmissionDashboard(school.wb, viewer_by_staff_no(school.wb.engine, "S001"), now=clock.now)
     app.year.value, app.semester.value = 113, 1
     assert app.preview.frame[["課程學習成果", "多元表現"]].sum().tolist() == [2, 1]
@@ -126,7 +127,8 @@ def test_the_submission_dashboard_packages_reconciles_and_follows_up(school, sel
     with zipfile.ZipFile(school.wb.store.root.with_name("school.packages") / "330301-113-1-00001.zip") as package:
         doc = json.loads(package.read("records/course_outcome.json"))
     rows = [{"身分證字號": r["id_number"], "學年度": 113, "學期": 1, "紀錄類型": "course_outcome",
-             "項目編號": r["item_id"], "檔案MD5": ";".join(sorted(f["md5"] for f in r["files"]))} for r in doc["records"]]
+             "項目編號": r["item_id"], "檔案MD5": ";".join(sorted(f["md5"] for f in r["files"]))}
+            for r in doc["records"]]
     give(app.receipt_file, Upload("收訖明細.csv", csv(rows)))
     app.import_button.click()
     assert "未收到 1" in app.status.text

@@ -10,8 +10,14 @@ import pytest
 from sqlalchemy import text
 
 from portfolio_lib.demo import build_demo
-from portfolio_lib.research import (DATA_DICTIONARY, deidentified_tables, export_deidentified, pseudonymiser,
-                                    suppress, suppressed_shares)
+from portfolio_lib.research import (
+    DATA_DICTIONARY,
+    deidentified_tables,
+    export_deidentified,
+    pseudonymiser,
+    suppress,
+    suppressed_shares,
+)
 from portfolio_lib.services.unit_of_work import Workbench
 
 AS_OF = datetime(2026, 11, 28, 10, 0)

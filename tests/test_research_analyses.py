@@ -9,12 +9,10 @@ import pytest
 from sqlalchemy import text
 
 from portfolio_lib.demo import build_demo
-from portfolio_lib.domain.errors import (InvalidThreshold, NoResearchData, ResearchSourceInvalid,
-                                         SchoolInTwoSources)
+from portfolio_lib.domain.errors import InvalidThreshold, NoResearchData, ResearchSourceInvalid, SchoolInTwoSources
 from portfolio_lib.research import DATA_DICTIONARY, export_deidentified, publish
 from portfolio_lib.research import analyses as a
-from portfolio_lib.research.sources import (ResearchData, combine, from_database, from_export,
-                                            load_research_data)
+from portfolio_lib.research.sources import ResearchData, combine, from_database, from_export, load_research_data
 from portfolio_lib.research.suppression import TOTAL, check_threshold
 from portfolio_lib.services.unit_of_work import Workbench
 

@@ -136,7 +136,8 @@ def test_a_long_note_is_broken_at_clause_ends_into_short_lines():
 
 def test_the_demo_command_builds_a_second_school_under_its_own_code(tmp_path, capsys):
     db = tmp_path / "second.sqlite"
-    assert main(["--db", str(db), "demo", "--students", "60", "--school-code", "999302", "--school-name", "第二示範高中",
+    assert main(["--db", str(db), "demo", "--students", "60", "--school-code", "999302",
+                 "--school-name", "第二示範高中",
                  "--as-of", "115/11/28", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["school"] == "999302"
     with sqlite3.connect(db) as conn:

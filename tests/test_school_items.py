@@ -7,8 +7,16 @@ from sqlalchemy import select
 
 from portfolio_lib import services
 from portfolio_lib.adapters import tables as t
-from portfolio_lib.domain.errors import (DescriptionTooLong, FileRequired, FileTooLarge, FileTypeMismatch,
-                                         InvalidField, InvalidState, PermissionDenied, ReviewCommentRequired)
+from portfolio_lib.domain.errors import (
+    DescriptionTooLong,
+    FileRequired,
+    FileTooLarge,
+    FileTypeMismatch,
+    InvalidField,
+    InvalidState,
+    PermissionDenied,
+    ReviewCommentRequired,
+)
 from portfolio_lib.domain.model import Actor
 
 from .conftest import give, pdf, png, snapshot

@@ -142,6 +142,11 @@ def rebuild_batch_package(conn: Connection, store: FileStore, batch_id: int) -> 
                          batch.created_at)
 
 
+def package_file_name(school_code: str, year: int, semester: int, batch_id: int) -> str:
+    """A package's file name: school, term and batch (330301-115-1-00012.zip)."""
+    return f"{school_code}-{year}-{semester}-{batch_id:05d}.zip"
+
+
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

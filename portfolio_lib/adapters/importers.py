@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from abc import ABC, abstractmethod
-from datetime import datetime
 import json
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Callable, NamedTuple
 
 import pandas as pd
@@ -15,14 +15,14 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, select
 from tqdm import tqdm
 
-from ..domain.calendar import parse_roc_date
+from ..domain.calendar import Term, parse_roc_date
 from ..domain.categories import validate_fields
 from ..domain.course_code import parse_course_code
 from ..domain.errors import ImportRejected, PortfolioError
+from ..domain.grades import GRADES
 from ..domain.identity import is_valid_id_number
 from ..domain.model import Role, role_by_label
 from ..domain.policy import Policy
-from ..domain.calendar import Term
 from . import tables as t
 
 CHUNK = 5000
@@ -184,7 +184,9 @@ def _lookup_ids(values: pd.Series, known: dict) -> pd.Series:
     keys = pd.Index(list(known), dtype="object")
     ids = pd.Series(list(known.values()), dtype="float64")
     position = keys.get_indexer(values.astype("object"))
-    found = pd.Series(ids.to_numpy()[position], index=values.index) if len(ids) else pd.Series(float("nan"), index=values.index)
+    if not len(ids):
+        return pd.Series(float("nan"), index=values.index)
+    found = pd.Series(ids.to_numpy()[position], index=values.index)
     return found.where(position >= 0)
 
 
@@ -213,13 +215,15 @@ class StaffImporter(Importer):
                 return None
         clean["role_set"] = clean["roles"].map(roles_of)
         allowed = "、".join(r.label for r in Role)
-        checker.flag(clean["roles"].ne("") & clean["role_set"].isna(), "身分", lambda v: f"「{v}」有不認得的身分（可用：{allowed}）")
+        checker.flag(clean["roles"].ne("") & clean["role_set"].isna(), "身分",
+                     lambda v: f"「{v}」有不認得的身分（可用：{allowed}）")
         checker.flag(clean["staff_no"].duplicated(keep=False) & clean["staff_no"].ne(""), "職員編號", "檔案中重複")
         return clean
 
     def write(self, clean):
         result = ImportResult(self.kind, len(clean))
-        existing = {r.staff_no: r for r in self.conn.execute(select(t.staff).where(t.staff.c.school_id == self.school_id))}
+        existing = {r.staff_no: r
+                    for r in self.conn.execute(select(t.staff).where(t.staff.c.school_id == self.school_id))}
         roles_now: dict[int, set] = {}
         for staff_id, role in self.conn.execute(select(t.staff_roles.c.staff_id, t.staff_roles.c.role)):
             roles_now.setdefault(staff_id, set()).add(role)
@@ -228,12 +232,14 @@ class StaffImporter(Importer):
             login = old.login if old is not None and "login" in self.absent else row.login or None
             if old is None:
                 staff_id = self.conn.execute(t.staff.insert().values(
-                    school_id=self.school_id, staff_no=row.staff_no, name=row.name, login=login)).inserted_primary_key[0]
+                    school_id=self.school_id, staff_no=row.staff_no, name=row.name,
+                    login=login)).inserted_primary_key[0]
                 result.inserted += 1
             else:
                 staff_id = old.id
                 if (old.name, old.login) != (row.name, login):
-                    self.conn.execute(t.staff.update().where(t.staff.c.id == staff_id).values(name=row.name, login=login))
+                    self.conn.execute(t.staff.update().where(t.staff.c.id == staff_id)
+                                      .values(name=row.name, login=login))
                     result.updated += 1
             if roles_now.get(staff_id, set()) != set(row.role_set):
                 self.conn.execute(t.staff_roles.delete().where(t.staff_roles.c.staff_id == staff_id))
@@ -257,7 +263,8 @@ class StudentImporter(Importer):
         checker.flag(clean["id_number"].ne("") & ~clean["id_number"].str.upper().map(is_valid_id_number),
                      "身分證字號", lambda v: f"「{v}」不是有效的身分證字號或居留證號（檢查碼不符）")
         clean["id_number"] = clean["id_number"].str.upper()
-        checker.flag(clean["grade"].notna() & ~clean["grade"].isin([10, 11, 12]), "年級", "須為 10、11 或 12")
+        checker.flag(clean["grade"].notna() & ~clean["grade"].isin(GRADES), "年級",
+                     f"須為 {'、'.join(map(str, GRADES[:-1]))} 或 {GRADES[-1]}")
         key = clean["student_no"] + "|" + clean["year"].astype(str)
         checker.flag(key.duplicated(keep=False) & clean["student_no"].ne(""), "學號", "同一學年度在檔案中重複")
         clean["homeroom_id"] = _flag_unknown(checker, clean["homeroom_no"], self.staff_ids(), "導師職員編號", "教職員")
@@ -320,8 +327,10 @@ class StudentImporter(Importer):
                 inserts.append((sid, year) + want)
             elif have != want:
                 updates.append(want + (sid, year))
-        self.executemany(f"INSERT INTO enrolments (student_id, academic_year, class_id, seat_no) VALUES ({_placeholders(4)})", inserts)
-        self.executemany("UPDATE enrolments SET class_id = ?, seat_no = ? WHERE student_id = ? AND academic_year = ?", updates)
+        self.executemany("INSERT INTO enrolments (student_id, academic_year, class_id, seat_no) "
+                         f"VALUES ({_placeholders(4)})", inserts)
+        self.executemany("UPDATE enrolments SET class_id = ?, seat_no = ? "
+                         "WHERE student_id = ? AND academic_year = ?", updates)
         result.inserted += len(inserts)
         result.updated += len(updates)
         return result
@@ -345,7 +354,8 @@ class TeachingImporter(Importer):
                 clean.at[idx, "course_code"] = parse_course_code(clean.at[idx, "course_code"], rules).code
             except PortfolioError as err:
                 checker.problems.append(Problem(int(idx) + 2, "課程代碼", err.message))
-        checker.flag(clean["credits"].notna() & ((clean["credits"] < 0) | (clean["credits"] > 30)), "學分數", "須在 0–30 之間")
+        checker.flag(clean["credits"].notna() & ((clean["credits"] < 0) | (clean["credits"] > 30)),
+                     "學分數", "須在 0–30 之間")
         staff = self.staff_ids()
         clean["teacher_id"] = _flag_unknown(checker, clean["teacher_no"], staff, "授課教師職員編號", "教職員")
         clean["proxy_id"] = _flag_unknown(checker, clean["proxy_no"], staff, "代理教師職員編號", "教職員")
@@ -391,7 +401,8 @@ class CourseRecordImporter(Importer):
 
     def check(self, clean, checker):
         clean["student_id"] = _flag_unknown(checker, clean["student_no"], self.student_ids(), "學號", "學生")
-        checker.flag(clean["score"].notna() & ((clean["score"] < 0) | (clean["score"] > 100)), "成績", "須在 0–100 之間")
+        checker.flag(clean["score"].notna() & ((clean["score"] < 0) | (clean["score"] > 100)),
+                     "成績", "須在 0–100 之間")
         checker.flag(~clean["mode"].isin(MODES), "修課別", f"須為空白或 {'、'.join(MODES[1:])}")
         cols = t.course_sections.c
         sections = pd.DataFrame(self.conn.execute(
@@ -401,8 +412,8 @@ class CourseRecordImporter(Importer):
         keys = ["year", "semester", "course_code", "section"]
         wanted = clean[keys].assign(course_code=clean["course_code"].str.upper(),
                                     year=clean["year"].astype("float64"), semester=clean["semester"].astype("float64"))
-        sections = sections.astype({"year": "float64", "semester": "float64", "course_code": wanted["course_code"].dtype,
-                                    "section": wanted["section"].dtype})
+        sections = sections.astype({"year": "float64", "semester": "float64",
+                                    "course_code": wanted["course_code"].dtype, "section": wanted["section"].dtype})
         clean["section_id"] = wanted.merge(sections, on=keys, how="left")["section_id"].to_numpy()
         key = clean["student_no"] + "|" + wanted["course_code"] + "|" + clean["section"]
         checker.flag(clean["section_id"].isna() & clean["course_code"].ne("") & clean["year"].notna()
@@ -432,11 +443,13 @@ class CourseRecordImporter(Importer):
         changed = old[~same_score | (old["mode"] != old["old_mode"])]
         def score(values: pd.Series) -> list:
             return values.astype(object).where(values.notna(), None).tolist()
-        self.executemany(f"INSERT INTO course_records (student_id, section_id, score, mode) VALUES ({_placeholders(4)})",
+        self.executemany(f"INSERT INTO course_records (student_id, section_id, score, mode) "
+                         f"VALUES ({_placeholders(4)})",
                          list(zip(new["student_id"].tolist(), new["section_id"].tolist(), score(new["score"]),
                                   new["mode"].tolist())))
         self.executemany("UPDATE course_records SET score = ?, mode = ? WHERE id = ?",
-                         list(zip(score(changed["score"]), changed["mode"].tolist(), changed["id"].astype(int).tolist())))
+                         list(zip(score(changed["score"]), changed["mode"].tolist(),
+                                  changed["id"].astype(int).tolist())))
         result.inserted, result.updated = len(new), len(changed)
         return result
 
@@ -454,7 +467,8 @@ class CadreImporter(Importer):
         checker.flag(clean["semester"].notna() & ~clean["semester"].isin([1, 2]), "學期", "須為 1 或 2")
         fields = []
         for idx, row in clean.iterrows():
-            if pd.isna(row["year"]) or row["semester"] not in (1, 2) or row["start_date"] is None or row["end_date"] is None:
+            if (pd.isna(row["year"]) or row["semester"] not in (1, 2) or row["start_date"] is None
+                    or row["end_date"] is None):
                 fields.append(None)
                 continue
             rules = self.policy.rules(Term(int(row["year"]), int(row["semester"])))

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Column, Date, DateTime,
-                        Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+                        BigInteger,
+                        Boolean,
+                        CheckConstraint,
+                        Column,
+                        Date,
+                        DateTime,
+                        Float,
+                        ForeignKey,
+                        Index,
+                        Integer,
+                        MetaData,
+                        String,
+                        Table,
+                        Text,
+                        UniqueConstraint,
+)
+
+from ..domain.grades import FINAL_GRADE, FIRST_GRADE
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -47,7 +63,7 @@ classes = Table(
     Column("name", String(20), nullable=False),
     Column("homeroom_teacher_id", ForeignKey("staff.id")),
     UniqueConstraint("school_id", "academic_year", "name"),
-    CheckConstraint("grade BETWEEN 10 AND 12", name="grade"),
+    CheckConstraint(f"grade BETWEEN {FIRST_GRADE} AND {FINAL_GRADE}", name="grade"),
 )
 
 students = Table(

@@ -12,7 +12,6 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import func, insert, select
@@ -25,8 +24,17 @@ from ..domain.calendar import ROC_OFFSET, Term, academic_year_of, end_of_day, fo
 from ..domain.categories import validate_fields
 from ..domain.errors import AlreadyExists
 from ..domain.files import Upload, check_file
+from ..domain.grades import FINAL_GRADE, grade_in_year
 from ..domain.identity import make_id_number
-from ..domain.model import Actor, ItemKind, OutcomeStatus, WindowKind, clean_description
+from ..domain.model import (
+    Actor,
+    ItemKind,
+    OutcomeStatus,
+    WindowKind,
+    certification_notice,
+    clean_description,
+    plan_review_notice,
+)
 from ..services.unit_of_work import Workbench
 from . import catalogue as cat
 from .samples import make_pdf, make_picture, media
@@ -134,8 +142,7 @@ class _Plan:
         return len(self.people)
 
     def grade(self, entry_year: int, year: int) -> int | None:
-        grade = 10 + year - entry_year
-        return grade if 10 <= grade <= 12 else None
+        return grade_in_year(entry_year, year)
 
     def class_name(self, entry_year: int, year: int, group: int) -> str:
         return f"{self.grade(entry_year, year) - 9}{group + 1:02d}"
@@ -204,7 +211,8 @@ class _Plan:
             for p in self.enrolled(year):
                 rows.append({"學號": p["student_no"], "姓名": p["name"], "身分證字號": p["id_number"],
                              "出生日期": format_roc_date(p["birth"]), "入學年度": p["entry"], "學年度": year,
-                             "年級": self.grade(p["entry"], year), "班級": self.class_name(p["entry"], year, p["group"]),
+                             "年級": self.grade(p["entry"], year),
+                             "班級": self.class_name(p["entry"], year, p["group"]),
                              "座號": p["seat"], "導師職員編號": self.homeroom(p["entry"], p["group"]),
                              "登入帳號": f"s{p['student_no']}"})
         return pd.DataFrame(rows)
@@ -230,7 +238,8 @@ class _Plan:
                 for index, (subject, domain, credits) in enumerate(cat.SUBJECTS[grade]):
                     pool = self.subject_teachers[subject]
                     teacher = pool[(group + index + term.semester) % len(pool)]
-                    proxy = pool[(group + index + term.semester + 1) % len(pool)] if group % 7 == 3 and len(pool) > 1 else ""
+                    proxy = (pool[(group + index + term.semester + 1) % len(pool)]
+                             if group % 7 == 3 and len(pool) > 1 else "")
                     out.append((entry, group, name, subject, self.course_code(entry, grade, index, domain),
                                 credits, teacher, proxy))
         return out
@@ -361,10 +370,9 @@ def _write_activity(wb: Workbench, plan: _Plan, files: _Files, rng: random.Rando
 
 def _package_batches(wb: Workbench, batch_ids: list[int], school_code: str):
     """Build the package of each past submission, record its digest and keep the file, as a submitter would have."""
-    from ..adapters.exchange import digest, rebuild_batch_package
+    from ..adapters.exchange import digest, package_file_name, rebuild_batch_package
     from ..adapters.filestore import write_atomically
-    root = Path(wb.store.root)
-    folder = root.with_name(root.name.removesuffix(".files") + ".packages")
+    folder = wb.package_folder
     with wb.engine.connect() as conn:
         conn.execution_options(**{WRITE: True})
         with conn.begin():
@@ -373,8 +381,8 @@ def _package_batches(wb: Workbench, batch_ids: list[int], school_code: str):
                 batch = conn.execute(select(t.submission_batches).where(t.submission_batches.c.id == batch_id)).one()
                 conn.execute(t.submission_batches.update().where(t.submission_batches.c.id == batch_id)
                              .values(digest=digest(data)))
-                write_atomically(folder / f"{school_code}-{batch.academic_year}-{batch.semester}-{batch_id:05d}.zip",
-                                 data)
+                write_atomically(folder / package_file_name(school_code, batch.academic_year, batch.semester,
+                                                            batch_id), data)
 
 
 class _ActivityWriter:
@@ -420,7 +428,8 @@ class _ActivityWriter:
         d = person["diligence"]
         if self.rng.random() < 0.08 + 0.15 * (1 - d):
             return
-        n = max(1, min(rules.outcome_upload_cap_per_semester, len(records), round(1.5 + 4.5 * d + self.rng.gauss(0, 1))))
+        wanted = round(1.5 + 4.5 * d + self.rng.gauss(0, 1))
+        n = max(1, min(rules.outcome_upload_cap_per_semester, len(records), wanted))
         for record in self.rng.sample(records, n):
             self._outcome(sid, term, record, rules, win)
 
@@ -447,7 +456,8 @@ class _ActivityWriter:
         if sent > min(self.as_of, cert_close):
             return
         row.update(status=OutcomeStatus.PENDING.value, sent_at=sent, updated_at=sent)
-        certifier = record.proxy_teacher_id if record.proxy_teacher_id and self.rng.random() < 0.3 else record.teacher_id
+        by_proxy = record.proxy_teacher_id and self.rng.random() < 0.3
+        certifier = record.proxy_teacher_id if by_proxy else record.teacher_id
         if record.teacher_id in self.late_teachers:
             certified = max(sent, deadline) + timedelta(days=self.rng.uniform(8, 25))
         elif self.rng.random() < 0.55:                      # certifies as outcomes arrive
@@ -481,10 +491,9 @@ class _ActivityWriter:
         row.update(status=(OutcomeStatus.PASSED if passed else OutcomeStatus.FAILED).value, updated_at=at)
         self.rows.certifications.append({"outcome_id": row["id"], "teacher_id": teacher_id, "as_proxy": as_proxy,
                                          "passed": passed, "reason": reason, "certified_at": at})
-        message = f"「{subject}」（{term}）的學習成果認證結果：{'通過' if passed else '不通過'}"
         self.rows.notifications.append({
             "student_id": row["student_id"], "kind": "certification",
-            "message": message + (f"。原因：{reason}" if reason else ""), "item_kind": ItemKind.OUTCOME.value,
+            "message": certification_notice(subject, term, passed, reason), "item_kind": ItemKind.OUTCOME.value,
             "item_id": row["id"], "created_at": at,
             "read_at": at + timedelta(days=self.rng.uniform(0.1, 5)) if self.rng.random() < 0.7 else None})
 
@@ -529,7 +538,8 @@ class _ActivityWriter:
                 moment = _at(Term(c.academic_year, c.semester).ends) - timedelta(days=self.rng.randrange(60))
                 if moment > self.as_of:
                     continue
-                self.synced_updates.append({"id": c.id, "document_sha256": doc[0], "document_name": f"幹部證明.{doc[1]}",
+                self.synced_updates.append({"id": c.id, "document_sha256": doc[0],
+                                            "document_name": f"幹部證明.{doc[1]}",
                                             "description": "擔任班級幹部，協助班級事務與活動", "updated_at": moment})
                 self.performance_state[c.id]["selectable"] = True
 
@@ -687,11 +697,10 @@ class _ActivityWriter:
                                        reviewed_at=reviewed, updated_at=reviewed)
                             self.rows.notifications.append({
                                 "student_id": sid, "kind": "learning_plan", "item_kind": None, "item_id": None,
-                                "message": f"自主學習計畫「{row['title']}」審核結果：{'通過' if approved else '需修改'}"
-                                           + (f"。意見：{comment}" if comment else ""),
+                                "message": plan_review_notice(row["title"], row["status"], comment),
                                 "created_at": reviewed, "read_at": None})
                         plans.append(row)
-                if grade == 12 and self.rng.random() < 0.4:
+                if grade == FINAL_GRADE and self.rng.random() < 0.4:
                     uploaded = datetime(year + ROC_OFFSET + 1, 3, 5, 21, 0)
                     if uploaded <= self.as_of:
                         doc = self._document()
@@ -703,7 +712,7 @@ class _ActivityWriter:
     def picks(self, people: dict):
         for sid, person in sorted(people.items()):
             for year in self.plan.years:
-                if self.plan.grade(person["entry"], year) != 12:
+                if self.plan.grade(person["entry"], year) != FINAL_GRADE:
                     continue
                 at = datetime(year + ROC_OFFSET + 1, 3, 20, 20, 0)
                 if at > self.as_of:

@@ -26,7 +26,7 @@ from pathlib import Path
 import psutil
 
 from ..adapters.db import database_url, make_engine
-from ..services.unit_of_work import default_file_root
+from ..services import config
 from .directory import PASSWORD_FILE, build_directory, private_write, start_slapd
 from .hub import ensure_os_user
 from .settings import PROJECT, Settings, load
@@ -91,10 +91,10 @@ def prepare(settings: Settings, db: str | None = None, as_of: str | None = None)
         os.chmod(folder, 0o700)
     settings.path("research").mkdir(parents=True, exist_ok=True)
     os.chmod(settings.path("research"), 0o755)
-    db = db or os.environ.get("PORTFOLIO_DB") or str(data / "demo.sqlite")
+    db = config.database(db) or str(data / "demo.sqlite")
     url = database_url(db)
     portfolio = str(Path(sys.executable).with_name("portfolio"))
-    files = os.environ.get("PORTFOLIO_FILES") or str(default_file_root(db))
+    files = str(config.file_root(db))
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         if not path.exists():
@@ -135,7 +135,8 @@ def start(deployment: Deployment) -> Deployment:
     for port in _ports(deployment.settings):
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
-                raise SystemExit(f"port {port} is in use: is another deployment running? (see {deployment.settings.source})")
+                raise SystemExit(f"port {port} is in use: is another deployment running? "
+                                 f"(see {deployment.settings.source})")
     try:
         return _start(deployment)
     except BaseException:

@@ -8,9 +8,21 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from .calendar import days_inclusive, format_roc_date, parse_roc_date
-from .errors import (EndBeforeStart, HoursOutOfRange, InvalidCode, InvalidField,
-                     MissingField, NotWholeNumber, PortfolioError, UnknownCategory,
-                     WeeksOutOfRange)
+from .errors import (
+    EndBeforeStart,
+    HoursOutOfRange,
+    InvalidCode,
+    MissingField,
+    NotANumber,
+    NotPositive,
+    NotWholeNumber,
+    NumberTooLarge,
+    PortfolioError,
+    TextTooLong,
+    UnknownCategory,
+    UnknownFields,
+    WeeksOutOfRange,
+)
 from .policy import Rules
 
 TOO_LARGE_DIGITS = 9        # no count, hour or score in these records has ten digits or more
@@ -23,7 +35,6 @@ class Field:
     kind: str = "text"          # text, date, whole, number, code
     required: bool = True
     codes: str | None = None    # the policy code table of a code field
-    max_chars: int = 100
 
 
 @dataclass(frozen=True)
@@ -100,7 +111,7 @@ def validate_fields(key: str, values: dict, rules: Rules) -> dict:
     cat = category(key)
     unknown = set(values) - {f.name for f in cat.fields}
     if unknown:
-        raise InvalidField(label="、".join(sorted(unknown)), reason=f"不是「{cat.label}」的欄位")
+        raise UnknownFields(label="、".join(sorted(unknown)), category=cat.label)
     clean: dict = {}
     for f in cat.fields:
         raw = values.get(f.name)
@@ -129,21 +140,21 @@ def _parse_value(f: Field, raw, rules: Rules):
         if not number.is_finite() or number != number.to_integral_value() or number < 1:
             raise NotWholeNumber(label=f.label, value=text)
         if number.adjusted() >= TOO_LARGE_DIGITS:
-            raise InvalidField(label=f.label, reason=f"數值過大（收到「{text}」）")
+            raise NumberTooLarge(label=f.label, value=text)
         return int(number)
     if f.kind == "number":
         text = str(raw).strip()
         try:
             decimal = Decimal(text)
         except InvalidOperation:
-            raise InvalidField(label=f.label, reason=f"須為數字（收到「{text}」）") from None
+            raise NotANumber(label=f.label, value=text) from None
         if not decimal.is_finite():
-            raise InvalidField(label=f.label, reason=f"須為數字（收到「{text}」）")
+            raise NotANumber(label=f.label, value=text)
         if decimal.adjusted() >= TOO_LARGE_DIGITS:
-            raise InvalidField(label=f.label, reason=f"數值過大（收到「{text}」）")
+            raise NumberTooLarge(label=f.label, value=text)
         number = float(decimal)
         if not math.isfinite(number) or number <= 0:
-            raise InvalidField(label=f.label, reason="須大於 0")
+            raise NotPositive(label=f.label, value=text)
         return number
     if f.kind == "code":
         table = rules.codes[f.codes]
@@ -156,8 +167,8 @@ def _parse_value(f: Field, raw, rules: Rules):
         raise InvalidCode(label=f.label, value=text,
                           allowed="、".join(f"{c} {lbl}" for c, lbl in table.items()))
     text = str(raw).strip()
-    if len(text) > f.max_chars:
-        raise InvalidField(label=f.label, reason=f"最多 {f.max_chars} 字（目前 {len(text)} 字）")
+    if len(text) > rules.field_max_chars:
+        raise TextTooLong(label=f.label, length=len(text), limit=rules.field_max_chars)
     return text
 
 

@@ -6,7 +6,6 @@ and a message a teacher or student can act on (`err.message`, also `str(err)`).
 
 from __future__ import annotations
 
-
 from .units import format_mb as _mb
 
 
@@ -52,7 +51,41 @@ class InvalidCourseCode(PortfolioError):
 
 
 class InvalidField(PortfolioError):
+    """A field's value is refused; the named kinds below say why (every sentence stands in this module)."""
+
     template = "「{label}」{reason}。"
+
+
+class TextTooLong(InvalidField):
+    template = "「{label}」最多 {limit} 字（目前 {length} 字）。"
+
+
+class NotANumber(InvalidField):
+    template = "「{label}」須為數字（收到「{value}」）。"
+
+
+class NumberTooLarge(InvalidField):
+    template = "「{label}」數值過大（收到「{value}」）。"
+
+
+class NotPositive(InvalidField):
+    template = "「{label}」須大於 0（收到「{value}」）。"
+
+
+class UnknownFields(InvalidField):
+    template = "「{label}」不是「{category}」的欄位。"
+
+
+class InvalidSchoolCode(InvalidField):
+    template = "「學校代碼」應為 6 碼英數字（收到「{code}」）。"
+
+
+class MalformedFieldList(InvalidField):
+    template = "「欄位」的「{part}」請寫成 名稱=值，以；分隔。"
+
+
+class UnknownImportKind(InvalidField):
+    template = "「匯入種類」須為 {kinds}（收到「{kind}」）。"
 
 
 class MissingField(PortfolioError):
@@ -197,6 +230,30 @@ class DuplicateOutcome(PortfolioError):
 
 class InvalidState(PortfolioError):
     template = "這件{item_label}目前是「{state}」，不能{action}。"
+
+
+class AlreadySelected(InvalidState):
+    template = "這件{item_label}已經勾選，不需再次勾選。"
+
+
+class NotSelectedYet(InvalidState):
+    template = "這件{item_label}尚未勾選，無法取消勾選。"
+
+
+class PickedForApplication(InvalidState):
+    template = "這件{item_label}已選為申請入學項目，請先取消挑選，再取消勾選。"
+
+
+class AlreadyPicked(InvalidState):
+    template = "這件{item_label}已選為申請入學項目，不需再次挑選。"
+
+
+class NotPicked(InvalidState):
+    template = "這件{item_label}未選為申請入學項目，無法取消挑選。"
+
+
+class SelectedNotDeletable(InvalidState):
+    template = "這件{item_label}已勾選，請先取消勾選再刪除。"
 
 
 class NotCourseTeacher(PortfolioError):

@@ -8,8 +8,7 @@ from pathlib import PurePath
 
 import filetype
 
-from .errors import (FileEmpty, FileTooLarge, FileTruncated, FileTypeMismatch,
-                     FileTypeNotAllowed)
+from .errors import FileEmpty, FileTooLarge, FileTruncated, FileTypeMismatch, FileTypeNotAllowed
 from .policy import Rules
 
 # What `filetype` reports, mapped onto the extensions users know.

@@ -10,9 +10,18 @@ from enum import StrEnum
 from urllib.parse import urlparse
 
 from .calendar import Term, format_roc_datetime
-from .errors import (DescriptionRequired, DescriptionTooLong, ExternalLinkWithoutVideo,
-                     FileRequired, InvalidExternalLink, InvalidState, ItemLocked,
-                     ReasonRequired, ReviewCommentRequired, SyncedRecordProtected)
+from .errors import (
+    DescriptionRequired,
+    DescriptionTooLong,
+    ExternalLinkWithoutVideo,
+    FileRequired,
+    InvalidExternalLink,
+    InvalidState,
+    ItemLocked,
+    ReasonRequired,
+    ReviewCommentRequired,
+    SyncedRecordProtected,
+)
 from .policy import Rules
 
 
@@ -69,7 +78,10 @@ class ItemKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return "課程學習成果" if self is ItemKind.OUTCOME else "多元表現"
+        return ITEM_LABELS[self]
+
+
+ITEM_LABELS = {ItemKind.OUTCOME: "課程學習成果", ItemKind.PERFORMANCE: "多元表現"}
 
 
 class WindowKind(StrEnum):
@@ -111,8 +123,9 @@ class AccessEvent(StrEnum):
         return ACCESS_EVENT_LABELS[self]
 
 
-ACCESS_EVENT_LABELS = {AccessEvent.SIGN_IN: "登入", AccessEvent.SIGN_IN_REFUSED: "登入遭拒", AccessEvent.SIGN_OUT: "登出",
-                       AccessEvent.OPEN: "開啟頁面", AccessEvent.VIEW_STUDENT: "檢視學生資料"}
+ACCESS_EVENT_LABELS = {AccessEvent.SIGN_IN: "登入", AccessEvent.SIGN_IN_REFUSED: "登入遭拒",
+                       AccessEvent.SIGN_OUT: "登出", AccessEvent.OPEN: "開啟頁面",
+                       AccessEvent.VIEW_STUDENT: "檢視學生資料"}
 
 # Why a sign-in was refused (the access log's target for SIGN_IN_REFUSED).
 SIGN_IN_REFUSALS = {"bad_password": "帳號或密碼錯誤", "blank_password": "未輸入密碼",
@@ -204,6 +217,28 @@ def check_item_files(has_document: bool, has_video: bool, external_link: str | N
     return link
 
 
+# --- what a state allows: one predicate per question, used by the entities and exposed by the queries ----
+
+def outcome_can_change(status: OutcomeStatus, submitted: bool) -> bool:
+    """An outcome can be replaced (or deleted) while not yet sent, or after it failed, until it is submitted."""
+    return not submitted and OutcomeStatus(status) in (OutcomeStatus.UPLOADED, OutcomeStatus.FAILED)
+
+
+def outcome_can_send(status: OutcomeStatus, submitted: bool) -> bool:
+    """An outcome goes for certification once, from 未送認證."""
+    return not submitted and OutcomeStatus(status) is OutcomeStatus.UPLOADED
+
+
+def outcome_selectable(status: OutcomeStatus) -> bool:
+    """Only a certified (通過) outcome can be selected for the central database."""
+    return OutcomeStatus(status) is OutcomeStatus.PASSED
+
+
+def performance_selectable(synced: bool, has_proof: bool) -> bool:
+    """A 多元表現 the student uploaded can be selected; one synced from the school system needs proof first."""
+    return not synced or has_proof
+
+
 @dataclass
 class Outcome:
     """A course learning outcome (課程學習成果) and its certification state."""
@@ -228,7 +263,7 @@ class Outcome:
 
     def send_for_certification(self, now: datetime):
         self._unlocked()
-        if self.status is not OutcomeStatus.UPLOADED:
+        if not outcome_can_send(self.status, submitted=False):
             raise InvalidState(item_label=self.item_label, state=self.status.label, action="送出認證")
         self.status, self.sent_at = OutcomeStatus.PENDING, now
 
@@ -245,7 +280,7 @@ class Outcome:
     def replace(self, description: str, document_sha256: str | None, video_sha256: str | None):
         """Change an outcome not yet sent, or replace a failed one so it can be sent again."""
         self._unlocked()
-        if self.status not in (OutcomeStatus.UPLOADED, OutcomeStatus.FAILED):
+        if not outcome_can_change(self.status, submitted=False):
             raise InvalidState(item_label=self.item_label, state=self.status.label, action="修改")
         self.description = description
         self.document_sha256, self.video_sha256 = document_sha256, video_sha256
@@ -253,7 +288,7 @@ class Outcome:
 
     def check_deletable(self):
         self._unlocked()
-        if self.status not in (OutcomeStatus.UPLOADED, OutcomeStatus.FAILED):
+        if not outcome_can_change(self.status, submitted=False):
             raise InvalidState(item_label=self.item_label, state=self.status.label, action="刪除")
 
 
@@ -298,7 +333,10 @@ class PlanStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"submitted": "待審核", "approved": "通過", "revise": "需修改"}[self.value]
+        return PLAN_LABELS[self]
+
+
+PLAN_LABELS = {PlanStatus.SUBMITTED: "待審核", PlanStatus.APPROVED: "通過", PlanStatus.REVISE: "需修改"}
 
 
 class SchoolDocumentKind(StrEnum):
@@ -309,7 +347,48 @@ class SchoolDocumentKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"autobiography": "自傳", "study_plan": "學習計畫"}[self.value]
+        return DOCUMENT_LABELS[self]
+
+
+DOCUMENT_LABELS = {SchoolDocumentKind.AUTOBIOGRAPHY: "自傳", SchoolDocumentKind.STUDY_PLAN: "學習計畫"}
+
+
+class ReceiptStatus(StrEnum):
+    """How a line of the central database's receipt list (收訖明細) compares with what the school submitted."""
+
+    RECEIVED = "received"
+    MISSING = "missing"
+    UNEXPECTED = "unexpected"
+    MD5_MISMATCH = "md5_mismatch"
+
+    @property
+    def label(self) -> str:
+        return RECEIPT_LABELS[self]
+
+
+RECEIPT_LABELS = {ReceiptStatus.RECEIVED: "已收訖", ReceiptStatus.MISSING: "未收到",
+                  ReceiptStatus.UNEXPECTED: "非本校提交", ReceiptStatus.MD5_MISMATCH: "檔案不符"}
+
+
+# --- what a student is told: one builder per notice, used by the services and the demo alike ---------------
+
+def certification_result(passed: bool) -> str:
+    """通過 or 不通過, the labels of the outcome states a certification leads to."""
+    return STATUS_LABELS[OutcomeStatus.PASSED if passed else OutcomeStatus.FAILED]
+
+
+def certification_notice(subject: str, term: Term, passed: bool, reason: str | None) -> str:
+    notice = f"「{subject}」（{term}）的學習成果認證結果：{certification_result(passed)}"
+    return notice + (f"。原因：{reason}" if reason else "")
+
+
+def plan_review_notice(title: str, status: PlanStatus, comment: str | None) -> str:
+    return f"自主學習計畫「{title}」審核結果：{PlanStatus(status).label}" + (f"。意見：{comment}" if comment else "")
+
+
+def plan_can_replace(status: PlanStatus) -> bool:
+    """A plan not yet approved can be replaced (it goes back to review)."""
+    return PlanStatus(status) is not PlanStatus.APPROVED
 
 
 @dataclass
@@ -325,7 +404,7 @@ class LearningPlan:
 
     def replace(self):
         """A plan not yet approved can be replaced; it goes back to review."""
-        if self.status is PlanStatus.APPROVED:
+        if not plan_can_replace(self.status):
             raise InvalidState(item_label=self.item_label, state=self.status.label, action="修改")
         self.status = PlanStatus.SUBMITTED
 

@@ -35,6 +35,8 @@ class Rules:
     file_max_bytes: MappingProxyType      # slot -> bytes
     file_labels: MappingProxyType         # slot -> 文件檔案 / 影音檔案
     description_max_chars: int
+    field_max_chars: int
+    plan_title_max_chars: int
     outcome_upload_cap_per_semester: int
     outcome_selection_cap_per_year: int
     certification_days_after_deadline: int
@@ -48,6 +50,8 @@ class Rules:
     receipt_check_days: int
     flexible_weeks_min: int
     flexible_weeks_max: int
+    warn_selection_closing_days: int
+    warn_quota_share: float
     codes: MappingProxyType               # table name -> {code: label}
 
 
@@ -156,6 +160,8 @@ def _rules_for(policy: Policy, term: Term) -> Rules:
         file_max_bytes=MappingProxyType({s: int(v(f"files.{s}.max_bytes", term)) for s in files}),
         file_labels=MappingProxyType({s: files[s].get("label", s) for s in files}),
         description_max_chars=int(v("text.description_max_chars", term)),
+        field_max_chars=int(v("text.field_max_chars", term)),
+        plan_title_max_chars=int(v("text.plan_title_max_chars", term)),
         outcome_upload_cap_per_semester=int(v("outcomes.upload_cap_per_semester", term)),
         outcome_selection_cap_per_year=int(v("outcomes.selection_cap_per_year", term)),
         certification_days_after_deadline=int(v("outcomes.certification_days_after_deadline", term)),
@@ -169,6 +175,8 @@ def _rules_for(policy: Policy, term: Term) -> Rules:
         receipt_check_days=int(v("submission.receipt_check_days", term)),
         flexible_weeks_min=int(v("flexible_learning.weeks_min", term)),
         flexible_weeks_max=int(v("flexible_learning.weeks_max", term)),
+        warn_selection_closing_days=int(v("warnings.selection_closing_days", term)),
+        warn_quota_share=float(v("warnings.quota_share", term)),
         codes=MappingProxyType({name: MappingProxyType(dict(_resolve(table, term, f"codes.{name}")))
                                 for name, table in policy._tree["codes"].items()}),
     )

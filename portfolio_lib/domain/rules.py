@@ -5,11 +5,35 @@ from __future__ import annotations
 from datetime import datetime
 
 from .calendar import Term, format_roc_datetime
-from .errors import (ApplicationPickLimitReached, ApplicationPoolExceeded, NotCertified,
-                     GuardianReadOnly, NotCourseTeacher, NotGrade12, NotSelected, OutsideWindow,
-                     PerformanceLimitReached, PermissionDenied, ProofRequired, QuotaExceeded,
-                     SelectionLimitReached, UploadLimitReached, WindowNotSet)
-from .model import Actor, ActorKind, ItemKind, OutcomeStatus, Role, Window, WindowKind
+from .errors import (
+    ApplicationPickLimitReached,
+    ApplicationPoolExceeded,
+    GuardianReadOnly,
+    NotCertified,
+    NotCourseTeacher,
+    NotGrade12,
+    NotSelected,
+    OutsideWindow,
+    PerformanceLimitReached,
+    PermissionDenied,
+    ProofRequired,
+    QuotaExceeded,
+    SelectionLimitReached,
+    UploadLimitReached,
+    WindowNotSet,
+)
+from .grades import FINAL_GRADE
+from .model import (
+    Actor,
+    ActorKind,
+    ItemKind,
+    OutcomeStatus,
+    Role,
+    Window,
+    WindowKind,
+    outcome_selectable,
+    performance_selectable,
+)
 from .policy import Rules
 
 
@@ -74,12 +98,12 @@ def check_has_role(actor: Actor, roles: set[Role], action: str):
 
 
 def check_selectable_outcome(status: OutcomeStatus):
-    if status is not OutcomeStatus.PASSED:
+    if not outcome_selectable(status):
         raise NotCertified(state=status.label)
 
 
 def check_selectable_performance(synced: bool, has_proof: bool):
-    if synced and not has_proof:
+    if not performance_selectable(synced, has_proof):
         raise ProofRequired()
 
 
@@ -94,7 +118,7 @@ def check_selection_cap(kind: ItemKind, count: int, year: int, rules: Rules):
 def check_application_pick(kind: ItemKind, grade: int, selected: bool, picks: int,
                            pool: int, rules: Rules):
     """Grade 12 picks a few of the selected items for university application."""
-    if grade != 12:
+    if grade != FINAL_GRADE:
         raise NotGrade12(grade=grade)
     if not selected:
         raise NotSelected(kind_label=kind.label)

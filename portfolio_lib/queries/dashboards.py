@@ -7,34 +7,46 @@ their own class, a course teacher's only their own courses (or those they are pr
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from importlib import resources
 
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, or_, select
 
+from ..adapters import answers
 from ..adapters import tables as t
 from ..domain.calendar import Term, format_roc_date, format_roc_datetime
 from ..domain.categories import CATEGORIES
 from ..domain.errors import NotFound, PermissionDenied
-from ..domain.model import ItemKind, OutcomeStatus, Role, WindowKind
+from ..domain.model import (
+    RECEIPT_LABELS,
+    ItemKind,
+    OutcomeStatus,
+    ReceiptStatus,
+    Role,
+    WindowKind,
+    certification_result,
+)
 from ..domain.policy import Policy
+from ..reference import slide_reference
 from .frames import frame as _frame
+from .rules import school_rules
+from .status import SUMMARY_LABELS, school_summary, used_bytes
 from .viewer import Viewer, school_identity
 
 COUNSELING = {Role.COUNSELOR, Role.ADMIN}
 STATUS = {s.value: s.label for s in OutcomeStatus}
 
 
-def _rules(engine: Engine, school_id: int, term: Term):
-    with engine.connect() as conn:
-        overrides = conn.execute(select(t.schools.c.policy_overrides).where(t.schools.c.id == school_id)).scalar_one()
-    return Policy.default().with_overrides(overrides).rules(term)
-
-
 def windows(engine: Engine, school_id: int, year: int) -> dict[tuple[int, WindowKind], tuple[datetime, datetime]]:
-    rows = _frame(engine, select(t.windows).where(t.windows.c.school_id == school_id,
-                                                  t.windows.c.academic_year == year))
-    return {(int(r.semester), WindowKind(r.kind)): (r.opens, r.closes) for r in rows.itertuples()}
+    with engine.connect() as conn:
+        return {(w.semester, w.kind): (w.opens, w.closes) for w in answers.windows(conn, school_id, year)}
+
+
+def school_years(engine: Engine, viewer: Viewer) -> list[int]:
+    """The academic years the viewer's school has classes in, newest first."""
+    with engine.connect() as conn:
+        years = conn.execute(select(t.classes.c.academic_year).distinct()
+                             .where(t.classes.c.school_id == viewer.school_id)).scalars().all()
+    return sorted(years, reverse=True)
 
 
 # --- schedule -----------------------------------------------------------------------
@@ -55,13 +67,13 @@ def schedule(engine: Engine, viewer: Viewer, year: int, now: datetime) -> pd.Dat
     return pd.DataFrame(rows, columns=["項目", "學期", "開始", "結束", "狀態"])
 
 
-def certification_due(engine: Engine, school_id: int, term: Term, stage: int) -> datetime | None:
+def certification_due(engine: Engine, school_id: int, term: Term, stage: int, policy: Policy) -> datetime | None:
     """The one-week rule: certification due a week after the stage's upload deadline."""
     kind = WindowKind.UPLOAD_1 if stage == 1 else WindowKind.UPLOAD_2
     window = windows(engine, school_id, term.year).get((term.semester, kind))
     if window is None:
         return None
-    return window[1] + timedelta(days=_rules(engine, school_id, term).certification_days_after_deadline)
+    return window[1] + timedelta(days=school_rules(engine, school_id, term, policy).certification_days_after_deadline)
 
 
 # --- school-wide (counselors) ----------------------------------------------------------
@@ -107,25 +119,15 @@ def class_overview(engine: Engine, viewer: Viewer, year: int, semester: int | No
 
 
 def kpis(engine: Engine, viewer: Viewer, year: int, semester: int | None = None) -> dict:
-    """Headline figures for the counselor's cards."""
-    overview = class_overview(engine, viewer, year, semester)
-    p, s = t.performances, t.selections
-    with engine.connect() as conn:
-        performances = conn.execute(select(func.count()).select_from(p).join(t.students)
-                                    .where(t.students.c.school_id == viewer.school_id, p.c.academic_year == year,
-                                           *([p.c.semester == semester] if semester else []))).scalar_one()
-        selected_p = conn.execute(select(func.count()).select_from(s).join(t.students)
-                                  .where(t.students.c.school_id == viewer.school_id, s.c.academic_year == year,
-                                         s.c.item_kind == ItemKind.PERFORMANCE.value)).scalar_one()
-    total = overview.sum(numeric_only=True)
-    return {"學生數": int(total.get("學生數", 0)), "已上傳學習成果": int(total.get("成果件數", 0)),
-            "待認證": int(total.get("待認證", 0)), "認證通過": int(total.get("通過", 0)),
-            "認證不通過": int(total.get("不通過", 0)), "已勾選學習成果": int(total.get("已勾選成果", 0)),
-            "尚未上傳的學生": int(total.get("未上傳學生", 0)), "已上傳多元表現": int(performances),
-            "已勾選多元表現": int(selected_p)}
+    """Headline figures for the counselor's cards: the school summary the landing page and `portfolio status
+    school` show, under the same labels."""
+    _require(viewer, COUNSELING)
+    figures = school_summary(engine, year, semester, school_code=school_identity(engine, viewer.school_id)[0])
+    return {SUMMARY_LABELS[key]: int(value) for key, value in figures.items()}
 
 
-def certification_backlog(engine: Engine, viewer: Viewer, term: Term, stage: int, now: datetime) -> pd.DataFrame:
+def certification_backlog(engine: Engine, viewer: Viewer, term: Term, stage: int, now: datetime,
+                          policy: Policy) -> pd.DataFrame:
     """Pending outcomes by teacher and course, against the one-week rule (days late)."""
     _require(viewer, COUNSELING)
     o, cs, cr = t.outcomes, t.course_sections, t.course_records
@@ -139,7 +141,7 @@ def certification_backlog(engine: Engine, viewer: Viewer, term: Term, stage: int
              .group_by(t.staff.c.staff_no, t.staff.c.name, cs.c.subject, cs.c.section)
              .order_by(t.staff.c.staff_no, cs.c.subject, cs.c.section))
     table = _frame(engine, query)
-    due = certification_due(engine, viewer.school_id, term, stage)
+    due = certification_due(engine, viewer.school_id, term, stage, policy)
     table["應完成日"] = format_roc_date(due) if due else "未設定"
     late = max(0, (now.date() - due.date()).days) if due else 0
     table["逾期天數"] = late
@@ -194,13 +196,6 @@ def category_shares(engine: Engine, viewer: Viewer, year: int | None, grade: int
     return ours, slide
 
 
-def slide_reference() -> pd.DataFrame:
-    """The guide's chart of 多元表現 item types (F–M), with shares."""
-    text = resources.files("portfolio_lib.reference").joinpath("category_distribution_slide.csv").read_text("utf-8")
-    import io
-    slide = pd.read_csv(io.StringIO(text))
-    slide["slide_share"] = slide["count"] / slide["count"].sum()
-    return slide
 
 
 # --- one class (homeroom teachers, counselors) -----------------------------------------
@@ -243,17 +238,18 @@ def _roster(engine: Engine, viewer: Viewer, year: int, class_id: int | None) -> 
 FLAGS = ("尚未上傳", "不通過未補件", "勾選將截止未勾選", "空間將滿")
 
 
-def class_progress(engine: Engine, viewer: Viewer, class_id: int, term: Term, now: datetime) -> pd.DataFrame:
+def class_progress(engine: Engine, viewer: Viewer, class_id: int, term: Term, now: datetime,
+                   policy: Policy) -> pd.DataFrame:
     """A row per student of one class: uploads vs the cap, certification, selections, 多元表現, flags."""
     roster = _roster(engine, viewer, term.year, class_id)
-    rules = _rules(engine, viewer.school_id, term)
+    rules = school_rules(engine, viewer.school_id, term, policy)
     ids = roster["id"].tolist()
     per = _frame(engine, select(_outcomes_per_student(term.year, term.semester)))
     sel = _frame(engine, select(_selected_per_student(term.year)))
     p = t.performances
     perf = _frame(engine, select(p.c.student_id, func.count().label("perf")).where(
-        p.c.student_id.in_(ids), p.c.academic_year == term.year, p.c.synced.is_(False)).group_by(p.c.student_id))
-    from .status import used_bytes
+        p.c.student_id.in_(ids), p.c.academic_year == term.year, answers.uploaded_performance())
+        .group_by(p.c.student_id))
     used = used_bytes(engine, ids)
     table = (roster.merge(per, left_on="id", right_on="student_id", how="left")
              .merge(sel, left_on="id", right_on="student_id", how="left", suffixes=("", "_s"))
@@ -262,7 +258,8 @@ def class_progress(engine: Engine, viewer: Viewer, class_id: int, term: Term, no
         table[column] = table[column].fillna(0).astype(int) if column in table else 0
     table["used"] = table["id"].map(used).fillna(0)
     selection = windows(engine, viewer.school_id, term.year).get((0, WindowKind.SELECTION))
-    closing = bool(selection and selection[0] <= now <= selection[1] and (selection[1] - now).days <= 14)
+    closing = bool(selection and selection[0] <= now <= selection[1]
+                   and (selection[1] - now).days <= rules.warn_selection_closing_days)
     out = pd.DataFrame({
         "座號": table["座號"], "學號": table["學號"], "姓名": table["姓名"],
         "學習成果": table["n"].astype(str) + f"/{rules.outcome_upload_cap_per_semester}",
@@ -282,7 +279,7 @@ def class_progress(engine: Engine, viewer: Viewer, class_id: int, term: Term, no
             mine.append(FLAGS[1])
         if closing and row.sel_o + row.sel_p == 0:
             mine.append(FLAGS[2])
-        if row.used > 0.9 * rules.quota_bytes:
+        if row.used > rules.warn_quota_share * rules.quota_bytes:
             mine.append(FLAGS[3])
         flags.append("、".join(mine))
     out["提醒"] = flags
@@ -354,7 +351,7 @@ def certification_history(engine: Engine, viewer: Viewer) -> pd.DataFrame:
                    .join(o, o.c.id == c.c.outcome_id).join(cr, cr.c.id == o.c.course_record_id)
                    .join(cs, cs.c.id == cr.c.section_id).join(s, s.c.id == o.c.student_id)
                    .where(c.c.teacher_id == viewer.staff_id).order_by(c.c.certified_at.desc(), c.c.id.desc()))
-    table["結果"] = table.pop("passed").map({True: "通過", False: "不通過"})
+    table["結果"] = table.pop("passed").map(certification_result)
     table["認證時間"] = table["認證時間"].map(format_roc_datetime)
     return table.fillna("")
 
@@ -392,7 +389,8 @@ def class_learning_plans(engine: Engine, viewer: Viewer, class_id: int, year: in
     _check_class(engine, viewer, class_id)
     p, e, s = t.learning_plans, t.enrolments, t.students
     table = _frame(engine, select(p.c.id.label("編號"), e.c.seat_no.label("座號"), s.c.student_no.label("學號"),
-                                  s.c.name.label("姓名"), p.c.title.label("計畫名稱"), p.c.description.label("內容簡述"),
+                                  s.c.name.label("姓名"), p.c.title.label("計畫名稱"),
+                                  p.c.description.label("內容簡述"),
                                   p.c.document_name.label("文件"), p.c.status, p.c.review_comment.label("審核意見"))
                    .join(s, s.c.id == p.c.student_id)
                    .join(e, and_(e.c.student_id == s.c.id, e.c.academic_year == p.c.academic_year))
@@ -430,7 +428,6 @@ def consultations_by(engine: Engine, viewer: Viewer) -> pd.DataFrame:
 # --- submission and receipts (submitters, receipt checkers) -----------------------------------
 
 SUBMITTING = {Role.SUBMITTER, Role.RECEIPT_CHECKER, Role.ADMIN}
-RECEIPT_LABELS = {"received": "已收訖", "missing": "未收到", "unexpected": "非本校提交", "md5_mismatch": "檔案不符"}
 
 
 def submission_preview(engine: Engine, viewer: Viewer, term: Term) -> pd.DataFrame:
@@ -442,7 +439,8 @@ def submission_preview(engine: Engine, viewer: Viewer, term: Term) -> pd.DataFra
         parts.append(_frame(engine, select(c.c.name.label("班級"), func.count().label(kind.label))
                             .select_from(table)
                             .join(s, and_(s.c.item_kind == kind.value, s.c.item_id == table.c.id))
-                            .join(e, and_(e.c.student_id == table.c.student_id, e.c.academic_year == table.c.academic_year))
+                            .join(e, and_(e.c.student_id == table.c.student_id,
+                                          e.c.academic_year == table.c.academic_year))
                             .join(c, c.c.id == e.c.class_id)
                             .where(c.c.school_id == viewer.school_id, table.c.academic_year == term.year,
                                    table.c.semester == term.semester, table.c.submitted_at.is_(None))
@@ -487,7 +485,7 @@ def _receipt_lines(engine: Engine, viewer: Viewer, receipt_id: int) -> pd.DataFr
                    .outerjoin(c, c.c.id == e.c.class_id)
                    .where(line.c.receipt_id == receipt_id, r.c.school_id == viewer.school_id)
                    .order_by(c.c.name, e.c.seat_no, line.c.id))
-    table["狀態"] = table.pop("status").map(RECEIPT_LABELS)
+    table["狀態"] = table.pop("status").map(lambda v: ReceiptStatus(v).label)
     table["種類"] = table.pop("item_kind").map(lambda k: ItemKind(k).label if isinstance(k, str) else "")
     return table
 
@@ -502,14 +500,15 @@ def receipt_by_class(engine: Engine, viewer: Viewer, receipt_id: int) -> pd.Data
     return table.reindex(columns=list(RECEIPT_LABELS.values()), fill_value=0).reset_index()
 
 
-def receipt_to_confirm(engine: Engine, viewer: Viewer, receipt_id: int) -> pd.DataFrame:
+def receipt_to_confirm(engine: Engine, viewer: Viewer, receipt_id: int, policy: Policy) -> pd.DataFrame:
     """Students who must check the receipt (anything not received as sent), by class, with the day to check by."""
     lines = _receipt_lines(engine, viewer, receipt_id)
-    problems = lines[lines["狀態"] != RECEIPT_LABELS["received"]].copy()
+    problems = lines[lines["狀態"] != ReceiptStatus.RECEIVED.label].copy()
     receipt = _frame(engine, select(t.receipts).where(t.receipts.c.id == receipt_id))
     if not receipt.empty:
         r = receipt.iloc[0]
-        days = _rules(engine, viewer.school_id, Term(int(r["academic_year"]), int(r["semester"]))).receipt_check_days
+        term = Term(int(r["academic_year"]), int(r["semester"]))
+        days = school_rules(engine, viewer.school_id, term, policy).receipt_check_days
         problems["確認期限"] = format_roc_date(r["imported_at"] + timedelta(days=days))
     else:
         problems["確認期限"] = ""

@@ -13,3 +13,8 @@ def frame(engine: Engine, query, columns: list[str] | None = None) -> pd.DataFra
         result = conn.execute(query)
         names = columns or list(result.keys())
         return pd.DataFrame.from_records([tuple(row) for row in result], columns=names)
+
+
+def missing(value) -> bool:
+    """Whether a cell holds nothing (None, NaN, NaT, pandas' NA): the read side's one test for an empty cell."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))

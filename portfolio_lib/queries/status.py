@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, and_, case, distinct, func, literal, select
 
+from ..adapters import answers
 from ..adapters import tables as t
 from ..domain.calendar import format_roc_date
 from ..domain.categories import CATEGORIES
@@ -38,7 +39,8 @@ def school_summary(engine: Engine, year: int, semester: int | None = None,
     selected = _school_filter(select(s.c.item_kind, func.count()).join(t.students, t.students.c.id == s.c.student_id)
                               .where(s.c.academic_year == year).group_by(s.c.item_kind), school_code)
     perf = _school_filter(select(func.count(p.c.id)).join(t.students, t.students.c.id == p.c.student_id)
-                          .where(p.c.academic_year == year, *([p.c.semester == semester] if semester else [])),
+                          .where(p.c.academic_year == year, answers.uploaded_performance(),
+                                 *([p.c.semester == semester] if semester else [])),
                           school_code)
     with engine.connect() as conn:
         students = conn.execute(enrolled).scalar_one()
@@ -98,7 +100,8 @@ def class_status(engine: Engine, year: int, class_name: str, semester: int | Non
         .where(s.c.student_id.in_(ids), s.c.academic_year == year).group_by(s.c.student_id))
     p = t.performances
     performances = _frame(engine, select(p.c.student_id.label("id"), func.count().label("多元表現"))
-                          .where(p.c.student_id.in_(ids), p.c.academic_year == year).group_by(p.c.student_id))
+                          .where(p.c.student_id.in_(ids), p.c.academic_year == year, answers.uploaded_performance())
+                          .group_by(p.c.student_id))
     table = roster
     for part in (outcome_counts, selections, performances):
         table = table.merge(part, on="id", how="left") if not part.empty else table
@@ -147,15 +150,8 @@ def student_items(engine: Engine, student_no: str, school_code: str | None = Non
 
 def used_bytes(engine: Engine, student_ids: list[int]) -> dict[int, int]:
     """Bytes of every file each student's items hold (the quota counts each item's files)."""
-    if not student_ids:
-        return {}
-    parts = [select(table.c.student_id, col.label("sha")).where(table.c.student_id.in_(student_ids), col.is_not(None))
-             for table, col in t.FILE_REFERENCES]
-    refs = parts[0].union_all(*parts[1:]).subquery()
     with engine.connect() as conn:
-        rows = conn.execute(select(refs.c.student_id, func.sum(t.files.c.size))
-                            .join(t.files, t.files.c.sha256 == refs.c.sha).group_by(refs.c.student_id)).all()
-    return {student_id: int(size) for student_id, size in rows}
+        return answers.used_bytes(conn, student_ids)
 
 
 def category_distribution(engine: Engine, year: int | None = None, grade: int | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, and_, func, select
 
 from ..adapters import tables as t
 from ..domain.errors import NotFound, PermissionDenied
@@ -78,26 +78,44 @@ def viewer_by_login(engine: Engine, login: str) -> Viewer | None:
     return _viewer(engine, func.lower(t.staff.c.login) == login.strip().lower(), login.strip())
 
 
-def viewer_by_staff_no(engine: Engine, staff_no: str) -> Viewer:
-    viewer = _viewer(engine, t.staff.c.staff_no == staff_no)
+def viewer_by_staff_no(engine: Engine, staff_no: str, school_id: int | None = None) -> Viewer:
+    """A staff member by staff number; in a database of several schools, name the school (numbers repeat)."""
+    where = t.staff.c.staff_no == staff_no
+    if school_id is not None:
+        where = and_(where, t.staff.c.school_id == school_id)
+    viewer = _viewer(engine, where)
     if viewer is None:
         raise NotFound(entity="教職員", key=staff_no)
     return viewer
 
 
-def staff_directory(engine: Engine, dashboard: str | None = None) -> pd.DataFrame:
-    """Staff with their roles (for the demo's view-as picker), optionally only those who may open a dashboard."""
+def viewer_by_id(engine: Engine, staff_id: int) -> Viewer:
+    viewer = _viewer(engine, t.staff.c.id == staff_id)
+    if viewer is None:
+        raise NotFound(entity="教職員", key=staff_id)
+    return viewer
+
+
+def staff_directory(engine: Engine, dashboard: str | None = None, school_id: int | None = None) -> pd.DataFrame:
+    """Staff with their roles and school (for the demo's view-as picker), optionally only one school's and only
+    those who may open a dashboard."""
+    query = (select(t.staff.c.id.label("staff_id"), t.staff.c.staff_no, t.staff.c.name,
+                    t.schools.c.code.label("school"), t.staff_roles.c.role)
+             .join(t.staff_roles, t.staff_roles.c.staff_id == t.staff.c.id)
+             .join(t.schools, t.schools.c.id == t.staff.c.school_id)
+             .order_by(t.schools.c.code, t.staff.c.staff_no))
+    if school_id is not None:
+        query = query.where(t.staff.c.school_id == school_id)
     with engine.connect() as conn:
-        rows = conn.execute(select(t.staff.c.staff_no, t.staff.c.name, t.staff_roles.c.role)
-                            .join(t.staff_roles, t.staff_roles.c.staff_id == t.staff.c.id)
-                            .order_by(t.staff.c.staff_no)).all()
-    table = pd.DataFrame(rows, columns=["staff_no", "name", "role"])
+        rows = conn.execute(query).all()
+    table = pd.DataFrame(rows, columns=["staff_id", "staff_no", "name", "school", "role"])
     if dashboard:
         allowed = {r.value for r in DASHBOARDS[dashboard][1]}
-        table = table[table["staff_no"].isin(table.loc[table["role"].isin(allowed), "staff_no"])]
-    grouped = table.groupby(["staff_no", "name"], sort=True)["role"].agg(
+        table = table[table["staff_id"].isin(table.loc[table["role"].isin(allowed), "staff_id"])]
+    grouped = table.groupby(["school", "staff_no", "staff_id", "name"], sort=True)["role"].agg(
         lambda roles: "、".join(ROLE_LABELS[Role(r)] for r in sorted(roles)))
-    return grouped.reset_index().rename(columns={"role": "roles"})
+    return grouped.reset_index().rename(columns={"role": "roles"})[["staff_id", "staff_no", "name", "school",
+                                                                     "roles"]]
 
 
 def school_identity(engine: Engine, school_id: int) -> tuple[str, str]:
@@ -105,3 +123,9 @@ def school_identity(engine: Engine, school_id: int) -> tuple[str, str]:
     with engine.connect() as conn:
         row = conn.execute(select(t.schools.c.code, t.schools.c.name).where(t.schools.c.id == school_id)).one()
     return row.code, row.name
+
+
+def school_list(engine: Engine) -> list:
+    """Every school of the database (id, code, name), in the order they were created."""
+    with engine.connect() as conn:
+        return conn.execute(select(t.schools.c.id, t.schools.c.code, t.schools.c.name).order_by(t.schools.c.id)).all()

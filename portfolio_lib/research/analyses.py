@@ -18,9 +18,10 @@ import plotly.graph_objects as go
 
 from ..domain.calendar import Term
 from ..domain.categories import CATEGORIES
-from ..domain.model import OutcomeStatus, WindowKind
+from ..domain.grades import entry_year
+from ..domain.model import OutcomeStatus, WindowKind, certification_result
 from ..domain.policy import Policy
-from ..queries.dashboards import slide_reference
+from ..reference import slide_reference
 from .charts import PALETTE, styled
 from .sources import ResearchData
 from .suppression import DEFAULT_K, Published, check_threshold, publish
@@ -170,9 +171,10 @@ def pass_rates_by_domain(data: ResearchData, k: int = DEFAULT_K) -> Finding:
     decided = data.outcomes[data.outcomes["first_passed"].notna()]
     if decided.empty:
         return _empty("pass_rates_by_domain", title, "所選範圍內沒有已認證的課程學習成果")
-    result = decided["first_passed"].astype(bool).map({True: "通過", False: "不通過"})
-    pub = publish(_counts(_domains(data, decided), result, order=["通過", "不通過"]), k)
-    rates = pub.shares[["通過"]].rename(columns={"通過": "通過率"})
+    passed, failed = certification_result(True), certification_result(False)
+    result = decided["first_passed"].astype(bool).map(certification_result)
+    pub = publish(_counts(_domains(data, decided), result, order=[passed, failed]), k)
+    rates = pub.shares[[passed]].rename(columns={passed: "通過率"})
     overall = float(decided["first_passed"].astype(bool).mean())
     fig = _rates_chart(rates["通過率"], "第一次認證通過率", overall, f"全部領域 {overall:.1%}", PALETTE[0], title,
                        pub.note)
@@ -268,7 +270,7 @@ def funnel_by_cohort(data: ResearchData, k: int = DEFAULT_K) -> Finding:
     k = check_threshold(k)
     title = "學習成果流程（依入學年度，逐學年）"
     stages = _stages(data)
-    cohort = (stages["academic_year"] - stages["grade"] + 10).astype(str) + " 入學｜"
+    cohort = entry_year(stages["academic_year"], stages["grade"]).astype(str) + " 入學｜"
     pub = publish(_counts(cohort + _year_grade(stages, len(data.schools) > 1), stages["stage"].astype(str),
                           order=list(STAGES)), k)
     note = pub.note + "每列是該年級學生最遠走到的步驟；「已提交」一段即走完全程的學生。"
@@ -383,8 +385,8 @@ def trends(data: ResearchData, k: int = DEFAULT_K) -> Finding:
                      "有上傳成果的學生比率": _share_if_safe(int((group["stage"].astype(str) != STAGES[0]).sum()), n, k),
                      "第一次認證通過率": _share_if_safe(passes, len(decided), k),
                      "每生多元表現件數": ((p["school_code"] == school) & (p["academic_year"] == year)).sum() / n,
-                     "有提交項目的學生比率": _share_if_safe(int(group["any_submitted"].fillna(False).astype(bool).sum()),
-                                                     n, k)})
+                     "有提交項目的學生比率": _share_if_safe(
+                         int(group["any_submitted"].fillna(False).astype(bool).sum()), n, k)})
     if not rows:
         return _empty("trends", title, f"沒有任何學校學年度的學生數達 {k} 人")
     table = pd.DataFrame(rows).set_index(["學校", "學年度"]).sort_index()

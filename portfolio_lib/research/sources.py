@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..domain.errors import NoResearchData, ResearchSourceInvalid, SchoolInTwoSources
+from ..services import config
 from .deidentify import DATA_DICTIONARY, deidentified_tables
 
 TABLES = tuple(DATA_DICTIONARY)
@@ -34,7 +35,8 @@ class ResearchData:
         for name in TABLES:
             absent = set(DATA_DICTIONARY[name]) - set(tables[name].columns)
             if absent:
-                raise ResearchSourceInvalid(source=source, reason=f"資料表 {name} 缺少欄位 " + "、".join(sorted(absent)))
+                raise ResearchSourceInvalid(source=source,
+                                            reason=f"資料表 {name} 缺少欄位 " + "、".join(sorted(absent)))
         schools = tuple((code, source) for code in sorted(tables["students"]["school_code"].astype(str).unique()))
         return cls(**{name: tables[name][list(DATA_DICTIONARY[name])].reset_index(drop=True) for name in TABLES},
                    origins=schools)
@@ -146,8 +148,8 @@ def load_research_data(databases=(), exports=(), key: bytes | None = None, schoo
     if not databases and not exports:
         if os.environ.get(EXPORT_VARIABLE):
             exports = [os.environ[EXPORT_VARIABLE]]
-        elif os.environ.get("PORTFOLIO_DB"):
-            databases = [os.environ["PORTFOLIO_DB"]]
+        elif config.database():
+            databases = [config.database()]
     parts = [from_database(db, key) for db in databases or ()] + [from_export(f) for f in exports or ()]
     data = combine(parts).where(schools=schools, years=years)
     if data.enrolments.empty:

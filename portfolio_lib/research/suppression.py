@@ -14,7 +14,7 @@ DEFAULT_K = 10
 TOTAL = "合計"
 
 
-def suppress(counts: pd.DataFrame, k: int = 10) -> pd.DataFrame:
+def suppress(counts: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:
     """Counts with every cell 1..k-1 hidden (NaN), plus complementary cells so each row and column hides none or ≥2.
 
     Row and column totals may be published from the original counts: a row or column with a single
@@ -46,7 +46,7 @@ def suppress(counts: pd.DataFrame, k: int = 10) -> pd.DataFrame:
     return out
 
 
-def suppressed_shares(counts: pd.DataFrame, k: int = 10, axis: int = 1) -> pd.DataFrame:
+def suppressed_shares(counts: pd.DataFrame, k: int = DEFAULT_K, axis: int = 1) -> pd.DataFrame:
     """Shares within each row (axis=1) or column (axis=0) from the full counts, shown only where the count is."""
     totals = counts.sum(axis=axis)
     shares = counts.div(totals.replace(0, np.nan), axis=0 if axis == 1 else 1)

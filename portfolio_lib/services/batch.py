@@ -11,8 +11,9 @@ import pandas as pd
 
 from ..adapters.importers import Problem
 from ..adapters.tabular import read_table
+from ..domain import errors as e
 from ..domain.categories import CATEGORIES, category_by_label
-from ..domain.errors import ImportRejected, InvalidField, PortfolioError, UnreadableFile
+from ..domain.errors import ImportRejected, MalformedFieldList, PortfolioError, UnreadableFile
 from ..domain.files import Upload
 from ..domain.model import Actor, Role
 from ..domain.rules import check_has_role
@@ -58,7 +59,7 @@ def _field_values(category_key: str, text: str) -> dict:
             continue
         key, sep, value = part.partition("=")
         if not sep:
-            raise InvalidField(label="欄位", reason=f"「{part.strip()}」請寫成 名稱=值，以；分隔")
+            raise MalformedFieldList(part=part.strip())
         values[by_label.get(key.strip(), key.strip())] = value.strip()
     return values
 
@@ -133,18 +134,25 @@ def _upload_row(uow: UnitOfWork, row: pd.Series, files: dict[str, bytes], actor:
     return "performances"
 
 
-_COLUMNS = {"Description": "內容簡述", "File": "檔名", "ExternalLink": "外部連結", "CourseCode": "課程代碼",
-            "Category": "類別", "Field": "欄位", "Code": "欄位", "Hours": "欄位", "Weeks": "欄位",
-            "EndBefore": "欄位", "NotWhole": "欄位", "Missing": "欄位", "Window": "學年度",
-            "Term": "學期", "Limit": "學號", "Quota": "學號", "NotFound": "學號", "Permission": "學號",
-            "Duplicate": "課程代碼"}
+# Which manifest column a refusal belongs to, by the kind of refusal (a subclass goes with its base).
+_COLUMNS = (
+    ((e.DescriptionRequired, e.DescriptionTooLong), "內容簡述"),
+    ((e.FileTypeNotAllowed, e.FileTypeMismatch, e.FileEmpty, e.FileTruncated, e.FileTooLarge, e.FileRequired),
+     "檔名"),
+    ((e.InvalidExternalLink, e.ExternalLinkWithoutVideo), "外部連結"),
+    ((e.InvalidCourseCode, e.DuplicateOutcome), "課程代碼"),
+    ((e.UnknownCategory,), "類別"),
+    ((e.InvalidField, e.MissingField, e.InvalidCode, e.HoursOutOfRange, e.WeeksOutOfRange, e.EndBeforeStart,
+      e.NotWholeNumber, e.InvalidRocDate), "欄位"),
+    ((e.OutsideWindow, e.WindowNotSet), "學年度"),
+    ((e.InvalidTerm,), "學期"),
+)
 
 
 def _column_of(err: PortfolioError) -> str:
-    name = type(err).__name__
-    if name == "NotFound" and err.facts.get("entity") == "修課紀錄":
+    if isinstance(err, e.NotFound) and err.facts.get("entity") == "修課紀錄":
         return "課程代碼"
-    for key, column in _COLUMNS.items():
-        if key in name:
+    for kinds, column in _COLUMNS:
+        if isinstance(err, kinds):
             return column
-    return "檔名" if name.startswith("File") else "學號"
+    return "學號"       # caps, quota, an unknown student, permissions: the row's student

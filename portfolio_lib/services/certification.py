@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..domain.model import Actor, ItemKind, WindowKind
+from ..domain.model import Actor, ItemKind, WindowKind, certification_notice
 from ..domain.rules import check_may_certify, check_window
 from .access import acting_on_student
 from .unit_of_work import UnitOfWork
@@ -43,10 +43,7 @@ def certify(uow: UnitOfWork, outcome_id: int, teacher_no: str, passed: bool,
         repo.save_outcome(outcome, uow.now)
         member = repo.staff_member(teacher_no, student.school_id)
         repo.add_certification(outcome.id, member.id, actor.key != teacher, passed, reason, uow.now)
-        result = "通過" if passed else "不通過"
-        message = f"「{section.subject}」（{outcome.term}）的學習成果認證結果：{result}"
-        if reason:
-            message += f"。原因：{reason}"
+        message = certification_notice(section.subject, outcome.term, passed, reason)
         repo.notify(student.id, "certification", message, uow.now, item_kind=ItemKind.OUTCOME, item_id=outcome.id)
         repo.audit(actor, "certify", "outcome", outcome.id, uow.now, {"status": before},
                    {"status": outcome.status.value, "reason": reason, "as_proxy": actor.key != teacher})

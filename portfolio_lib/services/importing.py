@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..adapters.importers import IMPORTERS, ImportResult
 from ..adapters.tabular import read_table
-from ..domain.errors import InvalidField
+from ..domain.errors import UnknownImportKind
 from ..domain.model import Actor, Role
 from ..domain.rules import check_has_role
 from .unit_of_work import UnitOfWork
@@ -18,7 +18,7 @@ def import_file(uow: UnitOfWork, kind: str, source: str | Path | bytes, name: st
                 progress: bool = False) -> ImportResult:
     """Import one file of a kind (staff, students, teaching, course_records, cadre)."""
     if kind not in IMPORTERS:
-        raise InvalidField(label="匯入種類", reason=f"須為 {'、'.join(IMPORTERS)}")
+        raise UnknownImportKind(kind=kind, kinds="、".join(IMPORTERS))
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
     name = name or (Path(source).name if isinstance(source, (str, Path)) else kind)
     frame = read_table(data, name)

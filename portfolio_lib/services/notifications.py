@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
-
-from ..adapters import tables as t
 from ..domain.model import Actor
 from .access import acting_on_student
 from .unit_of_work import UnitOfWork
@@ -14,9 +11,7 @@ def mark_notifications_read(uow: UnitOfWork, student_no: str, actor: Actor | Non
     """Mark the student's unread notifications as read; returns how many."""
     with uow:
         student, actor = acting_on_student(uow.repo, actor, "標示通知為已讀", student_no=student_no)
-        n = t.notifications.c
-        count = uow.conn.execute(update(t.notifications).where(n.student_id == student.id, n.read_at.is_(None))
-                                 .values(read_at=uow.now)).rowcount
+        count = uow.repo.mark_notifications_read(student.id, uow.now)
         if count:
             uow.repo.audit(actor, "read", "notifications", student.student_no, uow.now, after={"read": count})
         uow.commit()

@@ -5,11 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
-
-from ..adapters import tables as t
 from ..domain.calendar import format_roc_datetime
-from ..domain.errors import AlreadyExists, InvalidField, InvalidWindow
+from ..domain.errors import InvalidSchoolCode, InvalidWindow, MissingField
 from ..domain.model import Actor, Role, WindowKind
 from ..domain.rules import check_has_role
 from .unit_of_work import UnitOfWork
@@ -18,13 +15,11 @@ from .unit_of_work import UnitOfWork
 def create_school(uow: UnitOfWork, code: str, name: str, *, actor: Actor) -> int:
     code, name = str(code).strip(), str(name).strip()
     if not (len(code) == 6 and code.isalnum()):
-        raise InvalidField(label="學校代碼", reason="應為 6 碼英數字")
+        raise InvalidSchoolCode(code=code)
     if not name:
-        raise InvalidField(label="學校名稱", reason="必須填寫")
+        raise MissingField(label="學校名稱")
     with uow:
-        if uow.conn.execute(select(t.schools.c.id).where(t.schools.c.code == code)).first():
-            raise AlreadyExists(entity="學校", key=code)
-        school_id = uow.conn.execute(insert(t.schools).values(code=code, name=name)).inserted_primary_key[0]
+        school_id = uow.repo.add_school(code, name)
         uow.repo.audit(uow.repo.resolve_actor(actor), "create", "school", school_id, uow.now,
                        after={"code": code, "name": name})
         uow.commit()
@@ -41,7 +36,7 @@ def set_policy_overrides(uow: UnitOfWork, overrides: dict, school_code: str | No
         check_has_role(actor, {Role.ADMIN}, "修改學校設定")
         uow.workbench.policy.with_overrides(overrides)
         text = json.dumps(overrides, ensure_ascii=False, sort_keys=True)
-        uow.conn.execute(update(t.schools).where(t.schools.c.id == school.id).values(policy_overrides=text))
+        repo.save_policy_overrides(school.id, text)
         repo.audit(actor, "set_policy", "school", school.id, uow.now, {"policy_overrides": school.policy_overrides},
                    {"policy_overrides": text})
         uow.commit()
@@ -60,14 +55,8 @@ def set_window(uow: UnitOfWork, year: int, semester: int, kind: WindowKind | str
         school = repo.school(school_code)
         actor = repo.resolve_actor(actor)
         check_has_role(actor, {Role.ADMIN, Role.COUNSELOR}, "設定作業期程")
-        key = (t.windows.c.school_id == school.id, t.windows.c.academic_year == year,
-               t.windows.c.semester == semester, t.windows.c.kind == kind.value)
-        old = uow.conn.execute(select(t.windows).where(*key)).first()
-        if old:
-            uow.conn.execute(update(t.windows).where(*key).values(opens=opens, closes=closes))
-        else:
-            uow.conn.execute(insert(t.windows).values(school_id=school.id, academic_year=year, semester=semester,
-                                                      kind=kind.value, opens=opens, closes=closes))
+        old = repo.window(school.id, year, semester, kind)
+        repo.save_window(school.id, year, semester, kind, opens, closes)
         repo.audit(actor, "set_window", "window", f"{year}-{semester}-{kind.value}", uow.now,
                    {"opens": old.opens, "closes": old.closes} if old else None,
                    {"opens": opens, "closes": closes})

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, select, update
-
-from ..adapters import tables as t
 from ..domain.calendar import Term
-from ..domain.errors import InvalidField, MissingField, NotFound, PermissionDenied
+from ..domain.errors import MissingField, PermissionDenied, TextTooLong
 from ..domain.files import Upload, check_file
-from ..domain.model import (Actor, LearningPlan, PlanStatus, Role, SchoolDocumentKind, check_item_files,
-                            clean_description)
+from ..domain.model import (
+    Actor,
+    Role,
+    SchoolDocumentKind,
+    check_item_files,
+    clean_description,
+    plan_review_notice,
+)
 from ..domain.rules import check_has_role, check_quota
 from .access import acting_on_student
 from .unit_of_work import UnitOfWork
-
-TITLE_MAX = 50
 
 
 def _checked_document(uow: UnitOfWork, student, document: Upload | None, rules, required: bool = True):
@@ -34,7 +35,8 @@ def add_consultation_record(uow: UnitOfWork, student_no: str, consultant_no: str
     """A course consultant records a consultation (課程諮詢紀錄) with a student; proof document optional."""
     with uow:
         repo = uow.repo
-        student = repo.student(student_no)
+        school = repo.school_by_id(repo.staff_member(consultant_no).school_id)
+        student = repo.student(student_no, school.code)      # the consultant's own school's student
         consultant = repo.staff_actor(consultant_no, student.school_id)
         check_has_role(consultant, {Role.CONSULTANT}, "登錄課程諮詢紀錄")
         term = Term.of(consulted_on)
@@ -42,23 +44,21 @@ def add_consultation_record(uow: UnitOfWork, student_no: str, consultant_no: str
         description = clean_description(description, rules)
         checked = _checked_document(uow, student, document, rules, required=False)
         member = repo.staff_member(consultant_no, student.school_id)
-        record_id = uow.conn.execute(insert(t.consultation_records).values(
-            student_id=student.id, consultant_id=member.id, academic_year=term.year, semester=term.semester,
-            consulted_on=consulted_on, description=description,
-            document_sha256=uow.store_file(checked) if checked else None,
-            document_name=checked.name if checked else None, created_at=uow.now)).inserted_primary_key[0]
+        record_id = repo.add_consultation(student.id, member.id, term, consulted_on, description,
+                                          uow.store_file(checked) if checked else None,
+                                          checked.name if checked else None, uow.now)
         repo.audit(consultant, "create", "consultation_record", record_id, uow.now,
                    after={"student": student.student_no, "on": consulted_on, "description": description})
         uow.commit()
         return record_id
 
 
-def _title(text: str) -> str:
+def _title(text: str, rules) -> str:
     title = (text or "").strip()
     if not title:
         raise MissingField(label="計畫名稱")
-    if len(title) > TITLE_MAX:
-        raise InvalidField(label="計畫名稱", reason=f"最多 {TITLE_MAX} 字（目前 {len(title)} 字）")
+    if len(title) > rules.plan_title_max_chars:
+        raise TextTooLong(label="計畫名稱", length=len(title), limit=rules.plan_title_max_chars)
     return title
 
 
@@ -70,22 +70,13 @@ def upload_learning_plan(uow: UnitOfWork, student_no: str, year: int, semester: 
         repo = uow.repo
         student, actor = acting_on_student(repo, actor, "上傳自主學習計畫", student_no=student_no)
         rules = repo.school_policy(student.school_id).rules(term)
-        title, description = _title(title), clean_description(description, rules)
+        title, description = _title(title, rules), clean_description(description, rules)
         checked = _checked_document(uow, student, document, rules)
-        plan_id = uow.conn.execute(insert(t.learning_plans).values(
-            student_id=student.id, academic_year=term.year, semester=term.semester, title=title,
-            description=description, document_sha256=uow.store_file(checked), document_name=checked.name,
-            status=PlanStatus.SUBMITTED.value, uploaded_at=uow.now, updated_at=uow.now)).inserted_primary_key[0]
+        plan_id = repo.add_learning_plan(student.id, term, title, description, uow.store_file(checked),
+                                         checked.name, uow.now)
         repo.audit(actor, "upload", "learning_plan", plan_id, uow.now, after={"title": title, "term": str(term)})
         uow.commit()
         return plan_id
-
-
-def _plan(uow: UnitOfWork, plan_id: int):
-    row = uow.conn.execute(select(t.learning_plans).where(t.learning_plans.c.id == plan_id)).first()
-    if row is None:
-        raise NotFound(entity="自主學習計畫", key=plan_id)
-    return row, LearningPlan(row.id, row.student_id, Term(row.academic_year, row.semester), PlanStatus(row.status))
 
 
 def replace_learning_plan(uow: UnitOfWork, plan_id: int, title: str, description: str,
@@ -93,17 +84,17 @@ def replace_learning_plan(uow: UnitOfWork, plan_id: int, title: str, description
     """Replace a plan sent back for revision (or not yet reviewed); it goes back to review."""
     with uow:
         repo = uow.repo
-        row, plan = _plan(uow, plan_id)
+        row, plan = repo.learning_plan(plan_id)
         student, actor = acting_on_student(repo, actor, "修改自主學習計畫", student_id=row.student_id)
         rules = repo.school_policy(student.school_id).rules(plan.term)
         plan.replace()
-        title, description = _title(title), clean_description(description, rules)
+        title, description = _title(title, rules), clean_description(description, rules)
         checked = _checked_document(uow, student, document, rules, required=False)
         values = dict(title=title, description=description, status=plan.status.value, updated_at=uow.now)
         if checked is not None:
             values.update(document_sha256=uow.store_file(checked), document_name=checked.name)
             uow.release_file(row.document_sha256)
-        uow.conn.execute(update(t.learning_plans).where(t.learning_plans.c.id == plan_id).values(**values))
+        repo.save_learning_plan(plan_id, **values)
         repo.audit(actor, "replace", "learning_plan", plan_id, uow.now, {"status": row.status, "title": row.title},
                    {"status": plan.status.value, "title": title})
         uow.commit()
@@ -114,21 +105,17 @@ def review_learning_plan(uow: UnitOfWork, plan_id: int, reviewer_no: str, approv
     """The student's homeroom teacher (or a counselor) reviews a plan: 通過, or 需修改 with a comment."""
     with uow:
         repo = uow.repo
-        row, plan = _plan(uow, plan_id)
+        row, plan = repo.learning_plan(plan_id)
         student = repo.student_by_id(row.student_id)
         reviewer = repo.staff_actor(reviewer_no, student.school_id)
         member = repo.staff_member(reviewer_no, student.school_id)
-        homeroom = uow.conn.execute(
-            select(t.classes.c.homeroom_teacher_id).join(t.enrolments, t.enrolments.c.class_id == t.classes.c.id)
-            .where(t.enrolments.c.student_id == student.id, t.enrolments.c.academic_year == plan.term.year)
-        ).scalar()
+        homeroom = repo.homeroom_teacher_id(student.id, plan.term.year)
         if not (reviewer.roles & {Role.COUNSELOR, Role.ADMIN} or homeroom == member.id):
             raise PermissionDenied(who=f"{member.name} ", action="審核這位學生的自主學習計畫")
         comment = plan.review(approved, comment)
-        uow.conn.execute(update(t.learning_plans).where(t.learning_plans.c.id == plan_id).values(
-            status=plan.status.value, reviewer_id=member.id, review_comment=comment, reviewed_at=uow.now,
-            updated_at=uow.now))
-        message = f"自主學習計畫「{row.title}」審核結果：{plan.status.label}" + (f"。意見：{comment}" if comment else "")
+        repo.save_learning_plan(plan_id, status=plan.status.value, reviewer_id=member.id, review_comment=comment,
+                                reviewed_at=uow.now, updated_at=uow.now)
+        message = plan_review_notice(row.title, plan.status, comment)
         repo.notify(student.id, "learning_plan", message, uow.now)
         repo.audit(reviewer, "review", "learning_plan", plan_id, uow.now, {"status": row.status},
                    {"status": plan.status.value, "comment": comment})
@@ -145,10 +132,8 @@ def upload_school_document(uow: UnitOfWork, student_no: str, kind: SchoolDocumen
         rules = repo.school_policy(student.school_id).rules(Term.of(uow.now.date()))
         description = clean_description(description, rules)
         checked = _checked_document(uow, student, document, rules)
-        doc_id = uow.conn.execute(insert(t.school_documents).values(
-            student_id=student.id, kind=kind.value, description=description,
-            document_sha256=uow.store_file(checked), document_name=checked.name,
-            uploaded_at=uow.now)).inserted_primary_key[0]
+        doc_id = repo.add_school_document(student.id, kind.value, description, uow.store_file(checked),
+                                          checked.name, uow.now)
         repo.audit(actor, "upload", "school_document", doc_id, uow.now, after={"kind": kind.value})
         uow.commit()
         return doc_id
@@ -157,11 +142,9 @@ def upload_school_document(uow: UnitOfWork, student_no: str, kind: SchoolDocumen
 def delete_school_document(uow: UnitOfWork, document_id: int, actor: Actor | None = None) -> None:
     with uow:
         repo = uow.repo
-        row = uow.conn.execute(select(t.school_documents).where(t.school_documents.c.id == document_id)).first()
-        if row is None:
-            raise NotFound(entity="文件", key=document_id)
+        row = repo.school_document(document_id)
         student, actor = acting_on_student(repo, actor, "刪除文件", student_id=row.student_id)
-        uow.conn.execute(t.school_documents.delete().where(t.school_documents.c.id == document_id))
+        repo.delete_school_document(document_id)
         uow.release_file(row.document_sha256)
         repo.audit(actor, "delete", "school_document", document_id, uow.now, before={"kind": row.kind})
         uow.commit()

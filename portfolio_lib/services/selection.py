@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from ..domain.calendar import Term, format_roc_datetime
-from ..domain.errors import InvalidState, ItemLocked, NotFound
+from ..domain.errors import (
+    AlreadyPicked,
+    AlreadySelected,
+    ItemLocked,
+    NotFound,
+    NotPicked,
+    NotSelectedYet,
+    PickedForApplication,
+)
 from ..domain.model import Actor, ItemKind, WindowKind
-from ..domain.rules import (check_application_pick, check_selectable_outcome,
-                            check_selectable_performance, check_selection_cap, check_window)
+from ..domain.rules import (
+    check_application_pick,
+    check_selectable_outcome,
+    check_selectable_performance,
+    check_selection_cap,
+    check_window,
+)
 from .access import acting_on_student
 from .unit_of_work import UnitOfWork
 
@@ -30,7 +43,7 @@ def select_for_submission(uow: UnitOfWork, student_no: str, kind: ItemKind | str
         check_window(repo.windows(student.school_id, year, 0), (WindowKind.SELECTION,), uow.now,
                      f"{year} 學年度")
         if repo.is_selected(kind, item_id):
-            raise InvalidState(item_label=kind.label, state="已勾選", action="再次勾選")
+            raise AlreadySelected(item_label=kind.label)
         if kind is ItemKind.OUTCOME:
             check_selectable_outcome(item.status)
         else:
@@ -54,9 +67,9 @@ def unselect(uow: UnitOfWork, student_no: str, kind: ItemKind | str, item_id: in
         check_window(repo.windows(student.school_id, item.term.year, 0), (WindowKind.SELECTION,), uow.now,
                      f"{item.term.year} 學年度")
         if not repo.is_selected(kind, item_id):
-            raise InvalidState(item_label=kind.label, state="未勾選", action="取消勾選")
+            raise NotSelectedYet(item_label=kind.label)
         if repo.is_picked(kind, item_id):
-            raise InvalidState(item_label=kind.label, state="已選為申請入學項目", action="取消勾選")
+            raise PickedForApplication(item_label=kind.label)
         repo.remove_selection(kind, item_id)
         repo.audit(actor, "unselect", kind.value, item_id, uow.now, {"selected": True}, {"selected": False})
         uow.commit()
@@ -71,7 +84,7 @@ def pick_for_application(uow: UnitOfWork, student_no: str, kind: ItemKind | str,
         student, actor = acting_on_student(repo, actor, "挑選申請入學項目", student_no=student_no)
         _owned_item(repo, student, kind, item_id)
         if repo.is_picked(kind, item_id):
-            raise InvalidState(item_label=kind.label, state="已選為申請入學項目", action="再次挑選")
+            raise AlreadyPicked(item_label=kind.label)
         now_term = Term.of(uow.now.date())
         grade = repo.grade_of(student.id, now_term.year) or 0
         rules = repo.school_policy(student.school_id).rules(now_term)
@@ -90,7 +103,7 @@ def unpick(uow: UnitOfWork, student_no: str, kind: ItemKind | str, item_id: int,
         student, actor = acting_on_student(repo, actor, "取消申請入學項目", student_no=student_no)
         _owned_item(repo, student, kind, item_id)
         if not repo.is_picked(kind, item_id):
-            raise InvalidState(item_label=kind.label, state="未選為申請入學項目", action="取消")
+            raise NotPicked(item_label=kind.label)
         repo.remove_pick(kind, item_id)
         repo.audit(actor, "unpick", kind.value, item_id, uow.now, {"picked": True}, {"picked": False})
         uow.commit()

@@ -8,15 +8,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 
 from ..adapters import tables as t
-from ..adapters.db import WRITE, database_url, make_engine, upgrade
-from ..adapters.filestore import FileStore
+from ..adapters.db import WRITE, make_engine, upgrade
+from ..adapters.filestore import FileStore, write_atomically
 from ..adapters.repository import Repository
-from ..domain.calendar import parse_roc_moment, taipei_now
+from ..domain.calendar import taipei_now
 from ..domain.files import CheckedFile
 from ..domain.policy import Policy
+from . import config
 
 
 @dataclass
@@ -31,38 +32,30 @@ class Workbench:
     @classmethod
     def open(cls, db: str | os.PathLike | None = None, files: str | os.PathLike | None = None,
              clock: Callable[[], datetime] = taipei_now, create: bool = True) -> "Workbench":
-        """Open (and migrate) the database named by `db` or $PORTFOLIO_DB; files beside it or in $PORTFOLIO_FILES."""
-        db = db or os.environ.get("PORTFOLIO_DB")
+        """Open (and migrate) the database named by `db` or $PORTFOLIO_DB; files beside it or in $PORTFOLIO_FILES
+        (`services.config` reads the environment)."""
+        db = config.database(db)
         if not db:
             raise ValueError("no database: give --db or set PORTFOLIO_DB")
-        if clock is taipei_now and os.environ.get(AS_OF_VARIABLE):
-            clock = fixed_clock(os.environ[AS_OF_VARIABLE])
-        files = files or os.environ.get("PORTFOLIO_FILES") or default_file_root(db)
+        if clock is taipei_now:
+            clock = config.clock()
         engine = make_engine(db)
         if create:
             upgrade(engine)
-        return cls(engine, FileStore(files), clock)
+        return cls(engine, FileStore(config.file_root(db, files)), clock)
+
+    @classmethod
+    def from_environment(cls) -> "Workbench | None":
+        """The workbench the environment names ($PORTFOLIO_DB), None when it names none."""
+        return cls.open() if config.database() else None
 
     def uow(self) -> "UnitOfWork":
         return UnitOfWork(self)
 
-
-AS_OF_VARIABLE = "PORTFOLIO_AS_OF"
-
-
-def fixed_clock(text: str) -> Callable[[], datetime]:
-    """A clock stopped at an ROC moment ('115/11/28 10:00'): for demonstrations and tests, never production."""
-    moment = parse_roc_moment(text)
-    return lambda: moment
-
-
-def default_file_root(db: str | os.PathLike) -> Path:
-    """The file store sits beside a SQLite database file: school.sqlite → school.files/."""
-    url = database_url(db)
-    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
-        path = Path(url.removeprefix("sqlite:///"))
-        return path.with_name(path.stem + ".files")
-    return Path.cwd() / "portfolio-files"
+    @property
+    def package_folder(self) -> Path:
+        """Submission packages sit beside the file store: school.files/ → school.packages/."""
+        return config.package_folder(self.store.root)
 
 
 class UnitOfWork:
@@ -80,6 +73,7 @@ class UnitOfWork:
         self.repo = Repository(self.conn, self.workbench.policy)
         self._created: list[str] = []
         self._released: set[str] = set()
+        self._written: list[Path] = []
         self._committed = False
         return self
 
@@ -91,6 +85,8 @@ class UnitOfWork:
             self.conn.close()
         if not self._committed:
             self._discard(self._created)
+            for path in self._written:
+                path.unlink(missing_ok=True)
 
     def commit(self):
         self.conn.commit()
@@ -103,12 +99,16 @@ class UnitOfWork:
         stored = self.store.put(checked.data)
         if stored.created:
             self._created.append(stored.sha256)
-        exists = self.conn.execute(select(t.files.c.sha256).where(t.files.c.sha256 == stored.sha256)).first()
-        if not exists:
-            self.conn.execute(insert(t.files).values(
-                sha256=stored.sha256, md5=stored.md5, size=stored.size, ext=checked.ext,
-                media_type=checked.media_type, stored_at=self.now))
+        self.repo.add_file(stored, checked.ext, checked.media_type, self.now)
         return stored.sha256
+
+    def write_file(self, path: str | os.PathLike, data: bytes) -> Path:
+        """Write a file the use case produces (a submission package) whole, before the commit; it is removed
+        again unless the use case commits."""
+        path = Path(path)
+        write_atomically(path, data)
+        self._written.append(path)
+        return path
 
     def release_file(self, sha256: str | None):
         """The use case dropped a reference: remove the file after commit if nothing else uses it."""

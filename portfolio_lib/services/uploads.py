@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from ..domain.calendar import Term
 from ..domain.categories import validate_fields
-from ..domain.errors import DuplicateOutcome, InvalidState
+from ..domain.errors import DuplicateOutcome, SelectedNotDeletable
 from ..domain.files import Upload, check_file
-from ..domain.model import (Actor, ItemKind, Outcome, Performance, WindowKind,
-                            check_item_files, clean_description)
-from ..domain.rules import (check_outcome_upload_cap,
-                            check_performance_upload_cap, check_quota, check_window)
+from ..domain.model import Actor, ItemKind, Outcome, Performance, WindowKind, check_item_files, clean_description
+from ..domain.rules import check_outcome_upload_cap, check_performance_upload_cap, check_quota, check_window
 from .access import acting_on_student
 from .unit_of_work import UnitOfWork
 
@@ -200,7 +198,7 @@ def delete_performance(uow: UnitOfWork, performance_id: int, actor: Actor | None
         student, actor = acting_on_student(repo, actor, "刪除多元表現", student_id=record.student_id)
         record.check_deletable()
         if repo.is_selected(ItemKind.PERFORMANCE, record.id):
-            raise InvalidState(item_label=record.item_label, state="已勾選", action="刪除（請先取消勾選）")
+            raise SelectedNotDeletable(item_label=record.item_label)
         before = _performance_facts(record, repo.file_names(ItemKind.PERFORMANCE, record.id))
         repo.delete_performance(record.id)
         uow.release_file(record.document_sha256)

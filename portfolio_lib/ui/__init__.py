@@ -29,7 +29,8 @@ def open_dashboard(key: str):
     from .identity import CabinetGate, ViewerGate, workbench_from_environment
     wb = workbench_from_environment()
     if wb is None:
-        return _Notice("尚未指定資料庫：請設定 PORTFOLIO_DB，或以 README 的指令啟動示範學校。")
+        from ..services.config import NO_DATABASE
+        return _Notice(NO_DATABASE)
     if key == "cabinet":
         from .cabinet import StudentCabinet
         return CabinetGate(wb, StudentCabinet)

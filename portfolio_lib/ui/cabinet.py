@@ -7,15 +7,14 @@ import json
 from datetime import date, datetime
 
 import ipywidgets as widgets
-from sqlalchemy import select
 
 from .. import services
-from ..adapters import tables as t
 from ..domain.calendar import Term, format_roc_date
 from ..domain.categories import CATEGORIES
 from ..domain.files import Upload
+from ..domain.grades import FINAL_GRADE, grade_label
+from ..domain.model import ItemKind, SchoolDocumentKind
 from ..domain.units import MIB
-from ..domain.model import ItemKind, OutcomeStatus, PlanStatus, SchoolDocumentKind
 from ..queries import cabinet as q
 from ..services.unit_of_work import Workbench
 from .common import DataTable, StatusLine, guarded, section, viewer_line
@@ -58,7 +57,7 @@ class StudentCabinet:
         self.wb, self.viewer = wb, viewer
         self.now = now or wb.clock()
         self.term = Term.of(self.now.date())
-        self.rules = q.rules_for(wb.engine, viewer, self.term)
+        self.rules = q.rules_for(wb.engine, viewer, self.term, wb.policy)
         self.actor = viewer.actor
         self.status = StatusLine()
         run = self.run = guarded(self.status)
@@ -137,7 +136,8 @@ class StudentCabinet:
                                           description="學年度")
         self.plan_semester = widgets.Dropdown(options=[("第一學期", 1), ("第二學期", 2)], value=self.term.semester,
                                               description="學期")
-        self.plan_title = widgets.Text(description="計畫名稱", layout=widgets.Layout(width="40em"))
+        self.plan_title = widgets.Text(description="計畫名稱", layout=widgets.Layout(width="40em"),
+                                       placeholder=f"最多 {self.rules.plan_title_max_chars} 字")
         self.plan_text = DescriptionBox(self.rules.description_max_chars)
         self.plan_document = DropZone.for_slot("計畫文件", self.rules, "document")
         self.plan_upload = widgets.Button(description="上傳計畫", button_style="primary", icon="upload")
@@ -183,8 +183,9 @@ class StudentCabinet:
                                              self.plan_upload, widgets.HBox([self.plan_pick, self.plan_replace]),
                                              self.status.view)]
                                     if acting else []) +
-                [self.documents.view] + ([section("上傳自傳或學習計畫", self.doc_kind, self.doc_text.view, self.doc_file,
-                                                  self.doc_upload, widgets.HBox([self.doc_pick, self.doc_delete]),
+                [self.documents.view] + ([section("上傳自傳或學習計畫", self.doc_kind, self.doc_text.view,
+                                                  self.doc_file, self.doc_upload,
+                                                  widgets.HBox([self.doc_pick, self.doc_delete]),
                                                   self.status.view)]
                                          if acting else [])),
         ], titles=["首頁", "課程學習成果", "多元表現", "勾選", "申請入學", "提交紀錄", "校內項目"])
@@ -209,8 +210,8 @@ class StudentCabinet:
         engine = self.wb.engine
         self.consultations.show(q.consultation_records(engine, self.viewer))
         plans = q.learning_plans(engine, self.viewer)
-        self.plans.show(plans)
-        open_plans = plans[plans["審核"].isin([PlanStatus.SUBMITTED.label, PlanStatus.REVISE.label])]
+        self.plans.show(plans.drop(columns="can_replace"))
+        open_plans = plans[plans["can_replace"]]
         self.plan_pick.options = [(f"#{r.編號} {r.計畫名稱}（{r.審核}）", int(r.編號)) for r in open_plans.itertuples()]
         self.plan_pick.value = self.plan_pick.options[0][1] if self.plan_pick.options else None
         documents = q.school_documents(engine, self.viewer)
@@ -219,7 +220,7 @@ class StudentCabinet:
         self.doc_pick.value = self.doc_pick.options[0][1] if self.doc_pick.options else None
 
     def show_home(self):
-        h = q.home(self.wb.engine, self.viewer, self.now)
+        h = q.home(self.wb.engine, self.viewer, self.now, self.wb.policy)
         counts = "".join(f"<li>{html.escape(label)}：{n}</li>" for label, n in h["performances"].items())
         windows = "".join(f"<li>{label}（{year}{'' if sem == 0 else f'-{sem}'}）：{opens} ～ {closes}</li>"
                           for label, year, sem, opens, closes in h["windows"]) or "<li>目前沒有開放中的作業期間</li>"
@@ -236,22 +237,22 @@ class StudentCabinet:
 
     def show_outcomes(self):
         records = q.course_records(self.wb.engine, self.viewer)
-        self.records.show(records.drop(columns=["record_id", "outcome_id"]))
+        self.records.show(records.drop(columns=["record_id", "outcome_id", "can_upload"]))
         self._records = records
-        choices = records[records["學習成果"].isin(["未上傳", OutcomeStatus.UPLOADED.label, OutcomeStatus.FAILED.label])]
+        choices = records[records["can_upload"]]
         self.course.options = [(f"{r.學年度}-{r.學期} {r.科目}（{r.學習成果}）", int(r.record_id))
                                for r in choices.itertuples()]
         self.course.value = self.course.options[0][1] if self.course.options else None
         mine = q.outcomes(self.wb.engine, self.viewer)
-        self.my_outcomes.show(mine.drop(columns=["course_code", "status"]))
-        unsent = mine[mine["status"] == OutcomeStatus.UPLOADED.value]
+        self.my_outcomes.show(mine.drop(columns=["course_code", "status", "can_send", "selectable"]))
+        unsent = mine[mine["can_send"]]
         self.to_send.options = [(f"#{r.編號} {r.學年度}-{r.學期} {r.科目}：{r.內容簡述}", int(r.編號))
                                 for r in unsent.itertuples()]
         self.to_send.value = self.to_send.options[0][1] if self.to_send.options else None
 
     def show_performances(self):
-        records = q.performances(self.wb.engine, self.viewer)
-        shown = records.drop(columns=["category", "fields"]) if not records.empty else records
+        records = q.performances(self.wb.engine, self.viewer, self.wb.policy)
+        shown = records.drop(columns=["category", "fields", "selectable"]) if not records.empty else records
         self.p_list.show(shown)
         self.p_pick.options = [(f"#{r.編號} {r.學年度}-{r.學期} {r.類別}：{r.內容簡述 or r.內容}", int(r.編號))
                                for r in records.itertuples()] if not records.empty else []
@@ -259,13 +260,14 @@ class StudentCabinet:
 
     def show_selection(self):
         year = self.s_year.value
-        items = q.selectable(self.wb.engine, self.viewer, year)
-        rules = q.rules_for(self.wb.engine, self.viewer, Term(year, 2))
+        items = q.selectable(self.wb.engine, self.viewer, year, self.wb.policy)
+        rules = q.rules_for(self.wb.engine, self.viewer, Term(year, 2), self.wb.policy)
         chosen = items[items["已勾選"] == "✓"]
         n_o = int((chosen["kind"] == ItemKind.OUTCOME.value).sum())
         n_p = int((chosen["kind"] == ItemKind.PERFORMANCE.value).sum())
-        self.s_counts.value = (f"<p class='pf-selection-counts'>學習成果 <b>{n_o}/{rules.outcome_selection_cap_per_year}"
-                               f"</b>　多元表現 <b>{n_p}/{rules.performance_selection_cap_per_year}</b></p>")
+        self.s_counts.value = (f"<p class='pf-selection-counts'>學習成果 "
+                               f"<b>{n_o}/{rules.outcome_selection_cap_per_year}</b>　多元表現 "
+                               f"<b>{n_p}/{rules.performance_selection_cap_per_year}</b></p>")
         self.s_table.show(items.drop(columns="kind"))
         self.s_item.options = [(f"{r.種類} #{r.編號} {r.名稱}{'（已勾選）' if r.已勾選 else ''}{r.提交}",
                                 (r.kind, int(r.編號))) for r in items.itertuples()]
@@ -273,10 +275,11 @@ class StudentCabinet:
 
     def show_application(self):
         grade = q.grade_in(self.wb.engine, self.viewer, self.term.year)
-        pool = q.application_pool(self.wb.engine, self.viewer)
+        pool = q.application_pool(self.wb.engine, self.viewer, self.wb.policy)
         picked = pool[pool["申請入學"] == "✓"]
         r = self.rules
-        who = "高三" if grade == 12 else f"目前 {grade or '?'} 年級；高三時"
+        who = grade_label(FINAL_GRADE) if grade == FINAL_GRADE else \
+            f"目前 {grade or '?'} 年級；{grade_label(FINAL_GRADE)}時"
         self.a_counts.value = (
             f"<p>{who}可從已勾選的學習成果（至多 "
             f"{r.application_outcome_pool} 件）選 {r.application_outcome_picks} 件、多元表現（至多 "
@@ -372,9 +375,7 @@ class StudentCabinet:
     def edit_performance(self):
         if self.p_pick.value is None:
             return
-        with self.wb.engine.connect() as conn:
-            row = conn.execute(select(t.performances).where(t.performances.c.id == self.p_pick.value,
-                                                            t.performances.c.student_id == self.viewer.student_id)).one()
+        row = q.performance_record(self.wb.engine, self.viewer, self.p_pick.value)
         self.editing = row.id
         self.category.unobserve_all("value")
         self.category.value = row.category

@@ -13,9 +13,9 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..adapters.tabular import csv_bytes, xlsx_bytes
 from ..domain.calendar import format_roc_date
 from ..domain.errors import PortfolioError
+from ..queries.exports import csv_bytes, xlsx_bytes
 
 log = logging.getLogger("portfolio.ui")
 
@@ -102,7 +102,8 @@ class DataTable:
             self.downloads.value = ""
             return
         shown = self.frame.head(self.max_rows)
-        more = (f"<p style='color:#57606a'>只顯示前 {self.max_rows} 列，共 {len(self.frame)} 列；下載檔案含全部資料。</p>"
+        more = (f"<p style='color:#57606a'>只顯示前 {self.max_rows} 列，共 {len(self.frame)} 列；"
+                "下載檔案含全部資料。</p>"
                 if len(self.frame) > self.max_rows else "")
         self.table.value = shown.to_html(index=False, classes="pf-grid", border=0, escape=True) + more + _TABLE_STYLE
         self.downloads.value = (_link(xlsx_bytes(self.frame), f"{self.filename}.xlsx", XLSX_TYPE, "XLSX") +
@@ -130,6 +131,19 @@ class Chart:
                                  font=dict(family="Noto Sans CJK TC, Noto Sans TC, Microsoft JhengHei, sans-serif"))
         self.figure = figure
         self.view.children = [go.FigureWidget(figure)]
+
+
+def roc_date_ticks(first, last, most: int = 8) -> tuple[list, list[str]]:
+    """Tick positions and their ROC labels (115/09/01) for a date axis from `first` to `last`: the 1st of each
+    month, or weekly on a short span, thinned to at most `most` ticks. Plotly's own date ticks read
+    "Sep 2026" in English and the Gregorian calendar."""
+    first, last = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
+    ticks = pd.date_range(first, last, freq="MS")
+    if len(ticks) < 3:
+        ticks = pd.date_range(first, last, freq="7D")
+    step = max(1, -(-len(ticks) // most))
+    ticks = list(ticks[::step])
+    return ticks, [format_roc_date(day) for day in ticks]
 
 
 def term_pickers(years: list[int], current) -> tuple[widgets.Dropdown, widgets.Dropdown]:

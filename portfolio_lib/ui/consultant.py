@@ -10,6 +10,7 @@ from .. import services
 from ..domain.calendar import Term, format_roc_date, parse_roc_date
 from ..queries import dashboards as q
 from ..queries.cabinet import students_for_picker
+from ..queries.rules import school_rules
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
 from .cabinet import DescriptionBox
@@ -25,9 +26,9 @@ class ConsultantDashboard:
         self.wb, self.viewer = wb, viewer
         self.now = now or wb.clock()
         term = Term.of(self.now.date())
-        rules = wb.policy.rules(term)
+        rules = school_rules(wb.engine, viewer.school_id, term, wb.policy)
         self.status = StatusLine()
-        self.students = students_for_picker(wb.engine, term.year)
+        self.students = students_for_picker(wb.engine, term.year, school_id=viewer.school_id)
         classes = sorted(self.students["class_name"].unique()) if not self.students.empty else []
         self.class_picker = widgets.Dropdown(options=classes, description="班級")
         self.student = widgets.Dropdown(description="學生", layout=widgets.Layout(width="30em"))

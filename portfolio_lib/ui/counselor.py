@@ -7,26 +7,27 @@ from datetime import datetime
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
-from sqlalchemy import select
 
-from ..adapters import tables as t
 from ..domain.calendar import Term, format_roc_date
 from ..domain.errors import ImportRejected
+from ..domain.grades import GRADES, grade_label
 from ..domain.model import AccessEvent, WindowKind
 from ..queries import dashboards as q
 from ..queries.viewer import Viewer
 from ..services.batch import batch_upload
 from ..services.unit_of_work import Workbench
-from .common import (Chart, DataTable, StatusLine, cards_html, guarded, section, term_pickers,
-                     viewer_line)
+from .common import (
+    Chart,
+    DataTable,
+    StatusLine,
+    cards_html,
+    guarded,
+    roc_date_ticks,
+    section,
+    term_pickers,
+    viewer_line,
+)
 from .identity import note_access
-
-
-def school_years(wb: Workbench, viewer: Viewer) -> list[int]:
-    with wb.engine.connect() as conn:
-        years = conn.execute(select(t.classes.c.academic_year).distinct()
-                             .where(t.classes.c.school_id == viewer.school_id)).scalars().all()
-    return sorted(years, reverse=True)
 
 
 class CounselorDashboard:
@@ -37,7 +38,7 @@ class CounselorDashboard:
         self.wb, self.viewer = wb, viewer
         self.now = now or wb.clock()
         current = Term.of(self.now.date())
-        years = school_years(wb, viewer) or [current.year]
+        years = q.school_years(wb.engine, viewer) or [current.year]
         self.status = StatusLine()
         self.year, self.semester = term_pickers(years, current)
         self.stage = widgets.Dropdown(options=[("第一階段", 1), ("第二階段", 2)], value=1, description="上傳階段")
@@ -55,7 +56,7 @@ class CounselorDashboard:
         self.timeline = Chart(height=340)
         self.category_year = widgets.Dropdown(options=[("全部學年", None)] + [(f"{y} 學年度", y) for y in years],
                                               value=years[1] if len(years) > 1 else years[0], description="學年度")
-        self.category_grade = widgets.Dropdown(options=[("全部年級", None), ("高一", 10), ("高二", 11), ("高三", 12)],
+        self.category_grade = widgets.Dropdown(options=[("全部年級", None), *[(grade_label(g), g) for g in GRADES]],
                                                value=None, description="年級")
         self.with_slide = widgets.Checkbox(value=True, description="並列簡報參考值（比例）")
         self.categories = Chart(height=420)
@@ -119,13 +120,15 @@ class CounselorDashboard:
         overview = q.class_overview(self.wb.engine, self.viewer, self.term.year, self.term.semester)
         self.overview.show(overview.drop(columns="class_id"))
         self.heatmap.draw(_heatmap(overview, self.term))
-        self.drill_class.options = [(f"{r.班級}（{r.導師 or '未設導師'}）", int(r.class_id)) for r in overview.itertuples()]
+        self.drill_class.options = [(f"{r.班級}（{r.導師 or '未設導師'}）", int(r.class_id))
+                                    for r in overview.itertuples()]
 
     def show_schedule(self):
         self.schedule.show(q.schedule(self.wb.engine, self.viewer, self.term.year, self.now))
 
     def show_backlog(self):
-        self.backlog.show(q.certification_backlog(self.wb.engine, self.viewer, self.term, self.stage.value, self.now))
+        self.backlog.show(q.certification_backlog(self.wb.engine, self.viewer, self.term, self.stage.value, self.now,
+                                                    self.wb.policy))
         self.reminders.show(q.reminder_students(self.wb.engine, self.viewer, self.term))
 
     def show_timeline(self):
@@ -136,7 +139,8 @@ class CounselorDashboard:
     def show_class(self):
         if self.drill_class.value is None:
             return
-        progress = q.class_progress(self.wb.engine, self.viewer, self.drill_class.value, self.term, self.now)
+        progress = q.class_progress(self.wb.engine, self.viewer, self.drill_class.value, self.term, self.now,
+                                      self.wb.policy)
         self.class_table.show(progress)
         self.drill_student.options = [(f"{r.座號} {r.姓名}（{r.學號}）", r.學號) for r in progress.itertuples()]
 
@@ -161,7 +165,7 @@ class CounselorDashboard:
             figure.add_bar(y=ordered["item"], x=ordered["slide_share"], orientation="h", name="簡報參考值",
                            text=[f"{v:.0%}" for v in ordered["slide_share"]], marker_color="#bab0ac")
         scope = (f"{self.category_year.value} 學年度" if self.category_year.value else "全部學年") + \
-                ({10: "高一", 11: "高二", 12: "高三"}.get(self.category_grade.value, ""))
+                grade_label(self.category_grade.value)
         figure.update_layout(title=f"多元表現項目分布（{scope}，比例）", barmode="group", xaxis_tickformat=".0%",
                              legend=dict(orientation="h", y=-0.12))
         self.categories.draw(figure)
@@ -186,7 +190,8 @@ class CounselorDashboard:
         self.batch_report.show(pd.DataFrame([{"學習成果": result["outcomes"], "多元表現": result["performances"],
                                               "列數": result["rows"]}]))
         self.refresh()
-        self.status.ok(f"已匯入 {result['rows']} 列：學習成果 {result['outcomes']} 件、多元表現 {result['performances']} 件。")
+        self.status.ok(f"已匯入 {result['rows']} 列：學習成果 {result['outcomes']} 件、"
+                       f"多元表現 {result['performances']} 件。")
 
 
 BATCH_HELP = ("<p>清單欄位：學號、學年度、學期、課程代碼（學習成果）或類別（多元表現）、內容簡述、檔名"
@@ -201,8 +206,7 @@ def _heatmap(overview: pd.DataFrame, term: Term) -> go.Figure:
         return figure
     table = overview.assign(number=overview["班級"].str[-2:])
     grid = table.pivot_table(index="年級", columns="number", values="上傳率", aggfunc="first")
-    labels = {10: "高一", 11: "高二", 12: "高三"}
-    figure.add_heatmap(z=grid.values, x=[f"{n} 班" for n in grid.columns], y=[labels.get(g, g) for g in grid.index],
+    figure.add_heatmap(z=grid.values, x=[f"{n} 班" for n in grid.columns], y=[grade_label(g) for g in grid.index],
                        colorscale="Blues", zmin=0, zmax=1, text=[[f"{v:.0%}" if v == v else "" for v in row]
                                                                  for row in grid.values],
                        texttemplate="%{text}", hovertemplate="%{y} %{x}：%{z:.0%}<extra></extra>",
@@ -212,14 +216,24 @@ def _heatmap(overview: pd.DataFrame, term: Term) -> go.Figure:
 
 
 def _timeline(daily: pd.DataFrame, windows: dict, term: Term) -> go.Figure:
+    """Uploads per day with the two upload deadlines, every date in the ROC calendar (axis, hover, labels)."""
     figure = go.Figure()
-    figure.add_bar(x=daily["日期"], y=daily["上傳件數"], name="每日上傳件數", marker_color="#4c78a8")
-    for kind in (WindowKind.UPLOAD_1, WindowKind.UPLOAD_2):
-        window = windows.get((term.semester, kind))
-        if window:
-            figure.add_vline(x=window[1], line_dash="dash", line_color="#cf222e")
-            figure.add_annotation(x=window[1], y=1, yref="paper", showarrow=False, yanchor="bottom",
-                                  text=f"{kind.label[5:9]}截止 {format_roc_date(window[1])}")
-    figure.update_layout(title=f"{term.label}學習成果每日上傳件數與截止日", xaxis_title="日期", yaxis_title="件數",
-                         bargap=0.1)
+    figure.add_bar(x=daily["日期"], y=daily["上傳件數"], name="每日上傳件數", marker_color="#4c78a8",
+                   customdata=[format_roc_date(day) for day in daily["日期"]],
+                   hovertemplate="%{customdata}：%{y} 件<extra></extra>")
+    deadlines = [(kind, windows[(term.semester, kind)][1]) for kind in (WindowKind.UPLOAD_1, WindowKind.UPLOAD_2)
+                 if (term.semester, kind) in windows]
+    for n, (kind, closes) in enumerate(deadlines):
+        figure.add_vline(x=closes, line_dash="dash", line_color="#cf222e")
+        # the two deadlines lie days apart: the first label reads leftwards from its line, the second
+        # rightwards from its own, so they never print over each other
+        figure.add_annotation(x=closes, y=1, yref="paper", showarrow=False, yanchor="bottom",
+                              xanchor="right" if n == 0 and len(deadlines) > 1 else "left",
+                              text=f"{kind.label[5:9]}截止 {format_roc_date(closes)}")
+    moments = list(daily["日期"]) + [closes for _, closes in deadlines]
+    if moments:
+        ticks, labels = roc_date_ticks(min(moments), max(moments))
+        figure.update_xaxes(tickvals=ticks, ticktext=labels)
+    figure.update_layout(title=f"{term.label}學習成果每日上傳件數與截止日", xaxis_title="日期（民國）",
+                         yaxis_title="件數", bargap=0.1, showlegend=False)
     return figure

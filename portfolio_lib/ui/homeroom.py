@@ -77,7 +77,8 @@ class HomeroomDashboard:
         return Term(self.term_now.year, self.semester.value)
 
     def refresh(self):
-        self.progress = q.class_progress(self.wb.engine, self.viewer, self.class_picker.value, self.term, self.now)
+        self.progress = q.class_progress(self.wb.engine, self.viewer, self.class_picker.value, self.term, self.now,
+                                          self.wb.policy)
         self.student.options = [(f"{r.座號} {r.姓名}（{r.學號}）", r.學號) for r in self.progress.itertuples()]
         self.reminders.show(self.progress.loc[self.progress["提醒"] != "", ["座號", "學號", "姓名", "提醒"]])
         totals = self.progress[["通過", "待認證", "未送認證", "不通過"]].sum()

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 
 from ..domain.model import AccessEvent
 from ..queries.accounts import account_of
-from ..queries.viewer import DASHBOARDS, Viewer, staff_directory, viewer_by_login, viewer_by_staff_no
+from ..queries.viewer import DASHBOARDS, Viewer, staff_directory, viewer_by_id, viewer_by_login
 from ..services.access_log import record_access
 from ..services.unit_of_work import Workbench
 
@@ -37,8 +37,7 @@ def sign_in_required() -> bool:
 
 
 def workbench_from_environment() -> Workbench | None:
-    db = os.environ.get("PORTFOLIO_DB")
-    return Workbench.open(db, os.environ.get("PORTFOLIO_FILES")) if db else None
+    return Workbench.from_environment()
 
 
 def note_access(wb: Workbench, login: str | None, event: AccessEvent, target: str, school_id: int | None,
@@ -81,16 +80,18 @@ class ViewerGate:
             self.view = _notice(NOT_SIGNED_IN)
             return
         staff = staff_directory(wb.engine, dashboard)
-        options = [(f"{r.name}（{r.staff_no}，{r.roles}）", r.staff_no) for r in staff.itertuples()]
+        several = staff["school"].nunique() > 1
+        options = [(f"{f'{r.school} ' if several else ''}{r.name}（{r.staff_no}，{r.roles}）", int(r.staff_id))
+                   for r in staff.itertuples()]
         if not options:
             self.view = _notice("資料庫中沒有可以開啟這個儀表板的教職員。")
             return
         self.picker = widgets.Dropdown(options=options, value=options[0][1], description="檢視身分",
                                        layout=widgets.Layout(width="32em"))
-        self.picker.observe(lambda change: self._open(viewer_by_staff_no(wb.engine, change["new"])), names="value")
+        self.picker.observe(lambda change: self._open(viewer_by_id(wb.engine, change["new"])), names="value")
         banner = widgets.HTML(DEMO_BANNER.format(what="請選擇要以哪位教職員的身分檢視。"))
         banner.add_class("pf-demo-banner")
-        self._open(viewer_by_staff_no(wb.engine, options[0][1]))
+        self._open(viewer_by_id(wb.engine, options[0][1]))
         self.view = widgets.VBox([banner, self.picker, self.body])
 
     def _open(self, viewer: Viewer):
@@ -104,7 +105,7 @@ class CabinetGate:
 
     def __init__(self, wb: Workbench, build, identity: str | None = None, now: datetime | None = None):
         from ..domain.calendar import Term
-        from ..queries.cabinet import student_viewer, students_for_picker
+        from ..queries.cabinet import student_viewer_by_id, students_for_picker
         self.wb, self.build, self.now = wb, build, now
         self.app = None
         self.login = None
@@ -130,19 +131,20 @@ class CabinetGate:
         if students.empty:
             self.view = _notice("資料庫中沒有本學年度的學生。")
             return
-        options = [(f"{r.class_name} 班 {r.seat_no} 號 {r.name}（{r.student_no}）", r.student_no)
-                   for r in students.itertuples()]
+        several = students["school"].nunique() > 1
+        options = [(f"{f'{r.school} ' if several else ''}{r.class_name} 班 {r.seat_no} 號 {r.name}（{r.student_no}）",
+                    int(r.student_id)) for r in students.itertuples()]
         self.picker = widgets.Dropdown(options=options, value=options[0][1], description="檢視學生",
                                        layout=widgets.Layout(width="32em"))
         self.as_parent = widgets.Checkbox(value=False, description="以家長身分檢視（唯讀）")
 
         def reopen(_):
-            self._open(student_viewer(wb.engine, self.picker.value, as_parent=self.as_parent.value))
+            self._open(student_viewer_by_id(wb.engine, self.picker.value, as_parent=self.as_parent.value))
         self.picker.observe(reopen, names="value")
         self.as_parent.observe(reopen, names="value")
         banner = widgets.HTML(DEMO_BANNER.format(what="請選擇要檢視哪位學生的檔案櫃。"))
         banner.add_class("pf-demo-banner")
-        self._open(student_viewer(wb.engine, options[0][1]))
+        self._open(student_viewer_by_id(wb.engine, options[0][1]))
         self.view = widgets.VBox([banner, widgets.HBox([self.picker, self.as_parent]), self.body])
 
     def _children(self, children):

@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import html
-import os
 from datetime import datetime
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
-from sqlalchemy import select
 
-from ..adapters import tables as t
 from ..domain.calendar import Term, format_roc_date
 from ..domain.model import AccessEvent
 from ..queries import category_distribution, school_summary
 from ..queries.accounts import account_of
 from ..queries.status import SUMMARY_LABELS
-from ..queries.viewer import DASHBOARDS
+from ..queries.viewer import DASHBOARDS, school_list
+from ..services.config import NO_DATABASE
 from ..services.unit_of_work import Workbench
-from .common import sign_out_link
+from .common import cards_html, sign_out_link
 from .identity import NOT_SIGNED_IN, note_access, research_lab_url, sign_in_required, signed_in
-
-CARD = ("<div style='display:inline-block;min-width:9.5em;margin:0 .6em .6em 0;padding:.6em .8em;"
-        "border:1px solid #d0d7de;border-radius:8px;background:#f6f8fa'>"
-        "<div style='font-size:.85em;color:#57606a'>{label}</div>"
-        "<div style='font-size:1.6em;font-weight:600'>{value:,}</div></div>")
 
 
 class LandingPage:
@@ -37,11 +30,11 @@ class LandingPage:
         self.term = Term.of(self.now.date())
         identity = identity if identity is not None else signed_in()
         self.account = account_of(wb.engine, identity) if identity else None
-        with wb.engine.connect() as conn:
-            query = select(t.schools.c.id, t.schools.c.code, t.schools.c.name).order_by(t.schools.c.id)
-            if self.account is not None and self.account.school_id is not None:
-                query = query.where(t.schools.c.id == self.account.school_id)
-            school = conn.execute(query).first()
+        schools = school_list(wb.engine)
+        if self.account is not None and self.account.school_id is not None:
+            schools = [s for s in schools if s.id == self.account.school_id]
+        school = schools[0] if schools else None
+        self.school_picker = None
         self.title = widgets.HTML()
         self.links = widgets.HTML(self._links())
         self.cards = widgets.HTML()
@@ -52,10 +45,22 @@ class LandingPage:
         self.chart = go.FigureWidget(self._render(school) if staff_or_demo else go.Figure())
         if not staff_or_demo and school is not None:
             self.title.value = f"<h3>{html.escape(school.name)}</h3><p>今天是 {format_roc_date(self.now)}</p>"
-        parts = [self.title, self.links] + ([self.cards, self.chart] if staff_or_demo else [])
+        if staff_or_demo and self.account is None and len(schools) > 1:
+            # the demo over a database of several schools: each school's own figures, never the first one's alone
+            by_id = {s.id: s for s in schools}
+            self.school_picker = widgets.Dropdown(options=[(f"{s.code} {s.name}", s.id) for s in schools],
+                                                  value=school.id, description="學校")
+            self.school_picker.observe(lambda change: self._show_school(by_id[change["new"]]), names="value")
+        parts = ([self.school_picker] if self.school_picker else []) + [self.title, self.links] + (
+            [self.cards, self.chart] if staff_or_demo else [])
         self.view = widgets.VBox(parts, layout=widgets.Layout(max_width="1280px", padding="0 1em"))
         if self.account is not None and self.account.known:
             note_access(wb, self.account.login, AccessEvent.OPEN, "index", self.account.school_id)
+
+    def _show_school(self, school):
+        chart = go.FigureWidget(self._render(school))
+        self.view.children = [chart if child is self.chart else child for child in self.view.children]
+        self.chart = chart
 
     def _links(self) -> str:
         """The pages the viewer may open (all of them, with their roles, in the demo)."""
@@ -89,10 +94,8 @@ class LandingPage:
 
     @classmethod
     def from_environment(cls) -> "LandingPage | widgets.HTML":
-        db = os.environ.get("PORTFOLIO_DB")
-        if not db:
-            return _message("尚未指定資料庫：請設定 PORTFOLIO_DB，或以 README 的指令啟動示範學校。")
-        return cls(Workbench.open(db, os.environ.get("PORTFOLIO_FILES")))
+        wb = Workbench.from_environment()
+        return cls(wb) if wb is not None else _message(NO_DATABASE)
 
     def _render(self, school) -> go.Figure:
         figure = go.Figure()
@@ -102,9 +105,9 @@ class LandingPage:
         self.title.value = (f"<h3>{html.escape(school.name)}</h3>"
                             f"<p>{self.term.label}　今天是 {format_roc_date(self.now)}　（學校代碼 {school.code}）</p>")
         figures = school_summary(self.wb.engine, self.term.year, school_code=school.code)
-        self.cards.value = "".join(CARD.format(label=SUMMARY_LABELS[key], value=int(value))
-                                   for key, value in figures.items())
-        table = category_distribution(self.wb.engine, year=self.term.year - 1, school_code=school.code).sort_values("count")
+        self.cards.value = cards_html({SUMMARY_LABELS[key]: int(value) for key, value in figures.items()})
+        table = category_distribution(self.wb.engine, year=self.term.year - 1,
+                                      school_code=school.code).sort_values("count")
         figure.add_bar(x=table["count"], y=table["label"], orientation="h",
                            text=[f"{c:,}（{s:.0%}）" for c, s in zip(table["count"], table["share"])],
                            marker_color="#4c78a8", hovertemplate="%{y}：%{x} 件<extra></extra>")

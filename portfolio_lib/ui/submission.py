@@ -14,7 +14,6 @@ from ..services.receipts import import_receipt
 from ..services.submission import resubmit_from_receipt, submit_selected
 from ..services.unit_of_work import Workbench
 from .common import DataTable, StatusLine, guarded, section, term_pickers, viewer_line
-from .counselor import school_years
 from .dropzone import DropZone
 
 
@@ -27,7 +26,7 @@ class SubmissionDashboard:
         self.now = now or wb.clock()
         self.actor = viewer.actor
         current = Term.of(self.now.date())
-        years = school_years(wb, viewer) or [current.year]
+        years = q.school_years(wb.engine, viewer) or [current.year]
         self.status = StatusLine()
         self.year, self.semester = term_pickers(years, current)
         self.preview = DataTable("已勾選、尚未提交的項目（依班級）", "待提交項目")
@@ -77,10 +76,10 @@ class SubmissionDashboard:
     def show_receipt(self):
         if self.receipt.value is None:
             self.by_class.show(q.receipt_by_class(self.wb.engine, self.viewer, -1))
-            self.confirm.show(q.receipt_to_confirm(self.wb.engine, self.viewer, -1))
+            self.confirm.show(q.receipt_to_confirm(self.wb.engine, self.viewer, -1, self.wb.policy))
             return
         self.by_class.show(q.receipt_by_class(self.wb.engine, self.viewer, self.receipt.value))
-        self.confirm.show(q.receipt_to_confirm(self.wb.engine, self.viewer, self.receipt.value))
+        self.confirm.show(q.receipt_to_confirm(self.wb.engine, self.viewer, self.receipt.value, self.wb.policy))
 
     def package(self):
         result = submit_selected(self.wb.uow(), self.term.year, self.term.semester, self.actor)

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from portfolio_lib.demo import build_demo
-from portfolio_lib.services.unit_of_work import Workbench, fixed_clock
+from portfolio_lib.services.config import fixed_clock
+from portfolio_lib.services.unit_of_work import Workbench
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "115/11/28 10:00"

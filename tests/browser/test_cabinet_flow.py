@@ -80,7 +80,8 @@ def test_upload_send_certify_notify_select(page: Page, voila_july, artifacts, tm
     teacher_page.close()
 
     open_dashboard(page, voila_july, "cabinet.ipynb", "已使用空間")
-    expect(page.locator(".pf-table", has_text="通知").first).to_contain_text(f"「{subject}」（115-2）的學習成果認證結果：通過")
+    expect(page.locator(".pf-table", has_text="通知").first).to_contain_text(
+        f"「{subject}」（115-2）的學習成果認證結果：通過")
     page.locator(".lm-TabBar-tab", has_text="勾選").first.click()
     choose(page.get_by_label("項目", exact=True).first, lambda o: f"#{outcome_id} " in o)
     page.locator("button:visible", has_text=re.compile(r"^\s*勾選\s*$")).click()

@@ -68,7 +68,8 @@ def test_counselor_exports_xlsx_and_refuses_a_batch_with_one_bad_row(page: Page,
         before = conn.execute("SELECT count(*) FROM outcomes").fetchone()[0]
     manifest = tmp_path / "清單.csv"
     pd.DataFrame([{"學號": student, "學年度": 115, "學期": 1, "課程代碼": code, "內容簡述": "報告", "檔名": "ok.pdf"},
-                  {"學號": student, "學年度": 115, "學期": 1, "課程代碼": other, "內容簡述": "假的", "檔名": "fake.pdf"}]
+                  {"學號": student, "學年度": 115, "學期": 1, "課程代碼": other, "內容簡述": "假的",
+                   "檔名": "fake.pdf"}]
                  ).to_csv(manifest, index=False, encoding="utf-8-sig")
     archive = tmp_path / "files.zip"
     with zipfile.ZipFile(archive, "w") as z:
@@ -151,7 +152,8 @@ def test_research_shows_one_finding_at_a_time_and_renders_a_report(page: Page, v
 
 def test_access_log_narrows_by_event_and_exports_what_it_shows(page: Page, voila, artifacts):
     from portfolio_lib.services.access_log import record_access
-    from portfolio_lib.services.unit_of_work import Workbench, fixed_clock
+    from portfolio_lib.services.config import fixed_clock
+    from portfolio_lib.services.unit_of_work import Workbench
     wb = Workbench.open(voila["db"], clock=fixed_clock("115/11/27 09:30"))
     record_access(wb.uow(), "t0042", "sign_in_refused", "bad_password", address="10.0.0.9")
     record_access(wb.uow(), "t0042", "sign_in", school_id=1, address="10.0.0.9")

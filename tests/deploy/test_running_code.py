@@ -81,7 +81,8 @@ def test_a_student_cannot_start_jupyterlab_or_a_server_of_their_own(deployment, 
     token = person.session.post(deployment.base + f"/hub/api/users/{name}/tokens", timeout=60, json={},
                                 headers={"X-XSRFToken": hub_xsrf[0]})
     assert token.status_code == 403
-    servers = [p for p in psutil.process_iter(["cmdline"]) if "jupyterhub-singleuser" in " ".join(p.info["cmdline"] or [])
+    servers = [p for p in psutil.process_iter(["cmdline"])
+               if "jupyterhub-singleuser" in " ".join(p.info["cmdline"] or [])
                and p.environ().get("JUPYTERHUB_USER") == name]
     assert servers == []
 

@@ -149,7 +149,8 @@ def test_a_query_string_does_not_choose_whose_cabinet_opens(deployment, people):
     other_no, other_name, other_login = d.sql(
         "SELECT student_no, name, login FROM students WHERE id != ? AND name IN (SELECT name FROM students "
         "GROUP BY name HAVING count(*) = 1) LIMIT 1", people.student_id)[0]
-    page = d.signed_in(people.student).open(f"cabinet.ipynb?student={other_no}&login={other_login}&viewer={other_login}")
+    page = d.signed_in(people.student).open(
+        f"cabinet.ipynb?student={other_no}&login={other_login}&viewer={other_login}")
     shown = page.text()
     assert people.student_name in shown and other_name not in shown
     page.close()

@@ -1,0 +1,71 @@
+"""One answer per question the write side and the read side both ask: the school's rules, what counts as an
+uploaded 多元表現, quota used, a student's grade, the year's windows.
+
+The services ask through the repository, the dashboards through the queries; both build their SQL here,
+so a figure on a screen is the figure a rule checks.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, func, select, union_all
+
+from ..domain.calendar import Term
+from ..domain.model import Window, WindowKind
+from ..domain.policy import Policy, Rules
+from . import tables as t
+
+
+def school_policy(conn: Connection, school_id: int, national: Policy) -> Policy:
+    """The national policy with the school's own overrides merged in."""
+    overrides = conn.execute(select(t.schools.c.policy_overrides).where(t.schools.c.id == school_id)).scalar_one()
+    return national.with_overrides(overrides)
+
+
+def school_rules(conn: Connection, school_id: int, term: Term, national: Policy) -> Rules:
+    """The rules in force for a school in a term."""
+    return school_policy(conn, school_id, national).rules(term)
+
+
+def uploaded_performance():
+    """多元表現 the student uploaded: records synced from the school system (幹部) are not uploads and do not
+    count against the yearly cap."""
+    return t.performances.c.synced.is_(False)
+
+
+def used_bytes_by_student(student_ids):
+    """(student_id, bytes) of every file each student's items hold: the quota counts each item's files."""
+    refs = union_all(*[select(table.c.student_id, col.label("sha"))
+                       .where(table.c.student_id.in_(student_ids), col.is_not(None))
+                       for table, col in t.FILE_REFERENCES]).subquery()
+    return (select(refs.c.student_id, func.sum(t.files.c.size).label("used"))
+            .join(t.files, t.files.c.sha256 == refs.c.sha).group_by(refs.c.student_id))
+
+
+def used_bytes(conn: Connection, student_ids: list[int]) -> dict[int, int]:
+    if not student_ids:
+        return {}
+    return {sid: int(size) for sid, size in conn.execute(used_bytes_by_student(student_ids))}
+
+
+def grade_of(conn: Connection, student_id: int, year: int) -> int | None:
+    """The grade (10–12) of the class a student is enrolled in that year, None when not enrolled."""
+    return conn.execute(
+        select(t.classes.c.grade).join(t.enrolments, t.enrolments.c.class_id == t.classes.c.id)
+        .where(t.enrolments.c.student_id == student_id, t.enrolments.c.academic_year == year)
+    ).scalar_one_or_none()
+
+
+def windows(conn: Connection, school_id: int, year: int, semester: int | None = None) -> list[Window]:
+    """The school's windows of a year (with a semester: that semester's and the year's own)."""
+    query = select(t.windows).where(t.windows.c.school_id == school_id, t.windows.c.academic_year == year)
+    if semester is not None:
+        query = query.where(t.windows.c.semester.in_([semester, 0]))
+    return [Window(WindowKind(r.kind), r.academic_year, r.semester, r.opens, r.closes)
+            for r in conn.execute(query.order_by(t.windows.c.opens))]
+
+
+def open_windows(conn: Connection, school_id: int, now) -> list[Window]:
+    """The school's windows open at a moment (of any year), the one closing first first."""
+    query = select(t.windows).where(t.windows.c.school_id == school_id, t.windows.c.opens <= now,
+                                    t.windows.c.closes >= now).order_by(t.windows.c.closes)
+    return [Window(WindowKind(r.kind), r.academic_year, r.semester, r.opens, r.closes) for r in conn.execute(query)]

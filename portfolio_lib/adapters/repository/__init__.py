@@ -1,0 +1,27 @@
+"""The write side's access to the database: load and save entities, count what the rules count.
+
+One class, `Repository`, the services' only door to the tables; its methods are grouped by aggregate in the
+modules of this package (people, items, schedule, selections, school items, submissions, records).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from ...domain.policy import Policy
+from .items import Items
+from .people import People
+from .records import Records
+from .schedule import Schedule
+from .school_items import SchoolItems
+from .selections import Selections
+from .submissions import Submissions
+
+
+class Repository(People, Items, Schedule, Selections, SchoolItems, Submissions, Records):
+    def __init__(self, conn: Connection, policy: Policy):
+        self.conn = conn
+        self.policy = policy
+
+
+__all__ = ["Repository"]
