@@ -14,12 +14,12 @@ from datetime import datetime
 from pathlib import Path
 
 from . import queries, services
-from .adapters.importers import IMPORTERS
+from .adapters.importing import IMPORTERS
 from .domain.calendar import Term, parse_roc_date, parse_roc_moment
 from .domain.categories import CATEGORIES
 from .domain.errors import PortfolioError
 from .domain.files import Upload
-from .domain.model import AccessEvent, Actor, ItemKind, WindowKind
+from .domain.model import AccessEvent, Actor, ActorKind, ItemKind, WindowKind
 from .queries.status import SUMMARY_LABELS
 from .research.notebooks import REPORTS
 from .research.suppression import DEFAULT_K
@@ -136,7 +136,8 @@ def cmd_send(wb: Workbench, args) -> dict:
 
 
 def cmd_certify(wb: Workbench, args) -> dict:
-    services.certify(wb.uow(), args.outcome_id, args.teacher, passed=args.result == "pass", reason=args.reason)
+    actor = Actor(ActorKind.STAFF.value, args.teacher) if args.teacher else _staff_actor(args, "認證")
+    services.certify(wb.uow(), args.outcome_id, passed=args.result == "pass", reason=args.reason, actor=actor)
     return {"outcome_id": args.outcome_id, "status": "passed" if args.result == "pass" else "failed"}
 
 
@@ -329,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("certify", cmd_certify, "certify an outcome as its teacher")
     p.add_argument("outcome_id", type=int)
-    p.add_argument("--teacher", required=True, help="staff number of the certifying teacher")
+    p.add_argument("--teacher", help="staff number of the certifying teacher (the same as --as staff:NO)")
     p.add_argument("result", choices=["pass", "fail"])
     p.add_argument("--reason")
 

@@ -87,3 +87,14 @@ def test_the_walk_sees_an_import_that_runs_up(tmp_path, monkeypatch):
     assert len(found) == 3, found
     assert "domain/bad.py:1 imports ui.common" in found[0]
     assert "research/bad.py:2 imports queries" in found[1] and "ui/bad.py:1 imports adapters:" in found[2]
+
+
+def test_the_page_registry_names_every_notebook_and_a_widget_app_for_every_dashboard():
+    from portfolio_lib.domain.pages import DASHBOARDS, notebooks
+    from portfolio_lib.ui import dashboard_app
+    shipped = {p.name for p in (PACKAGE.parent / "dashboards").glob("*.ipynb")}
+    assert notebooks() == shipped
+    for key, page in DASHBOARDS.items():
+        app = dashboard_app(key)
+        assert app.__module__ == f"portfolio_lib.ui.{page.notebook.removesuffix('.ipynb')}"
+        assert page.key in (PACKAGE.parent / "dashboards" / page.notebook).read_text(encoding="utf-8")

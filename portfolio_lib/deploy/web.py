@@ -3,7 +3,7 @@
 Standalone Voila already refuses `execute_request` on a page's kernel websocket and has no
 kernel-creating, contents-writing or terminal endpoints. On top of that this service
 - signs every request in through the hub (OAuth), and takes the viewer from that sign-in;
-- serves only the workbench's pages (`queries.viewer.notebooks()`), nothing else it finds;
+- serves only the workbench's pages (`domain.pages.notebooks()`), nothing else it finds;
 - tells each page's kernel who signed in, in a cell the server adds before the notebook runs;
 - lets a kernel's websocket, its API and its shutdown be used only by the person it was started for,
   and speaks only the pages' own websocket protocol (see `PageSocket`);
@@ -26,7 +26,7 @@ from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from ..queries.viewer import notebooks
+from ..domain.pages import notebooks
 from ..ui.common import SIGN_OUT_VARIABLE
 from ..ui.identity import SIGN_IN_VARIABLE, VIEWER_VARIABLE
 

@@ -91,6 +91,13 @@ def check_may_certify(actor: Actor, teacher_no: str | None, proxy_no: str | None
     raise NotCourseTeacher(teacher=_who(actor), subject=subject)
 
 
+def check_staff_role(actor: Actor, roles: set[Role], action: str):
+    """A staff member with one of `roles` (what a teacher signs with their own name: no administrator path)."""
+    if actor.kind == ActorKind.STAFF and actor.roles & roles:
+        return
+    raise PermissionDenied(who=_who(actor), action=action)
+
+
 def check_has_role(actor: Actor, roles: set[Role], action: str):
     if actor.kind == ActorKind.ADMIN or (actor.kind == ActorKind.STAFF and actor.roles & roles):
         return

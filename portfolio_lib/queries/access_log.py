@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, or_, select
 from ..adapters import tables as t
 from ..domain.calendar import format_roc_datetime
 from ..domain.model import ACCESS_EVENT_LABELS, SIGN_IN_REFUSALS, AccessEvent
+from ..domain.pages import page_title
 
 HEADERS = ["時間", "帳號", "事件", "項目", "學號", "學生", "來源位址"]
 
@@ -55,5 +56,4 @@ def _target(event: str, target: str | None) -> str:
         return ""
     if event == AccessEvent.SIGN_IN_REFUSED.value:
         return SIGN_IN_REFUSALS.get(target, target)
-    from .viewer import page_title
     return page_title(target)

@@ -10,31 +10,7 @@ from sqlalchemy import Engine, and_, func, select
 from ..adapters import tables as t
 from ..domain.errors import NotFound, PermissionDenied
 from ..domain.model import ROLE_LABELS, Actor, ActorKind, Role
-
-# Dashboard key → (title, roles that may open it, notebook)
-DASHBOARDS = {
-    "counselor": ("輔導室總覽", {Role.COUNSELOR, Role.ADMIN}, "counselor.ipynb"),
-    "homeroom": ("導師班級進度", {Role.HOMEROOM}, "homeroom.ipynb"),
-    "teacher": ("授課教師認證", {Role.TEACHER}, "teacher.ipynb"),
-    "consultant": ("課程諮詢紀錄", {Role.CONSULTANT}, "consultant.ipynb"),
-    "submission": ("提交與收訖", {Role.SUBMITTER, Role.RECEIPT_CHECKER, Role.ADMIN}, "submission.ipynb"),
-    "research": ("研究分析", {Role.RESEARCHER, Role.COUNSELOR, Role.ADMIN}, "research.ipynb"),
-    "access": ("存取紀錄", {Role.ADMIN}, "access.ipynb"),
-}
-# Pages every signed-in account may ask for; each decides itself what the viewer sees.
-PAGES = {"index": ("學習歷程工作台", "index.ipynb"), "cabinet": ("學習歷程檔案櫃", "cabinet.ipynb")}
-
-
-def page_title(key: str) -> str:
-    """The title of a dashboard or page by its key (the access log's names for what was opened)."""
-    if key in DASHBOARDS:
-        return DASHBOARDS[key][0]
-    return PAGES.get(key, (key,))[0]
-
-
-def notebooks() -> set[str]:
-    """Every notebook the deployment serves: the pages and the dashboards, nothing else."""
-    return {notebook for _, _, notebook in DASHBOARDS.values()} | {notebook for _, notebook in PAGES.values()}
+from ..domain.pages import DASHBOARDS
 
 
 @dataclass(frozen=True)
@@ -56,11 +32,11 @@ class Viewer:
         return f"{self.name}（{self.staff_no}，{roles}）"
 
     def may_open(self, dashboard: str) -> bool:
-        return bool(self.roles & DASHBOARDS[dashboard][1])
+        return bool(self.roles & DASHBOARDS[dashboard].roles)
 
     def require(self, dashboard: str):
         if not self.may_open(dashboard):
-            raise PermissionDenied(who=f"{self.name} ", action=f"開啟「{DASHBOARDS[dashboard][0]}」")
+            raise PermissionDenied(who=f"{self.name} ", action=f"開啟「{DASHBOARDS[dashboard].title}」")
 
 
 def _viewer(engine: Engine, where, login: str | None = None) -> Viewer | None:
@@ -110,7 +86,7 @@ def staff_directory(engine: Engine, dashboard: str | None = None, school_id: int
         rows = conn.execute(query).all()
     table = pd.DataFrame(rows, columns=["staff_id", "staff_no", "name", "school", "role"])
     if dashboard:
-        allowed = {r.value for r in DASHBOARDS[dashboard][1]}
+        allowed = {r.value for r in DASHBOARDS[dashboard].roles}
         table = table[table["staff_id"].isin(table.loc[table["role"].isin(allowed), "staff_id"])]
     grouped = table.groupby(["school", "staff_no", "staff_id", "name"], sort=True)["role"].agg(
         lambda roles: "、".join(ROLE_LABELS[Role(r)] for r in sorted(roles)))

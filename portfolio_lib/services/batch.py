@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
-from ..adapters.importers import Problem
+from ..adapters.importing import Problem
 from ..adapters.tabular import read_table
 from ..domain import errors as e
 from ..domain.categories import CATEGORIES, category_by_label

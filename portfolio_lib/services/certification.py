@@ -24,14 +24,13 @@ def send_for_certification(uow: UnitOfWork, outcome_id: int, actor: Actor | None
         uow.commit()
 
 
-def certify(uow: UnitOfWork, outcome_id: int, teacher_no: str, passed: bool,
-            reason: str | None = None) -> None:
+def certify(uow: UnitOfWork, outcome_id: int, passed: bool, reason: str | None = None, *, actor: Actor) -> None:
     """The course teacher (or the named proxy) certifies a pending outcome; the student is notified."""
     with uow:
         repo = uow.repo
         outcome = repo.outcome(outcome_id)
         student = repo.student_by_id(outcome.student_id)
-        actor = repo.staff_actor(teacher_no, student.school_id)
+        actor = repo.resolve_actor(actor, student.school_id)
         section = repo.section_of_record(outcome.course_record_id)
         teacher = repo.staff_no_of(section.teacher_id)
         proxy = repo.staff_no_of(section.proxy_teacher_id)
@@ -41,7 +40,7 @@ def certify(uow: UnitOfWork, outcome_id: int, teacher_no: str, passed: bool,
         before = outcome.status.value
         reason = outcome.certify(passed, reason)
         repo.save_outcome(outcome, uow.now)
-        member = repo.staff_member(teacher_no, student.school_id)
+        member = repo.staff_member(actor.key, student.school_id)
         repo.add_certification(outcome.id, member.id, actor.key != teacher, passed, reason, uow.now)
         message = certification_notice(section.subject, outcome.term, passed, reason)
         repo.notify(student.id, "certification", message, uow.now, item_kind=ItemKind.OUTCOME, item_id=outcome.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..adapters.importers import IMPORTERS, ImportResult
+from ..adapters.importing import IMPORTERS, ImportResult
 from ..adapters.tabular import read_table
 from ..domain.errors import UnknownImportKind
 from ..domain.model import Actor, Role

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..adapters.exchange import OUTCOME_TYPE
-from ..adapters.importers import Checker, Col, Problem
+from ..adapters.importing import Checker, Col, Problem
 from ..adapters.tabular import read_table
 from ..domain.categories import CATEGORIES
 from ..domain.errors import ImportRejected

@@ -8,15 +8,8 @@ from datetime import date
 from ..domain.calendar import Term
 from ..domain.errors import MissingField, PermissionDenied, TextTooLong
 from ..domain.files import Upload, check_file
-from ..domain.model import (
-    Actor,
-    Role,
-    SchoolDocumentKind,
-    check_item_files,
-    clean_description,
-    plan_review_notice,
-)
-from ..domain.rules import check_has_role, check_quota
+from ..domain.model import Actor, Role, SchoolDocumentKind, check_item_files, clean_description, plan_review_notice
+from ..domain.rules import check_quota, check_staff_role
 from .access import acting_on_student
 from .unit_of_work import UnitOfWork
 
@@ -30,20 +23,19 @@ def _checked_document(uow: UnitOfWork, student, document: Upload | None, rules, 
     return checked
 
 
-def add_consultation_record(uow: UnitOfWork, student_no: str, consultant_no: str, consulted_on: date,
-                            description: str, document: Upload | None = None) -> int:
-    """A course consultant records a consultation (課程諮詢紀錄) with a student; proof document optional."""
+def add_consultation_record(uow: UnitOfWork, student_no: str, consulted_on: date, description: str,
+                            document: Upload | None = None, *, actor: Actor) -> int:
+    """A course consultant records a consultation (課程諮詢紀錄) with a student of their school; proof optional."""
     with uow:
         repo = uow.repo
-        school = repo.school_by_id(repo.staff_member(consultant_no).school_id)
-        student = repo.student(student_no, school.code)      # the consultant's own school's student
-        consultant = repo.staff_actor(consultant_no, student.school_id)
-        check_has_role(consultant, {Role.CONSULTANT}, "登錄課程諮詢紀錄")
+        consultant = repo.resolve_actor(actor)
+        check_staff_role(consultant, {Role.CONSULTANT}, "登錄課程諮詢紀錄")
+        member = repo.staff_member(consultant.key)
+        student = repo.student(student_no, repo.school_by_id(member.school_id).code)   # their own school's
         term = Term.of(consulted_on)
         rules = repo.school_policy(student.school_id).rules(term)
         description = clean_description(description, rules)
         checked = _checked_document(uow, student, document, rules, required=False)
-        member = repo.staff_member(consultant_no, student.school_id)
         record_id = repo.add_consultation(student.id, member.id, term, consulted_on, description,
                                           uow.store_file(checked) if checked else None,
                                           checked.name if checked else None, uow.now)
@@ -100,15 +92,16 @@ def replace_learning_plan(uow: UnitOfWork, plan_id: int, title: str, description
         uow.commit()
 
 
-def review_learning_plan(uow: UnitOfWork, plan_id: int, reviewer_no: str, approved: bool,
-                         comment: str | None = None) -> None:
+def review_learning_plan(uow: UnitOfWork, plan_id: int, approved: bool, comment: str | None = None, *,
+                         actor: Actor) -> None:
     """The student's homeroom teacher (or a counselor) reviews a plan: 通過, or 需修改 with a comment."""
     with uow:
         repo = uow.repo
         row, plan = repo.learning_plan(plan_id)
         student = repo.student_by_id(row.student_id)
-        reviewer = repo.staff_actor(reviewer_no, student.school_id)
-        member = repo.staff_member(reviewer_no, student.school_id)
+        reviewer = repo.resolve_actor(actor, student.school_id)
+        check_staff_role(reviewer, {Role.HOMEROOM, Role.COUNSELOR, Role.ADMIN}, "審核自主學習計畫")
+        member = repo.staff_member(reviewer.key, student.school_id)
         homeroom = repo.homeroom_teacher_id(student.id, plan.term.year)
         if not (reviewer.roles & {Role.COUNSELOR, Role.ADMIN} or homeroom == member.id):
             raise PermissionDenied(who=f"{member.name} ", action="審核這位學生的自主學習計畫")

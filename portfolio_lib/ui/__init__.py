@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+
 import ipywidgets as widgets
 
-
-def _builders():
-    from .access import AccessLogDashboard
-    from .consultant import ConsultantDashboard
-    from .counselor import CounselorDashboard
-    from .homeroom import HomeroomDashboard
-    from .research import ResearchDashboard
-    from .submission import SubmissionDashboard
-    from .teacher import TeacherDashboard
-    return {"counselor": CounselorDashboard, "homeroom": HomeroomDashboard, "teacher": TeacherDashboard,
-            "consultant": ConsultantDashboard, "submission": SubmissionDashboard, "research": ResearchDashboard,
-            "access": AccessLogDashboard}
+from ..domain.pages import DASHBOARDS
 
 
 class _Notice:
@@ -34,7 +25,13 @@ def open_dashboard(key: str):
     if key == "cabinet":
         from .cabinet import StudentCabinet
         return CabinetGate(wb, StudentCabinet)
-    return ViewerGate(wb, key, _builders()[key])
+    return ViewerGate(wb, key, dashboard_app(key))
+
+
+def dashboard_app(key: str):
+    """The widget app class of a staff dashboard, as the page registry names it."""
+    module, _, name = DASHBOARDS[key].app.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 __all__ = ["open_dashboard"]

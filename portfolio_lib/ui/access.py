@@ -11,17 +11,16 @@ from ..domain.model import ACCESS_EVENT_LABELS
 from ..queries.access_log import access_entries
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
-from .common import DataTable, StatusLine, guarded, section, viewer_line
+from .common import Dashboard, DataTable, section, viewer_line
 
 
-class AccessLogDashboard:
+class AccessLogDashboard(Dashboard):
     """Days (ROC dates), an account, a student and an event to narrow by; the entries, newest first, with export."""
 
+    key = "access"
+
     def __init__(self, wb: Workbench, viewer: Viewer, now: datetime | None = None):
-        viewer.require("access")
-        self.wb, self.viewer = wb, viewer
-        self.now = now or wb.clock()
-        self.status = StatusLine()
+        super().__init__(wb, viewer, now)
         self.since = widgets.Text(value=format_roc_date(self.now - timedelta(days=6)), description="起日",
                                   placeholder="115/11/01")
         self.until = widgets.Text(value=format_roc_date(self.now), description="迄日", placeholder="115/11/30")
@@ -32,7 +31,7 @@ class AccessLogDashboard:
         self.search = widgets.Button(description="查詢", button_style="primary", icon="search")
         self.summary = widgets.HTML()
         self.table = DataTable("存取紀錄", "存取紀錄", max_height="520px")
-        run = guarded(self.status)
+        run = self.run
         self.search.on_click(run(lambda _: self.show()))
         self.view = widgets.VBox([
             viewer_line(viewer.label, self.now),

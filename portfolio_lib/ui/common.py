@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..domain.calendar import format_roc_date
+from ..domain.calendar import Term, format_roc_date
 from ..domain.errors import PortfolioError
 from ..queries.exports import csv_bytes, xlsx_bytes
 
@@ -66,6 +66,22 @@ def guarded(status: StatusLine):
                 status.error(f"程式錯誤（{type(err).__name__}）：{err}")
         return run
     return wrap
+
+
+class Dashboard:
+    """Base of the staff dashboards: opens only for a viewer whose roles the page registry lists (else the
+    viewer gets PermissionDenied), knows the moment it was opened, and has one status line that every callback
+    reports to (`self.run(fn)` guards a callback)."""
+
+    key: str = ""          # the page registry's key (domain.pages)
+
+    def __init__(self, wb, viewer, now=None):
+        viewer.require(self.key)
+        self.wb, self.viewer = wb, viewer
+        self.now = now or wb.clock()
+        self.term_now = Term.of(self.now.date())
+        self.status = StatusLine()
+        self.run = guarded(self.status)
 
 
 def cards_html(figures: dict) -> str:

@@ -7,27 +7,26 @@ from datetime import datetime
 import ipywidgets as widgets
 
 from .. import services
-from ..domain.calendar import Term, format_roc_date, parse_roc_date
-from ..queries import dashboards as q
+from ..domain.calendar import format_roc_date, parse_roc_date
+from ..queries import consultant as q
 from ..queries.cabinet import students_for_picker
 from ..queries.rules import school_rules
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
 from .cabinet import DescriptionBox
-from .common import DataTable, StatusLine, guarded, section, viewer_line
+from .common import Dashboard, DataTable, section, viewer_line
 from .dropzone import DropZone
 
 
-class ConsultantDashboard:
+class ConsultantDashboard(Dashboard):
     """Pick a class and a student, the date, a description (n/100) and an optional document; the records entered."""
 
+    key = "consultant"
+
     def __init__(self, wb: Workbench, viewer: Viewer, now: datetime | None = None):
-        viewer.require("consultant")
-        self.wb, self.viewer = wb, viewer
-        self.now = now or wb.clock()
-        term = Term.of(self.now.date())
+        super().__init__(wb, viewer, now)
+        term = self.term_now
         rules = school_rules(wb.engine, viewer.school_id, term, wb.policy)
-        self.status = StatusLine()
         self.students = students_for_picker(wb.engine, term.year, school_id=viewer.school_id)
         classes = sorted(self.students["class_name"].unique()) if not self.students.empty else []
         self.class_picker = widgets.Dropdown(options=classes, description="班級")
@@ -37,7 +36,7 @@ class ConsultantDashboard:
         self.document = DropZone.for_slot("紀錄文件（選填）", rules, "document")
         self.save = widgets.Button(description="儲存紀錄", button_style="primary", icon="save")
         self.records = DataTable("我登錄的課程諮詢紀錄", "課程諮詢紀錄")
-        run = guarded(self.status)
+        run = self.run
         self.class_picker.observe(run(lambda _: self.show_students()), names="value")
         self.save.on_click(run(lambda _: self.store()))
         self.view = widgets.VBox([
@@ -61,9 +60,9 @@ class ConsultantDashboard:
         if self.student.value is None:
             self.status.error("請先選擇學生。")
             return
-        record_id = services.add_consultation_record(self.wb.uow(), self.student.value, self.viewer.staff_no,
+        record_id = services.add_consultation_record(self.wb.uow(), self.student.value,
                                                      parse_roc_date(self.day.value), self.text.text.value,
-                                                     self.document.upload)
+                                                     self.document.upload, actor=self.viewer.actor)
         self.text.text.value = ""
         self.document.clear()
         self.show_records()

@@ -12,34 +12,25 @@ from ..domain.calendar import Term, format_roc_date
 from ..domain.errors import ImportRejected
 from ..domain.grades import GRADES, grade_label
 from ..domain.model import AccessEvent, WindowKind
-from ..queries import dashboards as q
+from ..queries import counselor as q
+from ..queries import homeroom, scope
+from ..queries import schedule as schedule_q
 from ..queries.viewer import Viewer
 from ..services.batch import batch_upload
 from ..services.unit_of_work import Workbench
-from .common import (
-    Chart,
-    DataTable,
-    StatusLine,
-    cards_html,
-    guarded,
-    roc_date_ticks,
-    section,
-    term_pickers,
-    viewer_line,
-)
+from .common import Chart, Dashboard, DataTable, cards_html, roc_date_ticks, section, term_pickers, viewer_line
 from .identity import note_access
 
 
-class CounselorDashboard:
+class CounselorDashboard(Dashboard):
     """Filter bar (year, semester, stage), KPI cards and six tabs of school-wide status."""
 
+    key = "counselor"
+
     def __init__(self, wb: Workbench, viewer: Viewer, now: datetime | None = None):
-        viewer.require("counselor")
-        self.wb, self.viewer = wb, viewer
-        self.now = now or wb.clock()
-        current = Term.of(self.now.date())
-        years = q.school_years(wb.engine, viewer) or [current.year]
-        self.status = StatusLine()
+        super().__init__(wb, viewer, now)
+        current = self.term_now
+        years = scope.school_years(wb.engine, viewer) or [current.year]
         self.year, self.semester = term_pickers(years, current)
         self.stage = widgets.Dropdown(options=[("第一階段", 1), ("第二階段", 2)], value=1, description="上傳階段")
         self.cards = widgets.HTML()
@@ -79,7 +70,7 @@ class CounselorDashboard:
                                                                   self.batch_button]), self.batch_report.view]),
         ], titles=["班級狀況", "作業期程", "認證催辦", "上傳時間軸", "多元表現類別", "批次上傳"])
 
-        run = guarded(self.status)
+        run = self.run
         for w in (self.year, self.semester, self.stage):
             w.observe(run(lambda _: self.refresh()), names="value")
         for w in (self.category_year, self.category_grade, self.with_slide):
@@ -124,7 +115,7 @@ class CounselorDashboard:
                                     for r in overview.itertuples()]
 
     def show_schedule(self):
-        self.schedule.show(q.schedule(self.wb.engine, self.viewer, self.term.year, self.now))
+        self.schedule.show(schedule_q.schedule(self.wb.engine, self.viewer, self.term.year, self.now))
 
     def show_backlog(self):
         self.backlog.show(q.certification_backlog(self.wb.engine, self.viewer, self.term, self.stage.value, self.now,
@@ -134,19 +125,19 @@ class CounselorDashboard:
     def show_timeline(self):
         engine, term = self.wb.engine, self.term
         self.timeline.draw(_timeline(q.upload_timeline(engine, self.viewer, term),
-                                     q.windows(engine, self.viewer.school_id, term.year), term))
+                                     scope.windows(engine, self.viewer.school_id, term.year), term))
 
     def show_class(self):
         if self.drill_class.value is None:
             return
-        progress = q.class_progress(self.wb.engine, self.viewer, self.drill_class.value, self.term, self.now,
+        progress = homeroom.class_progress(self.wb.engine, self.viewer, self.drill_class.value, self.term, self.now,
                                       self.wb.policy)
         self.class_table.show(progress)
         self.drill_student.options = [(f"{r.座號} {r.姓名}（{r.學號}）", r.學號) for r in progress.itertuples()]
 
     def show_student(self):
         if self.drill_student.value:
-            self.cabinet.show(q.student_cabinet(self.wb.engine, self.viewer, self.drill_student.value,
+            self.cabinet.show(homeroom.student_cabinet(self.wb.engine, self.viewer, self.drill_student.value,
                                                 self.term.year))
             note_access(self.wb, self.viewer.login, AccessEvent.VIEW_STUDENT, "counselor", self.viewer.school_id,
                         student_no=self.drill_student.value)

@@ -10,25 +10,23 @@ import plotly.graph_objects as go
 from .. import services
 from ..domain.calendar import Term
 from ..domain.model import AccessEvent, PlanStatus
-from ..queries import dashboards as q
+from ..queries import homeroom as q
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
-from .common import Chart, DataTable, StatusLine, guarded, section, viewer_line
+from .common import Chart, Dashboard, DataTable, section, viewer_line
 from .identity import note_access
 from .teacher import preview_widget
 
 ANY_FLAG = "任一提醒"
 
 
-class HomeroomDashboard:
+class HomeroomDashboard(Dashboard):
     """Class picker (their own classes), semester, flag filter and sort; the class table, a chart, a drill-down."""
 
+    key = "homeroom"
+
     def __init__(self, wb: Workbench, viewer: Viewer, now: datetime | None = None):
-        viewer.require("homeroom")
-        self.wb, self.viewer = wb, viewer
-        self.now = now or wb.clock()
-        self.term_now = Term.of(self.now.date())
-        self.status = StatusLine()
+        super().__init__(wb, viewer, now)
         classes = q.my_classes(wb.engine, viewer, self.term_now.year)
         self.class_picker = widgets.Dropdown(options=[(f"{r.name} 班", int(r.id)) for r in classes.itertuples()],
                                              description="班級")
@@ -51,7 +49,7 @@ class HomeroomDashboard:
         self.plan_comment = widgets.Text(description="意見", placeholder="需修改時必填",
                                          layout=widgets.Layout(width="40em"))
         self.plan_submit = widgets.Button(description="送出審核", button_style="primary", icon="check")
-        run = guarded(self.status)
+        run = self.run
         self.plan.observe(run(lambda _: self.preview_plan()), names="value")
         self.plan_submit.on_click(run(lambda _: self.review_plan()))
         for w in (self.class_picker, self.semester):
@@ -113,8 +111,8 @@ class HomeroomDashboard:
             self.status.error("沒有待審核的自主學習計畫。")
             return
         plan_id = self.plan.value
-        services.review_learning_plan(self.wb.uow(), plan_id, self.viewer.staff_no, self.plan_result.value,
-                                      self.plan_comment.value)
+        services.review_learning_plan(self.wb.uow(), plan_id, self.plan_result.value, self.plan_comment.value,
+                                      actor=self.viewer.actor)
         self.plan_comment.value = ""
         self.show_plans()
         self.status.ok(f"#{plan_id} 審核為「{'通過' if self.plan_result.value else '需修改'}」，學生會收到通知。")

@@ -15,8 +15,9 @@ from typing import Callable
 import ipywidgets as widgets
 
 from ..domain.model import AccessEvent
+from ..domain.pages import DASHBOARDS
 from ..queries.accounts import account_of
-from ..queries.viewer import DASHBOARDS, Viewer, staff_directory, viewer_by_id, viewer_by_login
+from ..queries.viewer import Viewer, staff_directory, viewer_by_id, viewer_by_login
 from ..services.access_log import record_access
 from ..services.unit_of_work import Workbench
 
@@ -70,7 +71,7 @@ class ViewerGate:
             if viewer is None:
                 self.view = _notice(f"登入帳號「{identity}」沒有對應的教職員資料，請洽校管理者。")
             elif not viewer.may_open(dashboard):
-                self.view = _notice(f"{viewer.name} 沒有開啟「{DASHBOARDS[dashboard][0]}」的權限。")
+                self.view = _notice(f"{viewer.name} 沒有開啟「{DASHBOARDS[dashboard].title}」的權限。")
             else:
                 self._open(viewer)
                 note_access(wb, viewer.login, AccessEvent.OPEN, dashboard, viewer.school_id)

@@ -10,10 +10,11 @@ import plotly.graph_objects as go
 
 from ..domain.calendar import Term, format_roc_date
 from ..domain.model import AccessEvent
+from ..domain.pages import DASHBOARDS
 from ..queries import category_distribution, school_summary
 from ..queries.accounts import account_of
 from ..queries.status import SUMMARY_LABELS
-from ..queries.viewer import DASHBOARDS, school_list
+from ..queries.viewer import school_list
 from ..services.config import NO_DATABASE
 from ..services.unit_of_work import Workbench
 from .common import cards_html, sign_out_link
@@ -78,7 +79,8 @@ class LandingPage:
         elif account.children:
             items.append("<li><a class='pf-dashboard-link' href='cabinet.ipynb'>孩子的學習歷程檔案櫃</a>"
                          "<span style='color:#57606a'>（家長，唯讀）</span></li>")
-        for key, (title, roles, notebook) in DASHBOARDS.items():
+        for key, page in DASHBOARDS.items():
+            title, roles, notebook = page.title, page.roles, page.notebook
             if account is not None and not (account.staff and account.staff.may_open(key)):
                 continue
             who = "、".join(ROLE_LABELS[r] for r in sorted(roles))

@@ -17,22 +17,21 @@ from ..research.report import formatted, render_report
 from ..research.sources import ResearchData
 from ..research.suppression import DEFAULT_K
 from ..services.unit_of_work import Workbench
-from .common import Chart, DataTable, StatusLine, _link, guarded, section, viewer_line
+from .common import Chart, Dashboard, DataTable, _link, section, viewer_line
 
 
-class ResearchDashboard:
+class ResearchDashboard(Dashboard):
     """Pick a finding, the academic years and k; see its chart, its tables (small cells as ＊) and how to read
     them; render a whole report as an HTML file to download.
 
     The data is read once through the de-identified view under a fresh key, so nothing here can show a
     name, an ID number or a birth date, and its pseudonyms link with no export."""
 
+    key = "research"
+
     def __init__(self, wb: Workbench, viewer: Viewer, now: datetime | None = None):
-        viewer.require("research")
-        self.wb, self.viewer = wb, viewer
-        self.now = now or wb.clock()
+        super().__init__(wb, viewer, now)
         self.code, self.school = school_identity(wb.engine, viewer.school_id)
-        self.status = StatusLine()
         tables = deidentified_tables(wb.engine, secrets.token_bytes(32))
         self.data = ResearchData.from_tables(tables, source=self.school).where(schools=[self.code])
         self.finding = widgets.Dropdown(options=[(label, key) for key, (label, _, _) in CATALOGUE.items()],
@@ -50,10 +49,9 @@ class ResearchDashboard:
                                        layout=widgets.Layout(width="28em"))
         self.render = widgets.Button(description="產生 HTML 報告", icon="file", button_style="primary")
         self.report_link = widgets.HTML()
-        run_guarded = guarded(self.status)
         for control in (self.finding, self.years, self.k):
-            control.observe(run_guarded(lambda _: self.show()), names="value")
-        self.render.on_click(run_guarded(lambda _: self.make_report()))
+            control.observe(self.run(lambda _: self.show()), names="value")
+        self.render.on_click(self.run(lambda _: self.make_report()))
         self.view = widgets.VBox([
             viewer_line(viewer.label, self.now, f"{html.escape(self.school)}（{self.code}）"),
             widgets.HTML("<p style='margin:.2em 0;color:#57606a'>資料經去識別化：學生只以假名代號出現，"
@@ -63,7 +61,7 @@ class ResearchDashboard:
             self.chart.view, self.note, self.tables,
             section("下載完整報告（HTML，不含程式碼，可離線開啟）", widgets.HBox([self.report, self.render]),
                     self.report_link)], layout=widgets.Layout(max_width="1340px"))
-        run_guarded(self.show)()
+        self.run(self.show)()
 
     def _narrowed(self) -> ResearchData | None:
         if not self.years.value:

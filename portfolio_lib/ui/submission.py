@@ -8,26 +8,26 @@ import ipywidgets as widgets
 
 from ..domain.calendar import Term
 from ..domain.model import Role
-from ..queries import dashboards as q
+from ..queries import submission as q
+from ..queries.scope import school_years
 from ..queries.viewer import Viewer
 from ..services.receipts import import_receipt
 from ..services.submission import resubmit_from_receipt, submit_selected
 from ..services.unit_of_work import Workbench
-from .common import DataTable, StatusLine, guarded, section, term_pickers, viewer_line
+from .common import Dashboard, DataTable, section, term_pickers, viewer_line
 from .dropzone import DropZone
 
 
-class SubmissionDashboard:
+class SubmissionDashboard(Dashboard):
     """Term picker; what a package would hold; submit; batches; import a receipt; results by class; confirm list."""
 
+    key = "submission"
+
     def __init__(self, wb: Workbench, viewer: Viewer, now: datetime | None = None):
-        viewer.require("submission")
-        self.wb, self.viewer = wb, viewer
-        self.now = now or wb.clock()
+        super().__init__(wb, viewer, now)
         self.actor = viewer.actor
-        current = Term.of(self.now.date())
-        years = q.school_years(wb.engine, viewer) or [current.year]
-        self.status = StatusLine()
+        current = self.term_now
+        years = school_years(wb.engine, viewer) or [current.year]
         self.year, self.semester = term_pickers(years, current)
         self.preview = DataTable("已勾選、尚未提交的項目（依班級）", "待提交項目")
         self.submit = widgets.Button(description="產生提交包並鎖定", button_style="danger", icon="lock")
@@ -39,7 +39,7 @@ class SubmissionDashboard:
         self.by_class = DataTable("比對結果（依班級）", "比對結果_依班級")
         self.confirm = DataTable("請學生確認的項目（未收到、檔案不符、非本校提交）", "學生確認名單")
         self.resubmit = widgets.Button(description="補件：重新提交未收到與檔案不符的項目", icon="redo")
-        run = guarded(self.status)
+        run = self.run
         for w in (self.year, self.semester):
             w.observe(run(lambda _: self.show_preview()), names="value")
         self.receipt.observe(run(lambda _: self.show_receipt()), names="value")

@@ -11,10 +11,10 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from .. import services
-from ..queries import dashboards as q
+from ..queries import teacher as q
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
-from .common import Chart, DataTable, StatusLine, guarded, section, viewer_line
+from .common import Chart, Dashboard, DataTable, section, viewer_line
 
 
 def pdf_first_page_png(data: bytes, width: int = 480) -> bytes:
@@ -29,14 +29,13 @@ def pdf_first_page_png(data: bytes, width: int = 480) -> bytes:
     return out.getvalue()
 
 
-class TeacherDashboard:
+class TeacherDashboard(Dashboard):
     """Queue (with days left), a preview and a certify form for one item, batch 通過, and the history."""
 
+    key = "teacher"
+
     def __init__(self, wb: Workbench, viewer: Viewer, now: datetime | None = None):
-        viewer.require("teacher")
-        self.wb, self.viewer = wb, viewer
-        self.now = now or wb.clock()
-        self.status = StatusLine()
+        super().__init__(wb, viewer, now)
         self.chart = Chart(height=260)
         self.queue = DataTable("待認證的學習成果", "待認證清單")
         self.item = widgets.Dropdown(description="檢視", options=[], layout=widgets.Layout(width="46em"))
@@ -51,7 +50,7 @@ class TeacherDashboard:
                                             layout=widgets.Layout(width="46em", height="9em"))
         self.batch_button = widgets.Button(description="所選全部通過", button_style="success", icon="check-double")
         self.history = DataTable("我的認證紀錄", "認證紀錄")
-        run = guarded(self.status)
+        run = self.run
         self.item.observe(run(lambda _: self.show_preview()), names="value")
         self.submit.on_click(run(lambda _: self.certify_current()))
         self.batch_button.on_click(run(lambda _: self.pass_selected()))
@@ -106,8 +105,8 @@ class TeacherDashboard:
             self.status.error("請先選擇一件學習成果。")
             return
         outcome_id = self.item.value
-        services.certify(self.wb.uow(), outcome_id, self.viewer.staff_no, passed=self.result.value,
-                         reason=self.reason.value)
+        services.certify(self.wb.uow(), outcome_id, passed=self.result.value, reason=self.reason.value,
+                         actor=self.viewer.actor)
         self.reason.value = ""
         self.refresh()
         self.status.ok(f"#{outcome_id} 已認證為「{'通過' if self.result.value else '不通過'}」，學生會收到通知。")
@@ -118,7 +117,7 @@ class TeacherDashboard:
             self.status.error("請在批次清單中選擇要通過的學習成果。")
             return
         for outcome_id in chosen:
-            services.certify(self.wb.uow(), outcome_id, self.viewer.staff_no, passed=True)
+            services.certify(self.wb.uow(), outcome_id, passed=True, actor=self.viewer.actor)
         self.refresh()
         self.status.ok(f"已將 {len(chosen)} 件學習成果認證為「通過」。")
 

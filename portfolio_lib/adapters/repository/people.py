@@ -63,12 +63,13 @@ class People:
             select(t.staff_roles.c.role).where(t.staff_roles.c.staff_id == member.id)).scalars()
         return Actor("staff", member.staff_no, frozenset(Role(r) for r in roles))
 
-    def resolve_actor(self, actor: Actor) -> Actor:
-        """The actor as the database knows it: a staff member with their roles read afresh, a student or
-        a guardian that exists; the administrator path as named. Roles a caller passed are never trusted."""
+    def resolve_actor(self, actor: Actor, school_id: int | None = None) -> Actor:
+        """The actor as the database knows it: a staff member (of `school_id`, where the use case is about one
+        school) with their roles read afresh, a student or a guardian that exists; the administrator path as
+        named. Roles a caller passed are never trusted."""
         kind = ActorKind(actor.kind)
         if kind is ActorKind.STAFF:
-            return self.staff_actor(actor.key)
+            return self.staff_actor(actor.key, school_id)
         if kind is ActorKind.STUDENT:
             self.student(actor.key)
         elif kind is ActorKind.GUARDIAN:

@@ -11,7 +11,7 @@ from portfolio_lib.adapters.filestore import FileStore, digests
 from portfolio_lib.domain.errors import StorageError
 from portfolio_lib.services.check import check_workbench
 
-from .conftest import course_code, pdf
+from ..conftest import course_code, pdf
 
 
 def test_files_are_named_by_content_and_deduplicated(tmp_path):

@@ -19,7 +19,9 @@ from portfolio_lib.domain.errors import (
 )
 from portfolio_lib.domain.model import Actor
 
-from .conftest import give, pdf, png, snapshot
+from ..conftest import ADMIN, give, pdf, png, snapshot
+
+CONSULTANT = Actor("staff", "C001")
 
 
 def rows(wb, table):
@@ -28,16 +30,19 @@ def rows(wb, table):
 
 
 def test_a_consultant_records_a_consultation(school):
-    record_id = services.add_consultation_record(school.uow(), "113001", "C001", date(2024, 11, 5), "討論選課方向",
-                                                 document=pdf("record"))
+    record_id = services.add_consultation_record(school.uow(), "113001", date(2024, 11, 5), "討論選課方向",
+                                                 document=pdf("record"), actor=CONSULTANT)
     row = rows(school.wb, t.consultation_records)[0]
     assert (row.id, row.academic_year, row.semester, row.document_name) == (record_id, 113, 1, "record.pdf")
-    services.add_consultation_record(school.uow(), "113001", "C001", date(2025, 3, 1), "不附文件")
+    services.add_consultation_record(school.uow(), "113001", date(2025, 3, 1), "不附文件", actor=CONSULTANT)
 
 
 def test_only_a_consultant_records_consultations(school):
     with pytest.raises(PermissionDenied):
-        services.add_consultation_record(school.uow(), "113001", "T002", date(2024, 11, 5), "討論")
+        services.add_consultation_record(school.uow(), "113001", date(2024, 11, 5), "討論",
+                                         actor=Actor("staff", "T002"))
+    with pytest.raises(PermissionDenied):
+        services.add_consultation_record(school.uow(), "113001", date(2024, 11, 5), "討論", actor=ADMIN)
 
 
 @pytest.mark.parametrize("description,document,error", [
@@ -48,13 +53,14 @@ def test_only_a_consultant_records_consultations(school):
 def test_a_bad_consultation_record_writes_nothing(school, description, document, error):
     before = snapshot(school.wb)
     with pytest.raises(error):
-        services.add_consultation_record(school.uow(), "113001", "C001", date(2024, 11, 5), description, document)
+        services.add_consultation_record(school.uow(), "113001", date(2024, 11, 5), description, document,
+                                         actor=CONSULTANT)
     assert snapshot(school.wb) == before
 
 
 def test_a_consultation_may_use_all_100_characters_and_4_mb(school):
-    services.add_consultation_record(school.uow(), "113001", "C001", date(2024, 11, 5), "字" * 100,
-                                     pdf("max", size=4 * 1024 * 1024))
+    services.add_consultation_record(school.uow(), "113001", date(2024, 11, 5), "字" * 100,
+                                     pdf("max", size=4 * 1024 * 1024), actor=CONSULTANT)
 
 
 def plan(school, title="機器學習自學計畫"):
@@ -75,19 +81,20 @@ def test_a_plan_needs_its_document(school):
 def test_the_homeroom_teacher_reviews_and_the_student_is_notified(school):
     plan_id = plan(school)
     with pytest.raises(PermissionDenied):
-        services.review_learning_plan(school.uow(), plan_id, "T002", approved=True)
+        services.review_learning_plan(school.uow(), plan_id, actor=Actor("staff", "T002"), approved=True)
     before = snapshot(school.wb)
     with pytest.raises(ReviewCommentRequired):
-        services.review_learning_plan(school.uow(), plan_id, "T001", approved=False, comment=" ")
+        services.review_learning_plan(school.uow(), plan_id, actor=Actor("staff", "T001"), approved=False, comment=" ")
     assert snapshot(school.wb) == before
-    services.review_learning_plan(school.uow(), plan_id, "T001", approved=False, comment="請寫出每週進度")
+    services.review_learning_plan(school.uow(), plan_id, actor=Actor("staff", "T001"), approved=False,
+                                  comment="請寫出每週進度")
     note = rows(school.wb, t.notifications)[0]
     assert "需修改" in note.message and "請寫出每週進度" in note.message
     old_sha = rows(school.wb, t.learning_plans)[0].document_sha256
     services.replace_learning_plan(school.uow(), plan_id, "機器學習自學計畫", "加上每週進度", pdf("v2"))
     assert rows(school.wb, t.learning_plans)[0].status == "submitted"
     assert not school.wb.store.exists(old_sha)
-    services.review_learning_plan(school.uow(), plan_id, "A001", approved=True)
+    services.review_learning_plan(school.uow(), plan_id, actor=Actor("staff", "A001"), approved=True)
     with pytest.raises(InvalidState):
         services.replace_learning_plan(school.uow(), plan_id, "改", "改")
 

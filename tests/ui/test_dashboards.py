@@ -14,7 +14,9 @@ from sqlalchemy import text
 from portfolio_lib.demo import build_demo
 from portfolio_lib.domain.calendar import Term
 from portfolio_lib.domain.errors import PermissionDenied
-from portfolio_lib.queries import dashboards as q
+from portfolio_lib.queries import counselor as counselor_q
+from portfolio_lib.queries import homeroom as homeroom_q
+from portfolio_lib.queries import teacher as teacher_q
 from portfolio_lib.queries.viewer import staff_directory, viewer_by_staff_no
 from portfolio_lib.services.unit_of_work import Workbench
 from portfolio_lib.ui.access import AccessLogDashboard
@@ -25,7 +27,7 @@ from portfolio_lib.ui.identity import CabinetGate, ViewerGate
 from portfolio_lib.ui.landing import LandingPage
 from portfolio_lib.ui.teacher import TeacherDashboard
 
-from .conftest import pdf, png, snapshot
+from ..conftest import pdf, png, snapshot
 
 pytestmark = pytest.mark.slow
 AS_OF = datetime(2026, 11, 28, 10, 0)
@@ -60,31 +62,31 @@ def download(table, kind):
 
 def test_a_homeroom_teacher_cannot_obtain_another_class(demo):
     teacher = viewer_with(demo, "homeroom", only="導師、授課教師")
-    mine = q.my_classes(demo.engine, teacher, 115)
+    mine = homeroom_q.my_classes(demo.engine, teacher, 115)
     assert len(mine) == 1
     other = sql(demo, "SELECT id FROM classes WHERE academic_year = 115 AND id <> :mine LIMIT 1",
                 mine=int(mine.iloc[0]["id"]))[0][0]
     with pytest.raises(PermissionDenied):
-        q.class_progress(demo.engine, teacher, other, TERM, AS_OF, demo.policy)
+        homeroom_q.class_progress(demo.engine, teacher, other, TERM, AS_OF, demo.policy)
     with pytest.raises(PermissionDenied):
-        q.reminder_students(demo.engine, teacher, TERM, class_id=other)
-    own = q.reminder_students(demo.engine, teacher, TERM)
+        counselor_q.reminder_students(demo.engine, teacher, TERM, class_id=other)
+    own = counselor_q.reminder_students(demo.engine, teacher, TERM)
     assert set(own["班級"]) <= {mine.iloc[0]["name"]}
     outsider = sql(demo, "SELECT s.student_no FROM students s JOIN enrolments e ON e.student_id = s.id "
                          "WHERE e.academic_year = 115 AND e.class_id = :other LIMIT 1", other=other)[0][0]
     with pytest.raises(PermissionDenied):
-        q.student_cabinet(demo.engine, teacher, outsider, 115)
+        homeroom_q.student_cabinet(demo.engine, teacher, outsider, 115)
     with pytest.raises(PermissionDenied):
-        q.class_overview(demo.engine, teacher, 115)
+        counselor_q.class_overview(demo.engine, teacher, 115)
 
 
 def test_a_course_teacher_sees_only_their_courses(demo):
     teacher = viewer_with(demo, "teacher")
-    queue = q.certification_queue(demo.engine, teacher, AS_OF)
+    queue = teacher_q.certification_queue(demo.engine, teacher, AS_OF)
     theirs = {r[0] for r in sql(demo, "SELECT o.id FROM outcomes o JOIN course_records r ON r.id = o.course_record_id "
                                       "JOIN course_sections s ON s.id = r.section_id WHERE o.status = 'pending' AND "
                                       "(s.teacher_id = :me OR s.proxy_teacher_id = :me)", me=teacher.staff_id)}
-    everything = q.certification_queue(demo.engine, teacher, AS_OF, open_only=False)
+    everything = teacher_q.certification_queue(demo.engine, teacher, AS_OF, open_only=False)
     assert set(everything["編號"]) == theirs
     assert set(queue["編號"]) == {i for i in theirs if sql(demo, "SELECT academic_year FROM outcomes WHERE id = :i",
                                                           i=i)[0][0] == 115} and len(queue) > 0
@@ -92,7 +94,7 @@ def test_a_course_teacher_sees_only_their_courses(demo):
                          "JOIN course_sections s ON s.id = r.section_id WHERE s.teacher_id <> :me AND "
                          "coalesce(s.proxy_teacher_id, 0) <> :me LIMIT 1", me=teacher.staff_id)[0][0]
     with pytest.raises(PermissionDenied):
-        q.outcome_file(demo.engine, teacher, stranger, "document")
+        teacher_q.outcome_file(demo.engine, teacher, stranger, "document")
 
 
 # --- counselor ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from portfolio_lib.adapters import tables as t
 from portfolio_lib.adapters.tabular import decode_text
 from portfolio_lib.domain.errors import EncodingUndetectable, ImportRejected, UnreadableFile
 
-from .conftest import ADMIN, SCHOOL, STAFF, csv_bytes, record_rows, snapshot, student_rows, teaching_rows
+from ..conftest import ADMIN, SCHOOL, STAFF, csv_bytes, record_rows, snapshot, student_rows, teaching_rows
 
 
 @pytest.fixture

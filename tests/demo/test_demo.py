@@ -12,7 +12,7 @@ from portfolio_lib.queries import category_distribution
 from portfolio_lib.services.check import check_workbench
 from portfolio_lib.services.unit_of_work import Workbench
 
-from .conftest import snapshot
+from ..conftest import snapshot
 
 pytestmark = pytest.mark.slow
 AS_OF = datetime(2026, 11, 28, 10, 0)

@@ -21,8 +21,8 @@ from portfolio_lib.domain.errors import (
     WeeksOutOfRange,
 )
 
-from .conftest import ADMIN, IN_SELECTION, csv_bytes, mp4, pdf, png, snapshot
-from .test_domain_rules import VALID
+from ..conftest import ADMIN, IN_SELECTION, csv_bytes, mp4, pdf, png, snapshot
+from ..domain.test_domain_rules import VALID
 
 
 def upload(school, category="work", fields=None, **kwargs):

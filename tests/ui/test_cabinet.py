@@ -12,8 +12,8 @@ from portfolio_lib.queries.cabinet import student_viewer
 from portfolio_lib.ui.cabinet import StudentCabinet
 from portfolio_lib.ui.identity import CabinetGate
 
-from .conftest import ADMIN, IN_SELECTION, course_code, csv_bytes, give, mp4, pdf, png, snapshot
-from .test_domain_rules import VALID
+from ..conftest import ADMIN, IN_SELECTION, course_code, csv_bytes, give, mp4, pdf, png, snapshot
+from ..domain.test_domain_rules import VALID
 
 
 def cabinet(school, student="113001", parent=False):
@@ -77,7 +77,7 @@ def test_send_certify_notify_and_replace_a_failed_outcome(school):
     outcome_id = app.to_send.value
     app.send_button.click()
     assert "已送出認證" in app.status.text
-    services.certify(school.uow(), outcome_id, "T002", passed=False, reason="請補上反思")
+    services.certify(school.uow(), outcome_id, actor=Actor("staff", "T002"), passed=False, reason="請補上反思")
     app.refresh()
     assert "請補上反思" in app.notes.frame.iloc[0]["通知"] and app.notes.frame.iloc[0]["狀態"] == "未讀"
     assert app.my_outcomes.frame.iloc[0]["原因"] == "請補上反思"
@@ -228,7 +228,7 @@ def test_a_parent_sees_the_cabinet_read_only(school):
 def test_a_parents_hidden_buttons_are_refused_by_the_services_and_write_nothing(school):
     outcome_id = services.upload_outcome(school.uow(), "113001", 113, 1, course_code(0), "報告", document=pdf("r"))
     services.send_for_certification(school.uow(), outcome_id)
-    services.certify(school.uow(), outcome_id, "T002", passed=False, reason="請補上參考資料")
+    services.certify(school.uow(), outcome_id, actor=Actor("staff", "T002"), passed=False, reason="請補上參考資料")
     services.replace_outcome(school.uow(), outcome_id, "補上參考資料", pdf("r2"))
     services.import_file(school.uow(), "guardians", csv_bytes([{"學號": "113001", "家長姓名": "林爸爸",
                                                                  "家長登入帳號": "dad"}]), name="g.csv", actor=ADMIN)

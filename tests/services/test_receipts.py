@@ -13,7 +13,7 @@ from portfolio_lib.domain.model import Actor
 from portfolio_lib.services import submit_selected
 from portfolio_lib.services.receipts import import_receipt
 
-from .conftest import snapshot
+from ..conftest import snapshot
 from .test_submission import SUBMITTER, selected  # noqa: F401  (fixture)
 
 
@@ -118,7 +118,7 @@ def test_the_submission_dashboard_packages_reconciles_and_follows_up(school, sel
     from portfolio_lib.queries.viewer import viewer_by_staff_no
     from portfolio_lib.ui.submission import SubmissionDashboard
 
-    from .conftest import give
+    from ..conftest import give
     app = SubmissionDashboard(school.wb, viewer_by_staff_no(school.wb.engine, "S001"), now=clock.now)
     app.year.value, app.semester.value = 113, 1
     assert app.preview.frame[["課程學習成果", "多元表現"]].sum().tolist() == [2, 1]

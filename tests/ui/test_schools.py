@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from portfolio_lib import services
-from portfolio_lib.queries import dashboards as q
+from portfolio_lib.queries import homeroom as homeroom_q
 from portfolio_lib.queries.cabinet import students_for_picker
 from portfolio_lib.queries.viewer import staff_directory, viewer_by_staff_no
 from portfolio_lib.ui.cabinet import StudentCabinet
@@ -14,7 +14,7 @@ from portfolio_lib.ui.counselor import CounselorDashboard
 from portfolio_lib.ui.identity import CabinetGate, ViewerGate
 from portfolio_lib.ui.landing import LandingPage
 
-from .conftest import ADMIN, STAFF, WINDOWS, csv_bytes, record_rows, student_rows, teaching_rows
+from ..conftest import ADMIN, STAFF, WINDOWS, csv_bytes, record_rows, student_rows, teaching_rows
 
 OTHER = "330302"
 
@@ -53,8 +53,8 @@ def test_a_homeroom_teacher_drills_down_to_their_own_schools_student_only(two):
     engine = school.wb.engine
     mine = viewer_by_staff_no(engine, "T001", school_id=ids["330301"])
     theirs = viewer_by_staff_no(engine, "9T001", school_id=ids[OTHER])
-    assert len(q.student_cabinet(engine, mine, "113001", 113)) == 1
-    assert q.student_cabinet(engine, theirs, "113001", 113).empty
+    assert len(homeroom_q.student_cabinet(engine, mine, "113001", 113)) == 1
+    assert homeroom_q.student_cabinet(engine, theirs, "113001", 113).empty
     counselor = CounselorDashboard(school.wb, viewer_by_staff_no(engine, "9A001"), now=school.clock.now)
     assert set(counselor.overview.frame["班級"]) == {"101", "301"}
     assert "已上傳學習成果" in counselor.cards.value and ">0</div>" in counselor.cards.value.split("已上傳學習成果")[1]

@@ -31,7 +31,7 @@ from portfolio_lib.domain.errors import (
 from portfolio_lib.domain.model import Actor
 from portfolio_lib.services.schedule import set_policy_overrides
 
-from .conftest import IN_SELECTION, course_code, mp4, pdf, png, snapshot
+from ..conftest import IN_SELECTION, course_code, mp4, pdf, png, snapshot
 
 
 def rows(wb, table, *where):
@@ -156,10 +156,10 @@ def test_only_the_course_teacher_or_its_proxy_certifies(school):
     for outcome_id in (proxied, other):
         services.send_for_certification(school.uow(), outcome_id)
     with pytest.raises(NotCourseTeacher):
-        services.certify(school.uow(), other, "T001", passed=True)
+        services.certify(school.uow(), other, actor=Actor("staff", "T001"), passed=True)
     with pytest.raises(NotCourseTeacher):
-        services.certify(school.uow(), other, "T003", passed=True)
-    services.certify(school.uow(), proxied, "T003", passed=True)
+        services.certify(school.uow(), other, actor=Actor("staff", "T003"), passed=True)
+    services.certify(school.uow(), proxied, actor=Actor("staff", "T003"), passed=True)
     assert rows(school.wb, t.certifications)[0].as_proxy is True
 
 
@@ -169,9 +169,9 @@ def test_a_fail_needs_a_reason_and_notifies_the_student(school):
     before = snapshot(school.wb)
     for reason in (None, "", "   "):
         with pytest.raises(ReasonRequired):
-            services.certify(school.uow(), outcome_id, "T002", passed=False, reason=reason)
+            services.certify(school.uow(), outcome_id, actor=Actor("staff", "T002"), passed=False, reason=reason)
     assert snapshot(school.wb) == before
-    services.certify(school.uow(), outcome_id, "T002", passed=False, reason="請上傳本課程的作品")
+    services.certify(school.uow(), outcome_id, actor=Actor("staff", "T002"), passed=False, reason="請上傳本課程的作品")
     note = rows(school.wb, t.notifications)[0]
     assert "不通過" in note.message and "請上傳本課程的作品" in note.message
     assert rows(school.wb, t.outcomes)[0].status == "failed"
@@ -183,11 +183,11 @@ def test_a_failed_outcome_is_replaced_and_sent_again(school):
     services.send_for_certification(school.uow(), outcome_id)
     with pytest.raises(InvalidState):
         services.replace_outcome(school.uow(), outcome_id, "改", document=pdf("new"))
-    services.certify(school.uow(), outcome_id, "T002", passed=False, reason="內容不符")
+    services.certify(school.uow(), outcome_id, actor=Actor("staff", "T002"), passed=False, reason="內容不符")
     services.replace_outcome(school.uow(), outcome_id, "修正後", document=pdf("new"))
     assert not school.wb.store.exists(old_sha)
     services.send_for_certification(school.uow(), outcome_id)
-    services.certify(school.uow(), outcome_id, "T002", passed=True)
+    services.certify(school.uow(), outcome_id, actor=Actor("staff", "T002"), passed=True)
     assert [c.passed for c in rows(school.wb, t.certifications)] == [False, True]
     assert len(rows(school.wb, t.notifications)) == 2
 

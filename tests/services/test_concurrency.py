@@ -11,7 +11,7 @@ from portfolio_lib.adapters import tables as t
 from portfolio_lib.domain.errors import PortfolioError
 from portfolio_lib.services.unit_of_work import Workbench
 
-from .conftest import IN_SELECTION, IN_UPLOAD, course_code, pdf
+from ..conftest import IN_SELECTION, IN_UPLOAD, course_code, pdf
 
 pytestmark = pytest.mark.slow
 RACERS = 8

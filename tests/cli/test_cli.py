@@ -14,7 +14,7 @@ from portfolio_lib.demo.samples import make_picture
 from portfolio_lib.domain.calendar import Term, format_roc_date
 from portfolio_lib.services.unit_of_work import Workbench
 
-from .conftest import STAFF, csv_bytes, pdf, snapshot
+from ..conftest import STAFF, csv_bytes, pdf, snapshot
 
 PORTFOLIO = str(Path(sys.executable).with_name("portfolio"))
 TODAY = date.today()

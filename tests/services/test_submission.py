@@ -16,8 +16,8 @@ from portfolio_lib.adapters.exchange import rebuild_batch_package
 from portfolio_lib.domain.errors import StorageError
 from portfolio_lib.domain.model import Actor
 
-from .conftest import IN_SELECTION, course_code, mp4, pdf, snapshot
-from .test_domain_rules import VALID
+from ..conftest import IN_SELECTION, course_code, mp4, pdf, snapshot
+from ..domain.test_domain_rules import VALID
 
 SUBMITTER = Actor("staff", "S001")
 
@@ -29,7 +29,7 @@ def selected(school, clock):
     second = services.upload_outcome(school.uow(), "113002", 113, 1, course_code(1), "影音成果",
                                      document=pdf("v-doc"), video=mp4())
     services.send_for_certification(school.uow(), second)
-    services.certify(school.uow(), second, "T002", passed=True)
+    services.certify(school.uow(), second, actor=Actor("staff", "T002"), passed=True)
     record = services.upload_performance(school.uow(), "113001", 113, 1, "competition", VALID["competition"],
                                          "科展佳作", document=pdf("award"), video=mp4(),
                                          external_link="https://youtu.be/abc")

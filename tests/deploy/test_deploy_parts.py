@@ -15,7 +15,7 @@ from portfolio_lib.deploy.hub import os_user_name
 from portfolio_lib.deploy.settings import PROJECT, SettingsError, load
 from portfolio_lib.deploy.web import prelaunch, v1_frame_ok, viewer_cell
 
-from .conftest import ADMIN, csv_bytes
+from ..conftest import ADMIN, csv_bytes
 
 
 def write(tmp_path, text: str):

@@ -1,0 +1,130 @@
+"""What a homeroom teacher (or a counselor) asks of one class (導師班級進度)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, and_, func, select
+
+from ..adapters import answers
+from ..adapters import tables as t
+from ..domain.calendar import Term
+from ..domain.errors import NotFound
+from ..domain.model import ItemKind, OutcomeStatus, WindowKind
+from ..domain.policy import Policy
+from .frames import frame as _frame
+from .rules import school_rules
+from .scope import COUNSELING, check_class, class_roster, outcomes_per_student, selected_per_student, windows
+from .status import used_bytes
+from .viewer import Viewer, school_identity
+
+
+def my_classes(engine: Engine, viewer: Viewer, year: int) -> pd.DataFrame:
+    """Classes a viewer may open: a homeroom teacher's own; every class for counselors."""
+    c = t.classes
+    query = select(c.c.id, c.c.name, c.c.grade).where(c.c.school_id == viewer.school_id, c.c.academic_year == year)
+    if not viewer.roles & COUNSELING:
+        query = query.where(c.c.homeroom_teacher_id == viewer.staff_id)
+    return _frame(engine, query.order_by(c.c.name))
+
+
+FLAGS = ("尚未上傳", "不通過未補件", "勾選將截止未勾選", "空間將滿")
+
+
+def class_progress(engine: Engine, viewer: Viewer, class_id: int, term: Term, now: datetime,
+                   policy: Policy) -> pd.DataFrame:
+    """A row per student of one class: uploads vs the cap, certification, selections, 多元表現, flags."""
+    roster = class_roster(engine, viewer, term.year, class_id)
+    rules = school_rules(engine, viewer.school_id, term, policy)
+    ids = roster["id"].tolist()
+    per = _frame(engine, select(outcomes_per_student(term.year, term.semester)))
+    sel = _frame(engine, select(selected_per_student(term.year)))
+    p = t.performances
+    perf = _frame(engine, select(p.c.student_id, func.count().label("perf")).where(
+        p.c.student_id.in_(ids), p.c.academic_year == term.year, answers.uploaded_performance())
+        .group_by(p.c.student_id))
+    used = used_bytes(engine, ids)
+    table = (roster.merge(per, left_on="id", right_on="student_id", how="left")
+             .merge(sel, left_on="id", right_on="student_id", how="left", suffixes=("", "_s"))
+             .merge(perf, left_on="id", right_on="student_id", how="left", suffixes=("", "_p")))
+    for column in ["n", *[s.value for s in OutcomeStatus], "sel_o", "sel_p", "perf"]:
+        table[column] = table[column].fillna(0).astype(int) if column in table else 0
+    table["used"] = table["id"].map(used).fillna(0)
+    selection = windows(engine, viewer.school_id, term.year).get((0, WindowKind.SELECTION))
+    closing = bool(selection and selection[0] <= now <= selection[1]
+                   and (selection[1] - now).days <= rules.warn_selection_closing_days)
+    out = pd.DataFrame({
+        "座號": table["座號"], "學號": table["學號"], "姓名": table["姓名"],
+        "學習成果": table["n"].astype(str) + f"/{rules.outcome_upload_cap_per_semester}",
+        "通過": table["passed"], "不通過": table["failed"], "待認證": table["pending"],
+        "未送認證": table["uploaded"],
+        "勾選成果": table["sel_o"].astype(str) + f"/{rules.outcome_selection_cap_per_year}",
+        "多元表現": table["perf"].astype(str) + f"/{rules.performance_upload_cap_per_year}",
+        "勾選多元表現": table["sel_p"].astype(str) + f"/{rules.performance_selection_cap_per_year}",
+        "已用空間(MB)": (table["used"] / (1024 * 1024)).round(1),
+    })
+    flags = []
+    for row in table.itertuples():
+        mine = []
+        if row.n == 0:
+            mine.append(FLAGS[0])
+        if row.failed > 0:
+            mine.append(FLAGS[1])
+        if closing and row.sel_o + row.sel_p == 0:
+            mine.append(FLAGS[2])
+        if row.used > rules.warn_quota_share * rules.quota_bytes:
+            mine.append(FLAGS[3])
+        flags.append("、".join(mine))
+    out["提醒"] = flags
+    return out
+
+
+def student_cabinet(engine: Engine, viewer: Viewer, student_no: str, year: int) -> pd.DataFrame:
+    """One student's items, for a viewer who may see that student (their homeroom class, or counselors)."""
+    from .status import student_items
+    e, c, s = t.enrolments, t.classes, t.students
+    row = _frame(engine, select(c.c.id).join(e, e.c.class_id == c.c.id).join(s, s.c.id == e.c.student_id)
+                 .where(s.c.student_no == str(student_no), s.c.school_id == viewer.school_id,
+                        e.c.academic_year == year))
+    if row.empty:
+        raise NotFound(entity="學生", key=student_no)
+    check_class(engine, viewer, int(row.iloc[0, 0]))
+    items = student_items(engine, student_no, school_code=school_identity(engine, viewer.school_id)[0])
+    if items.empty:
+        return items
+    items = items.rename(columns={"academic_year": "學年度", "semester": "學期", "title": "科目/類別",
+                                  "description": "內容簡述", "status": "認證", "uploaded": "上傳日期",
+                                  "submitted": "提交日期"})
+    items["種類"] = items["kind"].map(lambda k: ItemKind(k).label)
+    items["已勾選"] = items["selected"].map({True: "✓", False: ""})
+    return items[["種類", "學年度", "學期", "科目/類別", "內容簡述", "認證", "已勾選", "上傳日期", "提交日期"]]
+
+
+def class_learning_plans(engine: Engine, viewer: Viewer, class_id: int, year: int) -> pd.DataFrame:
+    """Self-directed learning plans of one class's students in a year (for its homeroom teacher or counselors)."""
+    from ..domain.model import PlanStatus
+    check_class(engine, viewer, class_id)
+    p, e, s = t.learning_plans, t.enrolments, t.students
+    table = _frame(engine, select(p.c.id.label("編號"), e.c.seat_no.label("座號"), s.c.student_no.label("學號"),
+                                  s.c.name.label("姓名"), p.c.title.label("計畫名稱"),
+                                  p.c.description.label("內容簡述"),
+                                  p.c.document_name.label("文件"), p.c.status, p.c.review_comment.label("審核意見"))
+                   .join(s, s.c.id == p.c.student_id)
+                   .join(e, and_(e.c.student_id == s.c.id, e.c.academic_year == p.c.academic_year))
+                   .where(e.c.class_id == class_id, p.c.academic_year == year).order_by(e.c.seat_no, p.c.id))
+    table["審核"] = table.pop("status").map(lambda v: PlanStatus(v).label)
+    return table.fillna("")
+
+
+def plan_file(engine: Engine, viewer: Viewer, plan_id: int) -> tuple[str, str, str]:
+    """(sha256, ext, name) of a plan's document, for a viewer who may review it."""
+    p, e = t.learning_plans, t.enrolments
+    row = _frame(engine, select(p.c.document_sha256, p.c.document_name, t.files.c.ext, e.c.class_id)
+                 .join(t.files, t.files.c.sha256 == p.c.document_sha256)
+                 .join(e, and_(e.c.student_id == p.c.student_id, e.c.academic_year == p.c.academic_year))
+                 .where(p.c.id == plan_id))
+    if row.empty:
+        raise NotFound(entity="自主學習計畫", key=plan_id)
+    check_class(engine, viewer, int(row.iloc[0]["class_id"]))
+    return row.iloc[0]["document_sha256"], row.iloc[0]["ext"], row.iloc[0]["document_name"]

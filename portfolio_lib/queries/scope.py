@@ -1,0 +1,82 @@
+"""Who may see what: the roles a staff question needs, a class the viewer may open and its roster, and the
+per-student counts several dashboards build on. Scoping is enforced here, not in the widgets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, case, func, select
+
+from ..adapters import answers
+from ..adapters import tables as t
+from ..domain.errors import NotFound, PermissionDenied
+from ..domain.model import ItemKind, OutcomeStatus, Role, WindowKind
+from .frames import frame as _frame
+from .viewer import Viewer
+
+COUNSELING = {Role.COUNSELOR, Role.ADMIN}
+
+
+SUBMITTING = {Role.SUBMITTER, Role.RECEIPT_CHECKER, Role.ADMIN}
+
+
+def require(viewer: Viewer, roles: set):
+    if not viewer.roles & roles:
+        raise PermissionDenied(who=f"{viewer.name} ", action="查看這些資料")
+
+
+def check_class(engine: Engine, viewer: Viewer, class_id: int):
+    row = _frame(engine, select(t.classes.c.school_id, t.classes.c.homeroom_teacher_id)
+                 .where(t.classes.c.id == class_id))
+    if row.empty or int(row.iloc[0, 0]) != viewer.school_id:
+        raise NotFound(entity="班級", key=class_id)
+    if viewer.roles & COUNSELING:
+        return
+    if Role.HOMEROOM in viewer.roles and row.iloc[0, 1] == viewer.staff_id:
+        return
+    raise PermissionDenied(who=f"{viewer.name} ", action="查看其他班級的資料")
+
+
+def class_roster(engine: Engine, viewer: Viewer, year: int, class_id: int | None) -> pd.DataFrame:
+    c, e, s = t.classes, t.enrolments, t.students
+    query = (select(s.c.id, c.c.name.label("班級"), e.c.seat_no.label("座號"), s.c.student_no.label("學號"),
+                    s.c.name.label("姓名"))
+             .join(e, e.c.student_id == s.c.id).join(c, c.c.id == e.c.class_id)
+             .where(e.c.academic_year == year, c.c.school_id == viewer.school_id))
+    if class_id is not None:
+        check_class(engine, viewer, class_id)
+        query = query.where(c.c.id == class_id)
+    elif not viewer.roles & COUNSELING:
+        query = query.where(c.c.homeroom_teacher_id == viewer.staff_id)
+    return _frame(engine, query.order_by(c.c.name, e.c.seat_no))
+
+
+def school_years(engine: Engine, viewer: Viewer) -> list[int]:
+    """The academic years the viewer's school has classes in, newest first."""
+    with engine.connect() as conn:
+        years = conn.execute(select(t.classes.c.academic_year).distinct()
+                             .where(t.classes.c.school_id == viewer.school_id)).scalars().all()
+    return sorted(years, reverse=True)
+
+
+def windows(engine: Engine, school_id: int, year: int) -> dict[tuple[int, WindowKind], tuple[datetime, datetime]]:
+    with engine.connect() as conn:
+        return {(w.semester, w.kind): (w.opens, w.closes) for w in answers.windows(conn, school_id, year)}
+
+
+def outcomes_per_student(year: int, semester: int | None):
+    o = t.outcomes
+    where = [o.c.academic_year == year] + ([o.c.semester == semester] if semester else [])
+    return select(
+        o.c.student_id, func.count().label("n"),
+        *[func.sum(case((o.c.status == s.value, 1), else_=0)).label(s.value) for s in OutcomeStatus],
+    ).where(*where).group_by(o.c.student_id).subquery()
+
+
+def selected_per_student(year: int):
+    s = t.selections
+    return select(s.c.student_id,
+                  func.sum(case((s.c.item_kind == ItemKind.OUTCOME.value, 1), else_=0)).label("sel_o"),
+                  func.sum(case((s.c.item_kind == ItemKind.PERFORMANCE.value, 1), else_=0)).label("sel_p"),
+                  ).where(s.c.academic_year == year).group_by(s.c.student_id).subquery()

@@ -1,0 +1,83 @@
+"""What a course teacher asks: the certification queue of their courses, its history, a file to preview."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, and_, or_, select
+
+from ..adapters import tables as t
+from ..domain.calendar import format_roc_datetime
+from ..domain.errors import NotFound, PermissionDenied
+from ..domain.model import OutcomeStatus, Role, WindowKind, certification_result
+from .frames import frame as _frame
+from .scope import COUNSELING, require
+from .viewer import Viewer
+
+
+def _teaching(viewer: Viewer):
+    cs = t.course_sections
+    return or_(cs.c.teacher_id == viewer.staff_id, cs.c.proxy_teacher_id == viewer.staff_id)
+
+
+def certification_queue(engine: Engine, viewer: Viewer, now: datetime, open_only: bool = True) -> pd.DataFrame:
+    """Pending outcomes of the viewer's courses (and those they are proxy for), with days left.
+
+    With open_only, only what can be certified now: its term's certification window is open."""
+    require(viewer, {Role.TEACHER})
+    o, cs, cr, s = t.outcomes, t.course_sections, t.course_records, t.students
+    w = t.windows
+    query = (select(o.c.id.label("編號"), o.c.academic_year.label("學年度"), o.c.semester.label("學期"),
+                    cs.c.subject.label("科目"), cs.c.section.label("開課班級"), s.c.student_no.label("學號"),
+                    s.c.name.label("姓名"), o.c.description.label("內容簡述"), o.c.sent_at.label("送出時間"),
+                    o.c.document_name.label("文件檔案"), o.c.video_name.label("影音檔案"),
+                    (cs.c.teacher_id != viewer.staff_id).label("代理"), w.c.closes.label("認證截止"))
+             .join(cr, cr.c.id == o.c.course_record_id).join(cs, cs.c.id == cr.c.section_id)
+             .join(s, s.c.id == o.c.student_id)
+             .outerjoin(w, and_(w.c.school_id == cs.c.school_id, w.c.academic_year == o.c.academic_year,
+                                w.c.semester == o.c.semester, w.c.kind == WindowKind.CERTIFICATION.value))
+             .where(_teaching(viewer), o.c.status == OutcomeStatus.PENDING.value,
+                    *([w.c.opens <= now, w.c.closes >= now] if open_only else []))
+             .order_by(o.c.sent_at, o.c.id))
+    table = _frame(engine, query)
+    table["剩餘天數"] = table["認證截止"].map(lambda closes: (closes.date() - now.date()).days if closes else None)
+    table["送出時間"] = table["送出時間"].map(format_roc_datetime)
+    table["認證截止"] = table["認證截止"].map(format_roc_datetime)
+    table["代理"] = table["代理"].map({True: "代理", False: ""})
+    return table.fillna("")
+
+
+def certification_history(engine: Engine, viewer: Viewer) -> pd.DataFrame:
+    """What the viewer certified, newest first."""
+    require(viewer, {Role.TEACHER})
+    c, o, cs, cr, s = t.certifications, t.outcomes, t.course_sections, t.course_records, t.students
+    table = _frame(engine, select(c.c.certified_at.label("認證時間"), o.c.id.label("編號"),
+                                  cs.c.subject.label("科目"), s.c.student_no.label("學號"), s.c.name.label("姓名"),
+                                  c.c.passed, c.c.reason.label("原因"))
+                   .join(o, o.c.id == c.c.outcome_id).join(cr, cr.c.id == o.c.course_record_id)
+                   .join(cs, cs.c.id == cr.c.section_id).join(s, s.c.id == o.c.student_id)
+                   .where(c.c.teacher_id == viewer.staff_id).order_by(c.c.certified_at.desc(), c.c.id.desc()))
+    table["結果"] = table.pop("passed").map(certification_result)
+    table["認證時間"] = table["認證時間"].map(format_roc_datetime)
+    return table.fillna("")
+
+
+def outcome_file(engine: Engine, viewer: Viewer, outcome_id: int, slot: str) -> tuple[str, str, str] | None:
+    """(sha256, ext, client name) of an outcome's file, for a viewer who teaches its course or counsels."""
+    o, cs, cr = t.outcomes, t.course_sections, t.course_records
+    sha, name = (o.c.document_sha256, o.c.document_name) if slot == "document" else (o.c.video_sha256, o.c.video_name)
+    query = (select(sha.label("sha"), name.label("name"), t.files.c.ext, cs.c.teacher_id, cs.c.proxy_teacher_id,
+                    cs.c.school_id).join(cr, cr.c.id == o.c.course_record_id).join(cs, cs.c.id == cr.c.section_id)
+             .outerjoin(t.files, t.files.c.sha256 == sha).where(o.c.id == outcome_id))
+    row = _frame(engine, query)
+    if row.empty:
+        raise NotFound(entity="學習成果", key=outcome_id)
+    r = row.iloc[0]
+    allowed = (viewer.roles & COUNSELING and r["school_id"] == viewer.school_id) or \
+        viewer.staff_id in (r["teacher_id"], r["proxy_teacher_id"])
+    if not allowed:
+        raise PermissionDenied(who=f"{viewer.name} ", action="查看這件學習成果")
+    if not r["sha"]:
+        return None
+    return r["sha"], r["ext"], r["name"]
