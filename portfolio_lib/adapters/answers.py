@@ -55,6 +55,16 @@ def grade_of(conn: Connection, student_id: int, year: int) -> int | None:
     ).scalar_one_or_none()
 
 
+def roster(year: int):
+    """The students enrolled in a year with their class and seat (id, 班級, 座號, 學號, 姓名), in class and seat
+    order: every roster the workbench shows starts here and narrows it (`.where(...)`)."""
+    c, e, s = t.classes, t.enrolments, t.students
+    return (select(s.c.id, c.c.name.label("班級"), e.c.seat_no.label("座號"), s.c.student_no.label("學號"),
+                   s.c.name.label("姓名"))
+            .join(e, e.c.student_id == s.c.id).join(c, c.c.id == e.c.class_id)
+            .where(e.c.academic_year == year).order_by(c.c.name, e.c.seat_no))
+
+
 def windows(conn: Connection, school_id: int, year: int, semester: int | None = None) -> list[Window]:
     """The school's windows of a year (with a semester: that semester's and the year's own)."""
     query = select(t.windows).where(t.windows.c.school_id == school_id, t.windows.c.academic_year == year)

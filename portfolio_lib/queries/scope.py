@@ -39,17 +39,15 @@ def check_class(engine: Engine, viewer: Viewer, class_id: int):
 
 
 def class_roster(engine: Engine, viewer: Viewer, year: int, class_id: int | None) -> pd.DataFrame:
-    c, e, s = t.classes, t.enrolments, t.students
-    query = (select(s.c.id, c.c.name.label("班級"), e.c.seat_no.label("座號"), s.c.student_no.label("學號"),
-                    s.c.name.label("姓名"))
-             .join(e, e.c.student_id == s.c.id).join(c, c.c.id == e.c.class_id)
-             .where(e.c.academic_year == year, c.c.school_id == viewer.school_id))
+    """The roster of one class the viewer may open, or of every class they may (a homeroom teacher's own)."""
+    c = t.classes
+    query = answers.roster(year).where(c.c.school_id == viewer.school_id)
     if class_id is not None:
         check_class(engine, viewer, class_id)
         query = query.where(c.c.id == class_id)
     elif not viewer.roles & COUNSELING:
         query = query.where(c.c.homeroom_teacher_id == viewer.staff_id)
-    return _frame(engine, query.order_by(c.c.name, e.c.seat_no))
+    return _frame(engine, query)
 
 
 def school_years(engine: Engine, viewer: Viewer) -> list[int]:

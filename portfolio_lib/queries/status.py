@@ -71,12 +71,9 @@ SUMMARY_LABELS = {
 
 
 def students_of_class(engine: Engine, year: int, class_name: str, school_code: str | None = None) -> pd.DataFrame:
-    e = t.enrolments
-    query = (select(t.students.c.id, t.students.c.student_no.label("學號"), e.c.seat_no.label("座號"),
-                    t.students.c.name.label("姓名"))
-             .join(e, e.c.student_id == t.students.c.id).join(t.classes, t.classes.c.id == e.c.class_id)
-             .where(e.c.academic_year == year, t.classes.c.name == class_name).order_by(e.c.seat_no))
-    return _frame(engine, _school_filter(query, school_code))
+    """The roster of a class by its name (學號, 座號, 姓名), for the command line."""
+    query = answers.roster(year).where(t.classes.c.name == class_name)
+    return _frame(engine, _school_filter(query, school_code)).drop(columns="班級")[["id", "學號", "座號", "姓名"]]
 
 
 def class_status(engine: Engine, year: int, class_name: str, semester: int | None = None,

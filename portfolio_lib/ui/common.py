@@ -97,6 +97,24 @@ def _link(data: bytes, filename: str, media_type: str, label: str) -> str:
             f"style='margin-right:1em'>⬇ {label}</a>")
 
 
+class DescriptionBox:
+    """A description field with its live n/100 counter."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.text = widgets.Textarea(description="內容簡述", continuous_update=True,
+                                     layout=widgets.Layout(width="40em", height="4em"))
+        self.counter = widgets.HTML()
+        self.text.observe(lambda _: self._count(), names="value")
+        self._count()
+        self.view = widgets.HBox([self.text, self.counter])
+
+    def _count(self):
+        n = len(self.text.value.strip())
+        colour = "#cf222e" if n > self.limit else "#57606a"
+        self.counter.value = f"<span class='pf-counter' style='color:{colour}'>{n}/{self.limit}</span>"
+
+
 class DataTable:
     """A titled, scrollable table with XLSX and CSV downloads of exactly what it shows."""
 

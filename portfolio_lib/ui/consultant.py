@@ -13,8 +13,7 @@ from ..queries.cabinet import students_for_picker
 from ..queries.rules import school_rules
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
-from .cabinet import DescriptionBox
-from .common import Dashboard, DataTable, section, viewer_line
+from .common import Dashboard, DataTable, DescriptionBox, section, viewer_line
 from .dropzone import DropZone
 
 

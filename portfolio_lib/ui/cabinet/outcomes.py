@@ -1,0 +1,76 @@
+"""The cabinet's course outcomes tab: the course record, uploading an outcome, sending it for certification."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from ... import services
+from ...queries import cabinet as q
+from ..common import DataTable, DescriptionBox
+from ..dropzone import DropZone
+from .parts import upload_of
+
+
+class OutcomesTab:
+    """Part of StudentCabinet (`app.py`): its widgets are built by `_build_outcomes`."""
+
+    def _build_outcomes(self):
+        """The course outcomes tab's widgets."""
+        self.records = DataTable("修課紀錄", "修課紀錄")
+        self.course = widgets.Dropdown(description="科目", layout=widgets.Layout(width="40em"))
+        self.outcome_text = DescriptionBox(self.rules.description_max_chars)
+        self.document = DropZone.for_slot("文件檔案", self.rules, "document")
+        self.video = DropZone.for_slot("影音檔案", self.rules, "video")
+        self.save_outcome = widgets.Button(description="儲存", button_style="primary", icon="upload")
+        self.save_outcome.on_click(self.run(lambda _: self.store_outcome()))
+        self.my_outcomes = DataTable("我的學習成果", "學習成果")
+        self.to_send = widgets.Dropdown(description="送出認證", layout=widgets.Layout(width="40em"))
+        self.send_button = widgets.Button(description="送出認證", button_style="warning", icon="paper-plane")
+        self.send_button.on_click(self.run(lambda _: self.send()))
+
+    def show_outcomes(self):
+        records = q.course_records(self.wb.engine, self.viewer)
+        self.records.show(records.drop(columns=["record_id", "outcome_id", "can_upload"]))
+        self._records = records
+        choices = records[records["can_upload"]]
+        self.course.options = [(f"{r.學年度}-{r.學期} {r.科目}（{r.學習成果}）", int(r.record_id))
+                               for r in choices.itertuples()]
+        self.course.value = self.course.options[0][1] if self.course.options else None
+        mine = q.outcomes(self.wb.engine, self.viewer)
+        self.my_outcomes.show(mine.drop(columns=["course_code", "status", "can_send", "selectable"]))
+        unsent = mine[mine["can_send"]]
+        self.to_send.options = [(f"#{r.編號} {r.學年度}-{r.學期} {r.科目}：{r.內容簡述}", int(r.編號))
+                                for r in unsent.itertuples()]
+        self.to_send.value = self.to_send.options[0][1] if self.to_send.options else None
+
+    def store_outcome(self):
+        if self.course.value is None:
+            self.status.error("請先從修課紀錄選擇科目。")
+            return
+        row = self._records.set_index("record_id").loc[self.course.value]
+        document, video = upload_of(self.document), upload_of(self.video)
+        text = self.outcome_text.text.value
+        if row["outcome_id"] == row["outcome_id"] and row["outcome_id"] is not None:
+            outcome_id = int(row["outcome_id"])
+            services.replace_outcome(self.wb.uow(), outcome_id, text, document, video,
+                                     keep_document=document is None, keep_video=video is None, actor=self.actor)
+            done = f"已更新「{row['科目']}」的學習成果（#{outcome_id}），請記得送出認證。"
+        else:
+            outcome_id = services.upload_outcome(self.wb.uow(), self.viewer.student_no, int(row["學年度"]),
+                                                 int(row["學期"]), row["課程代碼"], text, document, video,
+                                                 actor=self.actor)
+            done = f"已上傳「{row['科目']}」的學習成果（#{outcome_id}），請記得送出認證。"
+        self.outcome_text.text.value = ""
+        self.document.clear()
+        self.video.clear()
+        self.refresh()
+        self.status.ok(done)
+
+    def send(self):
+        if self.to_send.value is None:
+            self.status.error("沒有待送出認證的學習成果。")
+            return
+        outcome_id = self.to_send.value
+        services.send_for_certification(self.wb.uow(), outcome_id, actor=self.actor)
+        self.refresh()
+        self.status.ok(f"#{outcome_id} 已送出認證，等待授課教師認證。")
