@@ -25,7 +25,7 @@ from timing import best_of
 from portfolio_lib import services
 from portfolio_lib.adapters.filestore import digests
 from portfolio_lib.demo import build_demo
-from portfolio_lib.demo.generator import SCHOOL_CODE, SCHOOL_NAME, _Plan
+from portfolio_lib.demo.roster import SCHOOL_CODE, SCHOOL_NAME, Plan
 from portfolio_lib.demo.samples import make_pdf, make_picture, media
 from portfolio_lib.domain.calendar import Term
 from portfolio_lib.domain.files import Upload, check_file
@@ -51,7 +51,7 @@ def bench_import(folder: Path, students: int, repeat: int) -> dict:
     base = folder / "base.sqlite"
     wb = Workbench.open(base, clock=lambda: AS_OF)
     services.create_school(wb.uow(), SCHOOL_CODE, SCHOOL_NAME, actor=ADMIN)
-    plan = _Plan(random.Random(1), [113, 114, 115], students, AS_OF)
+    plan = Plan(random.Random(1), [113, 114, 115], students, AS_OF)
     for kind, frame in (("staff", plan.staff_frame()), ("students", plan.student_frame()),
                         ("teaching", plan.teaching_frame())):
         services.import_file(wb.uow(), kind, frame.to_csv(index=False).encode(), name=kind, actor=ADMIN)

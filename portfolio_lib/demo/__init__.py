@@ -1,5 +1,5 @@
 """A realistic demo school, built deterministically from a seed."""
 
-from .generator import build_demo
+from .build import build_demo
 
 __all__ = ["build_demo"]
