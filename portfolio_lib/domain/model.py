@@ -353,6 +353,23 @@ class SchoolDocumentKind(StrEnum):
 DOCUMENT_LABELS = {SchoolDocumentKind.AUTOBIOGRAPHY: "自傳", SchoolDocumentKind.STUDY_PLAN: "學習計畫"}
 
 
+class Reminder(StrEnum):
+    """Why a dashboard flags a student for a reminder (提醒); the thresholds are dated policy (`warnings`)."""
+
+    NO_UPLOAD = "no_upload"                      # nothing uploaded this semester
+    FAILED = "failed"                            # a failed outcome not yet replaced
+    SELECTION_CLOSING = "selection_closing"      # the selection window closes soon and nothing is selected
+    QUOTA_NEARLY_FULL = "quota_nearly_full"      # most of the storage quota is used
+
+    @property
+    def label(self) -> str:
+        return REMINDER_LABELS[self]
+
+
+REMINDER_LABELS = {Reminder.NO_UPLOAD: "尚未上傳", Reminder.FAILED: "不通過未補件",
+                   Reminder.SELECTION_CLOSING: "勾選將截止未勾選", Reminder.QUOTA_NEARLY_FULL: "空間將滿"}
+
+
 class ReceiptStatus(StrEnum):
     """How a line of the central database's receipt list (收訖明細) compares with what the school submitted."""
 

@@ -11,7 +11,7 @@ from ..adapters import answers
 from ..adapters import tables as t
 from ..domain.calendar import Term
 from ..domain.errors import NotFound
-from ..domain.model import ItemKind, OutcomeStatus, WindowKind
+from ..domain.model import ItemKind, OutcomeStatus, Reminder, WindowKind
 from ..domain.policy import Policy
 from .frames import frame as _frame
 from .rules import school_rules
@@ -29,12 +29,13 @@ def my_classes(engine: Engine, viewer: Viewer, year: int) -> pd.DataFrame:
     return _frame(engine, query.order_by(c.c.name))
 
 
-FLAGS = ("尚未上傳", "不通過未補件", "勾選將截止未勾選", "空間將滿")
 
 
 def class_progress(engine: Engine, viewer: Viewer, class_id: int, term: Term, now: datetime,
                    policy: Policy) -> pd.DataFrame:
-    """A row per student of one class: uploads vs the cap, certification, selections, 多元表現, flags."""
+    """A row per student of one class, as data: uploads and the cap, certification, selections, 多元表現, space
+    used, and the reminders (`Reminder` values) the student is flagged for. The pages turn it into Chinese
+    headers with one vocabulary (`ui.vocabulary.progress_table`)."""
     roster = class_roster(engine, viewer, term.year, class_id)
     rules = school_rules(engine, viewer.school_id, term, policy)
     ids = roster["id"].tolist()
@@ -55,28 +56,29 @@ def class_progress(engine: Engine, viewer: Viewer, class_id: int, term: Term, no
     closing = bool(selection and selection[0] <= now <= selection[1]
                    and (selection[1] - now).days <= rules.warn_selection_closing_days)
     out = pd.DataFrame({
-        "座號": table["座號"], "學號": table["學號"], "姓名": table["姓名"],
-        "學習成果": table["n"].astype(str) + f"/{rules.outcome_upload_cap_per_semester}",
-        "通過": table["passed"], "不通過": table["failed"], "待認證": table["pending"],
-        "未送認證": table["uploaded"],
-        "勾選成果": table["sel_o"].astype(str) + f"/{rules.outcome_selection_cap_per_year}",
-        "多元表現": table["perf"].astype(str) + f"/{rules.performance_upload_cap_per_year}",
-        "勾選多元表現": table["sel_p"].astype(str) + f"/{rules.performance_selection_cap_per_year}",
-        "已用空間(MB)": (table["used"] / (1024 * 1024)).round(1),
+        "seat": table["座號"], "student_no": table["學號"], "name": table["姓名"],
+        "outcomes": table["n"], "outcome_cap": rules.outcome_upload_cap_per_semester,
+        "passed": table["passed"], "failed": table["failed"], "pending": table["pending"],
+        "not_sent": table["uploaded"],
+        "selected_outcomes": table["sel_o"], "outcome_selection_cap": rules.outcome_selection_cap_per_year,
+        "performances": table["perf"], "performance_cap": rules.performance_upload_cap_per_year,
+        "selected_performances": table["sel_p"],
+        "performance_selection_cap": rules.performance_selection_cap_per_year,
+        "used_bytes": table["used"].astype(int),
     })
-    flags = []
+    reminders = []
     for row in table.itertuples():
         mine = []
         if row.n == 0:
-            mine.append(FLAGS[0])
+            mine.append(Reminder.NO_UPLOAD)
         if row.failed > 0:
-            mine.append(FLAGS[1])
+            mine.append(Reminder.FAILED)
         if closing and row.sel_o + row.sel_p == 0:
-            mine.append(FLAGS[2])
+            mine.append(Reminder.SELECTION_CLOSING)
         if row.used > rules.warn_quota_share * rules.quota_bytes:
-            mine.append(FLAGS[3])
-        flags.append("、".join(mine))
-    out["提醒"] = flags
+            mine.append(Reminder.QUOTA_NEARLY_FULL)
+        reminders.append(tuple(mine))
+    out["reminders"] = reminders
     return out
 
 

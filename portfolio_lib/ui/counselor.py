@@ -20,6 +20,7 @@ from ..services.batch import batch_upload
 from ..services.unit_of_work import Workbench
 from .common import Chart, Dashboard, DataTable, cards_html, roc_date_ticks, section, term_pickers, viewer_line
 from .identity import note_access
+from .vocabulary import progress_table
 
 
 class CounselorDashboard(Dashboard):
@@ -132,8 +133,9 @@ class CounselorDashboard(Dashboard):
             return
         progress = homeroom.class_progress(self.wb.engine, self.viewer, self.drill_class.value, self.term, self.now,
                                       self.wb.policy)
-        self.class_table.show(progress)
-        self.drill_student.options = [(f"{r.座號} {r.姓名}（{r.學號}）", r.學號) for r in progress.itertuples()]
+        self.class_table.show(progress_table(progress))
+        self.drill_student.options = [(f"{r.seat} {r.name}（{r.student_no}）", r.student_no)
+                                      for r in progress.itertuples()]
 
     def show_student(self):
         if self.drill_student.value:

@@ -9,13 +9,14 @@ import plotly.graph_objects as go
 
 from .. import services
 from ..domain.calendar import Term
-from ..domain.model import AccessEvent, PlanStatus
+from ..domain.model import AccessEvent, OutcomeStatus, PlanStatus, Reminder
 from ..queries import homeroom as q
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
 from .common import Chart, Dashboard, DataTable, section, viewer_line
 from .identity import note_access
 from .teacher import preview_widget
+from .vocabulary import progress_table
 
 ANY_FLAG = "任一提醒"
 
@@ -32,7 +33,8 @@ class HomeroomDashboard(Dashboard):
                                              description="班級")
         self.semester = widgets.Dropdown(options=[("第1學期", 1), ("第2學期", 2)], value=self.term_now.semester,
                                          description="學期")
-        self.flag = widgets.Dropdown(options=[("全部學生", ""), (ANY_FLAG, ANY_FLAG)] + [(f, f) for f in q.FLAGS],
+        self.flag = widgets.Dropdown(options=[("全部學生", ""), (ANY_FLAG, ANY_FLAG)] +
+                                     [(r.label, r.value) for r in Reminder],
                                      value="", description="篩選")
         self.sort = widgets.Dropdown(options=[("座號", "座號"), ("提醒優先", "提醒")], value="座號", description="排序")
         self.chart = Chart(height=300)
@@ -77,14 +79,17 @@ class HomeroomDashboard(Dashboard):
     def refresh(self):
         self.progress = q.class_progress(self.wb.engine, self.viewer, self.class_picker.value, self.term, self.now,
                                           self.wb.policy)
-        self.student.options = [(f"{r.座號} {r.姓名}（{r.學號}）", r.學號) for r in self.progress.itertuples()]
-        self.reminders.show(self.progress.loc[self.progress["提醒"] != "", ["座號", "學號", "姓名", "提醒"]])
-        totals = self.progress[["通過", "待認證", "未送認證", "不通過"]].sum()
+        progress = self.progress
+        self.student.options = [(f"{r.seat} {r.name}（{r.student_no}）", r.student_no) for r in progress.itertuples()]
+        flagged = progress[progress["reminders"].map(bool)]
+        self.reminders.show(progress_table(flagged)[["座號", "學號", "姓名", "提醒"]])
+        states = [OutcomeStatus.PASSED, OutcomeStatus.PENDING, OutcomeStatus.UPLOADED, OutcomeStatus.FAILED]
+        totals = progress[["passed", "pending", "not_sent", "failed"]].sum()
         figure = go.Figure()
-        figure.add_bar(x=totals.index.tolist(), y=totals.values.tolist(), marker_color=["#2da44e", "#d4a72c",
-                                                                                      "#8c959f", "#cf222e"],
+        figure.add_bar(x=[s.label for s in states], y=totals.values.tolist(),
+                       marker_color=["#2da44e", "#d4a72c", "#8c959f", "#cf222e"],
                        text=totals.values.tolist(), textposition="outside")
-        nothing = int((self.progress["提醒"].str.contains(q.FLAGS[0])).sum())
+        nothing = int(progress["reminders"].map(lambda r: Reminder.NO_UPLOAD in r).sum())
         figure.update_layout(title=f"{self.class_picker.label} {self.term.label}學習成果：尚未上傳 {nothing} 人",
                              yaxis_title="件數")
         self.chart.draw(figure)
@@ -115,20 +120,21 @@ class HomeroomDashboard(Dashboard):
                                       actor=self.viewer.actor)
         self.plan_comment.value = ""
         self.show_plans()
-        self.status.ok(f"#{plan_id} 審核為「{'通過' if self.plan_result.value else '需修改'}」，學生會收到通知。")
+        status = PlanStatus.APPROVED if self.plan_result.value else PlanStatus.REVISE
+        self.status.ok(f"#{plan_id} 審核為「{status.label}」，學生會收到通知。")
 
     def show_table(self):
         if self.progress is None:
             return
         table = self.progress
         if self.flag.value == ANY_FLAG:
-            table = table[table["提醒"] != ""]
+            table = table[table["reminders"].map(bool)]
         elif self.flag.value:
-            table = table[table["提醒"].str.contains(self.flag.value)]
+            table = table[table["reminders"].map(lambda r: self.flag.value in r)]
         if self.sort.value == "提醒":
-            table = table.assign(_n=table["提醒"].str.count("、") + (table["提醒"] != "")).sort_values(
-                ["_n", "座號"], ascending=[False, True]).drop(columns="_n")
-        self.table.show(table)
+            table = table.assign(_n=table["reminders"].map(len)).sort_values(
+                ["_n", "seat"], ascending=[False, True]).drop(columns="_n")
+        self.table.show(progress_table(table))
 
     def show_student(self):
         if self.student.value:

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from portfolio_lib.demo import build_demo
 from portfolio_lib.domain.calendar import Term
 from portfolio_lib.domain.errors import PermissionDenied
+from portfolio_lib.domain.model import Reminder
 from portfolio_lib.queries import counselor as counselor_q
 from portfolio_lib.queries import homeroom as homeroom_q
 from portfolio_lib.queries import teacher as teacher_q
@@ -248,7 +249,7 @@ def test_the_cli_the_landing_page_the_counselor_and_the_homeroom_give_the_same_f
     homeroom = HomeroomDashboard(demo, viewer_by_staff_no(demo.engine, teacher_no), now=AS_OF)
     homeroom.class_picker.value = class_id
     counselor.drill_class.value = class_id
-    for table in (homeroom.progress, counselor.class_table.frame):
+    for table in (homeroom.table.frame, counselor.class_table.frame):
         assert set(table["學號"]) == set(rows)
         for r in table.itertuples():
             cli = rows[r.學號]
@@ -273,9 +274,9 @@ def test_the_screens_show_the_rules_of_the_national_policy_the_workbench_was_ope
         enforced = uow.repo.school_policy(teacher.school_id).rules(TERM)
     assert (enforced.outcome_upload_cap_per_semester, enforced.performance_selection_cap_per_year) == (5, 8)
     homeroom = HomeroomDashboard(other, teacher, now=AS_OF)
-    assert homeroom.progress["學習成果"].str.endswith("/5").all()
-    assert homeroom.progress["勾選多元表現"].str.endswith("/8").all()
-    student_no = homeroom.progress["學號"].iloc[0]
+    assert (homeroom.progress["outcome_cap"] == 5).all() and homeroom.table.frame["學習成果"].str.endswith("/5").all()
+    assert homeroom.table.frame["勾選多元表現"].str.endswith("/8").all()
+    student_no = homeroom.progress["student_no"].iloc[0]
     from portfolio_lib.queries.cabinet import student_viewer
     cabinet = StudentCabinet(other, student_viewer(demo.engine, student_no), now=AS_OF)
     assert cabinet.rules == enforced and "/150.0mb" in cabinet.home.value
@@ -286,7 +287,7 @@ def test_the_screens_show_the_rules_of_the_national_policy_the_workbench_was_ope
 def test_homeroom_filter_shows_only_flagged_students(demo):
     app = HomeroomDashboard(demo, viewer_with(demo, "homeroom", only="導師、授課教師"), now=AS_OF)
     everyone = len(app.table.frame)
-    app.flag.value = "尚未上傳"
+    app.flag.value = Reminder.NO_UPLOAD.value
     flagged = app.table.frame
     assert 0 < len(flagged) < everyone and flagged["提醒"].str.contains("尚未上傳").all()
     app.flag.value = "任一提醒"

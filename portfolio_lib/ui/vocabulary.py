@@ -1,0 +1,39 @@
+"""What a data column is called on a screen: one vocabulary that turns the read side's data into Chinese
+headers at the table (and in its XLSX and CSV downloads)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..domain.model import Reminder
+from ..domain.units import MIB
+
+HEADERS = {
+    "seat": "座號", "student_no": "學號", "name": "姓名",
+    "outcomes": "學習成果", "passed": "通過", "failed": "不通過", "pending": "待認證", "not_sent": "未送認證",
+    "selected_outcomes": "勾選成果", "performances": "多元表現", "selected_performances": "勾選多元表現",
+    "used_mb": "已用空間(MB)", "reminders": "提醒",
+}
+# a count shown against its cap: "3/6"
+AGAINST_CAP = {"outcomes": "outcome_cap", "selected_outcomes": "outcome_selection_cap",
+               "performances": "performance_cap", "selected_performances": "performance_selection_cap"}
+
+
+def reminder_text(reminders) -> str:
+    """The reminders a student is flagged for, in Chinese, 、-separated ('' for none)."""
+    return "、".join(Reminder(r).label for r in reminders)
+
+
+def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
+    """A class's progress (`queries.homeroom.class_progress`) as its table reads: counts against their caps,
+    space in MB, reminders in words, under Chinese headers."""
+    shown = pd.DataFrame(index=progress.index)
+    for column in ("seat", "student_no", "name"):
+        shown[column] = progress[column]
+    for column in ("outcomes", "passed", "failed", "pending", "not_sent", "selected_outcomes", "performances",
+                   "selected_performances"):
+        cap = AGAINST_CAP.get(column)
+        shown[column] = (progress[column].astype(str) + "/" + progress[cap].astype(str)) if cap else progress[column]
+    shown["used_mb"] = (progress["used_bytes"] / MIB).round(1)
+    shown["reminders"] = progress["reminders"].map(reminder_text)
+    return shown.rename(columns=HEADERS)
