@@ -12,6 +12,7 @@ import pandas as pd
 from ..adapters.importing import Problem
 from ..adapters.tabular import read_table
 from ..domain import errors as e
+from ..domain import row_reasons as why
 from ..domain.categories import CATEGORIES, category_by_label
 from ..domain.errors import ImportRejected, MalformedFieldList, PortfolioError, UnreadableFile
 from ..domain.files import Upload
@@ -71,7 +72,7 @@ def batch_upload(uow: UnitOfWork, manifest: bytes, archive: bytes, manifest_name
     files = read_zip(archive)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
-        raise ImportRejected(name=manifest_name, problems=[Problem(1, "、".join(missing), "缺少這些欄位")])
+        raise ImportRejected(name=manifest_name, problems=[Problem(1, "、".join(missing), why.MISSING_COLUMNS)])
     frame = frame.reindex(columns=list(MANIFEST_COLUMNS), fill_value="")
     problems: list[Problem] = []
     counts = {"outcomes": 0, "performances": 0}
@@ -102,28 +103,28 @@ class _RowProblem(Exception):
 def _upload_row(uow: UnitOfWork, row: pd.Series, files: dict[str, bytes], actor: Actor) -> str:
     for column in REQUIRED:
         if not row[column]:
-            raise _RowProblem(column, "必須填寫")
+            raise _RowProblem(column, why.REQUIRED)
     if bool(row["課程代碼"]) == bool(row["類別"]):
-        raise _RowProblem("課程代碼", "課程代碼（學習成果）與類別（多元表現）須填其中一個")
+        raise _RowProblem("課程代碼", why.COURSE_OR_CATEGORY)
     try:
         year, semester = int(row["學年度"]), int(row["學期"])
     except ValueError:
-        raise _RowProblem("學年度", "學年度與學期須為數字") from None
+        raise _RowProblem("學年度", why.TERM_NOT_NUMBERS) from None
     document = video = None
     for name in re.split(r"[、;；,，]", row["檔名"]):
         name = name.strip()
         if not name:
             continue
         if name not in files:
-            raise _RowProblem("檔名", f"壓縮檔中沒有「{name}」")
+            raise _RowProblem("檔名", why.NOT_IN_ARCHIVE.format(name=name))
         upload = Upload(name, files[name])
         if name.lower().endswith(VIDEO_EXTENSIONS):
             if video is not None:
-                raise _RowProblem("檔名", "影音檔案只能有一個")
+                raise _RowProblem("檔名", why.ONE_VIDEO)
             video = upload
         else:
             if document is not None:
-                raise _RowProblem("檔名", "文件檔案只能有一個")
+                raise _RowProblem("檔名", why.ONE_DOCUMENT)
             document = upload
     if row["課程代碼"]:
         add_outcome(uow, row["學號"], year, semester, row["課程代碼"], row["內容簡述"], document, video, actor)

@@ -10,6 +10,7 @@ import pandas as pd
 from ..adapters.exchange import OUTCOME_TYPE
 from ..adapters.importing import Checker, Col, Problem
 from ..adapters.tabular import read_table
+from ..domain import row_reasons as why
 from ..domain.categories import CATEGORIES
 from ..domain.errors import ImportRejected
 from ..domain.model import Actor, ReceiptStatus, Role
@@ -54,11 +55,12 @@ def import_receipt(uow: UnitOfWork, source: str | Path | bytes, year: int, semes
         for row in clean.itertuples():
             line = int(row.Index) + 2
             if row.id_number and row.id_number.upper() not in students:
-                checker.problems.append(Problem(line, "身分證字號", f"「{row.id_number}」不是本校學生"))
+                checker.problems.append(Problem(line, "身分證字號", why.NOT_OUR_STUDENT.format(value=row.id_number)))
             if row.record_type and row.record_type not in types:
-                checker.problems.append(Problem(line, "紀錄類型", f"不認得「{row.record_type}」"))
+                reason = why.UNKNOWN_RECORD_TYPE.format(value=row.record_type)
+                checker.problems.append(Problem(line, "紀錄類型", reason))
             if pd.notna(row.year) and pd.notna(row.semester) and (int(row.year), int(row.semester)) != (year, semester):
-                checker.problems.append(Problem(line, "學年度", f"不是 {year} 學年度第 {semester} 學期的明細"))
+                checker.problems.append(Problem(line, "學年度", why.OTHER_TERM.format(year=year, semester=semester)))
         if checker.problems:
             raise checker.rejection(name)
         submitted = repo.submitted_items(school.id, year, semester)

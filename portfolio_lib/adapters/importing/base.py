@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Connection, select
 from tqdm import tqdm
 
+from ...domain import row_reasons as why
 from ...domain.errors import ImportRejected
 from ...domain.policy import Policy
 from .. import tables as t
@@ -88,7 +89,7 @@ def lookup_ids(values: pd.Series, known: dict) -> pd.Series:
 
 def flag_unknown(checker: Checker, values: pd.Series, known: dict, column: str, what: str) -> pd.Series:
     ids = lookup_ids(values, known)
-    checker.flag(values.ne("") & ids.isna(), column, lambda v: f"找不到{what}「{v}」")
+    checker.flag(values.ne("") & ids.isna(), column, why.values(why.UNKNOWN, what=what))
     return ids
 
 

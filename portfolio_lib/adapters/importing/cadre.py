@@ -8,6 +8,7 @@ import json
 import pandas as pd
 from sqlalchemy import select
 
+from ...domain import row_reasons as why
 from ...domain.calendar import Term
 from ...domain.categories import validate_fields
 from ...domain.errors import EndBeforeStart, PortfolioError
@@ -25,7 +26,7 @@ class CadreImporter(Importer):
 
     def check(self, clean, checker):
         clean["student_id"] = flag_unknown(checker, clean["student_no"], self.student_ids(), "學號", "學生")
-        checker.flag(clean["semester"].notna() & ~clean["semester"].isin([1, 2]), "學期", "須為 1 或 2")
+        checker.flag(clean["semester"].notna() & ~clean["semester"].isin([1, 2]), "學期", why.SEMESTER)
         fields = []
         for idx, row in clean.iterrows():
             if (pd.isna(row["year"]) or row["semester"] not in (1, 2) or row["start_date"] is None
@@ -45,7 +46,7 @@ class CadreImporter(Importer):
                 fields.append(None)
         clean["fields"] = fields
         clean["source_key"] = [_source_key(self.school_id, r) for r in clean.itertuples()]
-        checker.flag(clean["source_key"].duplicated(keep=False), "學號", "同一筆幹部紀錄在檔案中重複")
+        checker.flag(clean["source_key"].duplicated(keep=False), "學號", why.DUPLICATE_CADRE)
         return clean
 
     def write(self, clean):

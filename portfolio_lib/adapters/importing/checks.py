@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ...domain import row_reasons as why
 from ...domain.calendar import parse_roc_date
 from ...domain.errors import ImportRejected, PortfolioError
 
@@ -58,29 +59,29 @@ class Checker:
     def parse(self, spec: tuple[Col, ...]) -> pd.DataFrame:
         missing = [c.header for c in spec if c.required and c.header not in self.frame.columns]
         if missing:
-            self.problems.append(Problem(1, "、".join(missing), "缺少這些欄位（請使用範本的欄名）"))
+            self.problems.append(Problem(1, "、".join(missing), why.MISSING_COLUMNS))
             raise self.rejection()
         out = pd.DataFrame(index=self.frame.index)
         for col in spec:
             raw = self.frame[col.header] if col.header in self.frame.columns else pd.Series("", index=self.frame.index)
             empty = raw == ""
             if col.required:
-                self.flag(empty, col.header, "必須填寫")
+                self.flag(empty, col.header, why.REQUIRED)
             if col.kind == "int":
                 value = parse_numbers(raw, empty)
                 bad = ~empty & (value.isna() | (value % 1 != 0))
-                self.flag(bad, col.header, lambda v: f"「{v}」不是整數")
+                self.flag(bad, col.header, why.values(why.NOT_INTEGER))
                 out[col.name] = value.astype("Int64")
             elif col.kind == "float":
                 value = parse_numbers(raw, empty)
-                self.flag(~empty & value.isna(), col.header, lambda v: f"「{v}」不是數字")
+                self.flag(~empty & value.isna(), col.header, why.values(why.NOT_NUMBER))
                 out[col.name] = value
             elif col.kind == "rocdate":
                 out[col.name] = raw.map(lambda v: attempt(parse_roc_date, v) if v else None)
                 self.flag(~empty & out[col.name].isna(), col.header,
-                          lambda v: f"「{v}」不是民國日期（例如 108/08/01）")
+                          why.values(why.NOT_ROC_DATE))
             else:
-                self.flag(raw.str.len() > col.max_len, col.header, f"超過 {col.max_len} 字")
+                self.flag(raw.str.len() > col.max_len, col.header, why.TOO_LONG.format(limit=col.max_len))
                 out[col.name] = raw
         return out
 

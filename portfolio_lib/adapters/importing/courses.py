@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import select
 
+from ...domain import row_reasons as why
 from ...domain.calendar import Term
 from ...domain.course_code import parse_course_code
 from ...domain.errors import PortfolioError
@@ -22,7 +23,7 @@ class TeachingImporter(Importer):
                Col("代理教師職員編號", "proxy_no", required=False, max_len=20))
 
     def check(self, clean, checker):
-        checker.flag(clean["semester"].notna() & ~clean["semester"].isin([1, 2]), "學期", "須為 1 或 2")
+        checker.flag(clean["semester"].notna() & ~clean["semester"].isin([1, 2]), "學期", why.SEMESTER)
         ok_terms = clean["year"].notna() & clean["semester"].isin([1, 2])
         for idx in clean.index[ok_terms & clean["course_code"].ne("")]:
             rules = self.policy.rules(Term(int(clean.at[idx, "year"]), int(clean.at[idx, "semester"])))
@@ -31,12 +32,12 @@ class TeachingImporter(Importer):
             except PortfolioError as err:
                 checker.problems.append(Problem(int(idx) + 2, "課程代碼", err.message))
         checker.flag(clean["credits"].notna() & ((clean["credits"] < 0) | (clean["credits"] > 30)),
-                     "學分數", "須在 0–30 之間")
+                     "學分數", why.BETWEEN.format(low=0, high=30))
         staff = self.staff_ids()
         clean["teacher_id"] = flag_unknown(checker, clean["teacher_no"], staff, "授課教師職員編號", "教職員")
         clean["proxy_id"] = flag_unknown(checker, clean["proxy_no"], staff, "代理教師職員編號", "教職員")
         key = clean[["year", "semester", "course_code", "section"]].astype(str).agg("|".join, axis=1)
-        checker.flag(key.duplicated(keep=False), "課程代碼", "同一學期、同一開課班級重複")
+        checker.flag(key.duplicated(keep=False), "課程代碼", why.DUPLICATE_SECTION)
         return clean
 
     def write(self, clean):
@@ -78,8 +79,8 @@ class CourseRecordImporter(Importer):
     def check(self, clean, checker):
         clean["student_id"] = flag_unknown(checker, clean["student_no"], self.student_ids(), "學號", "學生")
         checker.flag(clean["score"].notna() & ((clean["score"] < 0) | (clean["score"] > 100)),
-                     "成績", "須在 0–100 之間")
-        checker.flag(~clean["mode"].isin(MODES), "修課別", f"須為空白或 {'、'.join(MODES[1:])}")
+                     "成績", why.BETWEEN.format(low=0, high=100))
+        checker.flag(~clean["mode"].isin(MODES), "修課別", why.ONE_OF.format(allowed="空白或 " + "、".join(MODES[1:])))
         cols = t.course_sections.c
         sections = pd.DataFrame(self.conn.execute(
             select(cols.id.label("section_id"), cols.academic_year.label("year"), cols.semester,
@@ -94,9 +95,9 @@ class CourseRecordImporter(Importer):
         key = clean["student_no"] + "|" + wanted["course_code"] + "|" + clean["section"]
         checker.flag(clean["section_id"].isna() & clean["course_code"].ne("") & clean["year"].notna()
                      & clean["semester"].notna(), "課程代碼",
-                     "找不到這個學期、開課班級的這門課（請先匯入授課安排）")
+                     why.NO_SECTION)
         pair = clean[["student_no", "year", "semester"]].assign(key=key)
-        checker.flag(pair.duplicated(keep=False), "學號", "同一學生同一門課在檔案中重複")
+        checker.flag(pair.duplicated(keep=False), "學號", why.DUPLICATE_COURSE_RECORD)
         return clean
 
     def write(self, clean):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ...domain import row_reasons as why
 from ...domain.grades import GRADES
 from ...domain.identity import is_valid_id_number
 from ...domain.model import Role, role_by_label
@@ -27,8 +28,8 @@ class StaffImporter(Importer):
         clean["role_set"] = clean["roles"].map(roles_of)
         allowed = "、".join(r.label for r in Role)
         checker.flag(clean["roles"].ne("") & clean["role_set"].isna(), "身分",
-                     lambda v: f"「{v}」有不認得的身分（可用：{allowed}）")
-        checker.flag(clean["staff_no"].duplicated(keep=False) & clean["staff_no"].ne(""), "職員編號", "檔案中重複")
+                     why.values(why.UNKNOWN_ROLE, allowed=allowed))
+        checker.flag(clean["staff_no"].duplicated(keep=False) & clean["staff_no"].ne(""), "職員編號", why.DUPLICATE)
         return clean
 
     def write(self, clean):
@@ -72,17 +73,17 @@ class StudentImporter(Importer):
 
     def check(self, clean, checker):
         checker.flag(clean["id_number"].ne("") & ~clean["id_number"].str.upper().map(is_valid_id_number),
-                     "身分證字號", lambda v: f"「{v}」不是有效的身分證字號或居留證號（檢查碼不符）")
+                     "身分證字號", why.values(why.INVALID_ID_NUMBER))
         clean["id_number"] = clean["id_number"].str.upper()
         checker.flag(clean["grade"].notna() & ~clean["grade"].isin(GRADES), "年級",
-                     f"須為 {'、'.join(map(str, GRADES[:-1]))} 或 {GRADES[-1]}")
+                     why.ONE_OF.format(allowed=f"{'、'.join(map(str, GRADES[:-1]))} 或 {GRADES[-1]}"))
         key = clean["student_no"] + "|" + clean["year"].astype(str)
-        checker.flag(key.duplicated(keep=False) & clean["student_no"].ne(""), "學號", "同一學年度在檔案中重複")
+        checker.flag(key.duplicated(keep=False) & clean["student_no"].ne(""), "學號", why.DUPLICATE_IN_YEAR)
         clean["homeroom_id"] = flag_unknown(checker, clean["homeroom_no"], self.staff_ids(), "導師職員編號", "教職員")
         per_class = clean.groupby(["year", "class_name"])["grade"].nunique()
         for (year, name) in per_class[per_class > 1].index:
             mask = (clean["year"] == year) & (clean["class_name"] == name)
-            checker.flag(mask, "年級", f"{year} 學年度 {name} 班的年級不一致")
+            checker.flag(mask, "年級", why.GRADE_MISMATCH.format(year=year, name=name))
         return clean
 
     def write(self, clean):
@@ -158,7 +159,7 @@ class GuardianImporter(Importer):
     def check(self, clean, checker):
         clean["student_id"] = flag_unknown(checker, clean["student_no"], self.student_ids(), "學號", "學生")
         pair = clean[["student_no", "login"]]
-        checker.flag(pair.duplicated(keep=False), "家長登入帳號", "同一學生的同一個帳號在檔案中重複")
+        checker.flag(pair.duplicated(keep=False), "家長登入帳號", why.DUPLICATE_GUARDIAN)
         return clean
 
     def write(self, clean):
