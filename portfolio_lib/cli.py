@@ -231,7 +231,7 @@ def _research_key(path: str | None) -> tuple[bytes, str]:
 def cmd_research_export(wb: Workbench, args) -> dict:
     from .research import export_deidentified
     key, where = _research_key(args.key_file)
-    written = export_deidentified(wb.engine, args.out, key)
+    written = export_deidentified(wb.engine, args.out, key, wb.policy)
     return {"folder": str(Path(args.out).resolve()), "files": len(written), "key": where}
 
 

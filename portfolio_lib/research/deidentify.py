@@ -11,8 +11,11 @@ from typing import Callable
 import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
+from ..adapters import answers
 from ..adapters import tables as t
+from ..domain.calendar import Term
 from ..domain.model import ItemKind
+from ..domain.policy import Policy
 from ..queries.frames import frame as _frame
 
 DATA_DICTIONARY = {
@@ -42,6 +45,11 @@ DATA_DICTIONARY = {
                 "多元表現上傳、selection 勾選）",
         "opens_on": "開始日期", "closes_on": "截止日期",
     },
+    "selection_caps": {
+        "school_code": "學校代碼", "academic_year": "學年度",
+        "outcomes": "課程學習成果每學年可勾選件數（該校當年的規定，含學校自訂）",
+        "performances": "多元表現每學年可勾選件數（該校當年的規定，含學校自訂）",
+    },
 }
 
 
@@ -53,8 +61,9 @@ def pseudonymiser(key: bytes) -> Callable[[str, str], str]:
     return pid
 
 
-def deidentified_tables(engine: Engine, key: bytes) -> dict[str, pd.DataFrame]:
-    """The research tables; every person appears only as a keyed pseudonym, dates of birth only as a year."""
+def deidentified_tables(engine: Engine, key: bytes, policy: Policy | None = None) -> dict[str, pd.DataFrame]:
+    """The research tables; every person appears only as a keyed pseudonym, dates of birth only as a year.
+    The selection caps are each school's rules of each year under `policy` (the national one by default)."""
     pid = pseudonymiser(key)
     s = t.students
     people = _frame(engine, select(s.c.id, s.c.student_no, t.schools.c.code.label("school_code"), s.c.entry_year,
@@ -113,19 +122,36 @@ def deidentified_tables(engine: Engine, key: bytes) -> dict[str, pd.DataFrame]:
                               "semester": deadlines["semester"], "kind": deadlines["kind"],
                               "opens_on": _day(deadlines["opens"]), "closes_on": _day(deadlines["closes"])})
     return {"students": students.reset_index(drop=True), "enrolments": enrolments, "outcomes": outcomes,
-            "performances": performances, "deadlines": deadlines}
+            "performances": performances, "deadlines": deadlines,
+            "selection_caps": _selection_caps(engine, policy or Policy.default())}
+
+
+def _selection_caps(engine: Engine, policy: Policy) -> pd.DataFrame:
+    """Each school's yearly selection caps (its overrides applied), for every year it has classes."""
+    rows = []
+    with engine.connect() as conn:
+        years = conn.execute(select(t.schools.c.id, t.schools.c.code, t.classes.c.academic_year).distinct()
+                             .join(t.classes, t.classes.c.school_id == t.schools.c.id)
+                             .order_by(t.schools.c.code, t.classes.c.academic_year)).all()
+        for school_id, code, year in years:
+            rules = answers.school_rules(conn, school_id, Term(int(year), 1), policy)
+            rows.append({"school_code": code, "academic_year": int(year),
+                         "outcomes": rules.outcome_selection_cap_per_year,
+                         "performances": rules.performance_selection_cap_per_year})
+    return pd.DataFrame(rows, columns=list(DATA_DICTIONARY["selection_caps"]))
 
 
 def _day(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.normalize()
 
 
-def export_deidentified(engine: Engine, folder: str | os.PathLike, key: bytes) -> list[Path]:
+def export_deidentified(engine: Engine, folder: str | os.PathLike, key: bytes,
+                        policy: Policy | None = None) -> list[Path]:
     """Write each research table as Parquet and as CSV (UTF-8 with BOM), and the data dictionary."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, table in deidentified_tables(engine, key).items():
+    for name, table in deidentified_tables(engine, key, policy).items():
         table.to_parquet(folder / f"{name}.parquet", index=False)
         table.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
         written += [folder / f"{name}.parquet", folder / f"{name}.csv"]

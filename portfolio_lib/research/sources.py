@@ -25,6 +25,7 @@ class ResearchData:
     outcomes: pd.DataFrame
     performances: pd.DataFrame
     deadlines: pd.DataFrame
+    selection_caps: pd.DataFrame
     origins: tuple[tuple[str, str], ...] = ()      # (school code, source)
 
     @classmethod
@@ -52,6 +53,13 @@ class ResearchData:
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.enrolments["academic_year"].unique())
 
+    def selection_cap(self, frame: pd.DataFrame, items: str) -> pd.Series:
+        """The yearly selection cap (`items`: outcomes or performances) of each row's school and year."""
+        caps = self.selection_caps.assign(school_code=self.selection_caps["school_code"].astype(str))
+        cap = caps.set_index(["school_code", "academic_year"])[items].to_dict()
+        return pd.Series([cap.get((s, int(y))) for s, y in zip(self.school_of(frame), frame["academic_year"])],
+                         index=frame.index, dtype="float64")
+
     def school_of(self, frame: pd.DataFrame) -> pd.Series:
         """The school code of each row of a table keyed by pseudonym."""
         return frame["pid"].map(self.students.set_index("pid")["school_code"]).astype(str)
@@ -71,13 +79,16 @@ class ResearchData:
                            **{name: _rows(getattr(data, name), getattr(data, name)["pid"].isin(keep))
                               for name in ("enrolments", "outcomes", "performances")},
                            deadlines=_rows(data.deadlines, data.deadlines["school_code"].astype(str).isin(schools)),
+                           selection_caps=_rows(data.selection_caps,
+                                                data.selection_caps["school_code"].astype(str).isin(schools)),
                            origins=tuple(o for o in data.origins if o[0] in schools))
         if years:
             missing = sorted(set(years) - set(data.years))
             if missing:
                 raise NoResearchData(reason="資料來源中沒有學年度 " + "、".join(map(str, missing)))
             data = replace(data, **{name: _rows(getattr(data, name), getattr(data, name)["academic_year"].isin(years))
-                                    for name in ("enrolments", "outcomes", "performances", "deadlines")})
+                                    for name in ("enrolments", "outcomes", "performances", "deadlines",
+                                                 "selection_caps")})
         return data
 
 

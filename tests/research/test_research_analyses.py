@@ -180,8 +180,10 @@ def test_the_slide_column_is_the_guides_chart(both):
             assert table[column].sum() == pytest.approx(1.0)
 
 
-def _tiny(outcomes: list[dict] = (), performances: list[dict] = (), students: int = 40) -> ResearchData:
-    """A hand-made school: `students` grade-10 students in class 101 in 113, one upload deadline 114-01-25."""
+def _tiny(outcomes: list[dict] = (), performances: list[dict] = (), students: int = 40,
+          outcome_cap: int = 6) -> ResearchData:
+    """A hand-made school: `students` grade-10 students in class 101 in 113, one upload deadline 114-01-25,
+    `outcome_cap` outcomes and 10 多元表現 selected a year."""
     pids = [f"P{n:03d}" for n in range(students)]
     frames = {
         "students": pd.DataFrame({"pid": pids, "school_code": "999399", "entry_year": 113, "birth_year": 2008}),
@@ -191,6 +193,8 @@ def _tiny(outcomes: list[dict] = (), performances: list[dict] = (), students: in
              "opens_on": pd.Timestamp("2024-09-01"), "closes_on": pd.Timestamp("2025-01-25")},
             {"school_code": "999399", "academic_year": 113, "semester": 0, "kind": "performance_upload",
              "opens_on": pd.Timestamp("2024-08-01"), "closes_on": pd.Timestamp("2025-07-31")}]),
+        "selection_caps": pd.DataFrame([{"school_code": "999399", "academic_year": 113, "outcomes": outcome_cap,
+                                         "performances": 10}]),
     }
     base = {"academic_year": 113, "semester": 1, "course_domain": "02", "course_type": "1", "status": "passed",
             "uploaded_on": pd.Timestamp("2025-01-10"), "sent_on": pd.NaT, "first_certified_on": pd.NaT,
@@ -233,6 +237,26 @@ def test_a_student_with_seven_passed_outcomes_has_a_choice_and_one_with_six_does
     finding = a.selection_choices(_tiny(rows), 2, "outcomes")
     assert finding.facts["students_with_choice"] == 1
     assert finding.tables[0][1].loc[TOTAL, TOTAL] == 7
+
+
+def test_a_school_that_allows_seven_selections_gives_seven_passed_outcomes_no_choice():
+    rows = [{"pid": "P001", "course_domain": "01" if i % 2 else "02", "selected": True} for i in range(7)]
+    assert a.selection_choices(_tiny(rows), 2, "outcomes").facts["students_with_choice"] == 1
+    finding = a.selection_choices(_tiny(rows, outcome_cap=7), 2, "outcomes")
+    assert finding.figure is None and "沒有學生" in finding.note
+
+
+def test_the_export_carries_each_schools_own_selection_caps(school):
+    from portfolio_lib import services
+    from portfolio_lib.research import deidentified_tables
+
+    from ..conftest import ADMIN
+    before = deidentified_tables(school.wb.engine, b"k")["selection_caps"]
+    assert before.to_dict("records") == [{"school_code": "330301", "academic_year": 113, "outcomes": 6,
+                                          "performances": 10}]
+    services.set_policy_overrides(school.uow(), {"outcomes": {"selection_cap_per_year": {"113-1": 4}}}, actor=ADMIN)
+    after = deidentified_tables(school.wb.engine, b"k")["selection_caps"]
+    assert after.loc[0, "outcomes"] == 4 and after.loc[0, "performances"] == 10
 
 
 def test_each_student_is_counted_at_the_furthest_step_reached():

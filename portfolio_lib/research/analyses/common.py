@@ -39,14 +39,15 @@ class Finding:
     facts: dict = field(default_factory=dict)
 
 
-def selection_rules(year: int):
+def national_rules(year: int):
+    """The national policy of a year: for the code tables, which no school overrides."""
     return Policy.default().rules(Term(int(year), 1))
 
 
 def domains(data: ResearchData, outcomes: pd.DataFrame) -> pd.Series:
     """The subject domain (course code characters 20–21) of each outcome, by its name."""
     year = max(data.years) if data.years else Term.of(date.today()).year
-    labels = dict(selection_rules(year).codes["course_domain"])
+    labels = dict(national_rules(year).codes["course_domain"])
     return outcomes["course_domain"].map(lambda code: labels.get(code, "其他"))
 
 

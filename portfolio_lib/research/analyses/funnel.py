@@ -16,7 +16,6 @@ from .common import (
     empty,
     enrolled,
     rates_chart,
-    selection_rules,
     stacked_shares,
     stage_table,
     tables,
@@ -69,10 +68,9 @@ def selection_choices(data: ResearchData, k: int = DEFAULT_K, items: str = "outc
     frame = data.outcomes[data.outcomes["status"] == OutcomeStatus.PASSED.value] if outcomes else data.performances
     if frame.empty:
         return empty(key, title, "所選範圍內沒有可勾選的項目")
-    caps = {y: (selection_rules(y).outcome_selection_cap_per_year if outcomes
-                else selection_rules(y).performance_selection_cap_per_year) for y in frame["academic_year"].unique()}
+    cap = data.selection_cap(frame, "outcomes" if outcomes else "performances")     # each school's own rule
     available = frame.groupby(["pid", "academic_year"])["pid"].transform("size")
-    chose = frame[(available > frame["academic_year"].map(caps)) & (
+    chose = frame[(available > cap) & (
         frame.groupby(["pid", "academic_year"])["selected"].transform("any"))]
     if chose.empty:
         return empty(key, title, "所選範圍內沒有學生在可勾選項目多於上限時做過勾選")
@@ -102,7 +100,7 @@ def selections_per_student(data: ResearchData, k: int = DEFAULT_K) -> Finding:
     per = enrolled(data, per)
     if per.empty:
         return empty("selections_per_student", title, "通過認證的成果沒有對應的在學紀錄")
-    cap = max(selection_rules(y).outcome_selection_cap_per_year for y in per["academic_year"].unique())
+    cap = int(data.selection_cap(per, "outcomes").max())
     count_label = per["n"].astype(int).map(lambda n: f"{n} 件")
     pub = publish(count_table(year_grade(per, len(data.schools) > 1), count_label,
                           order=[f"{n} 件" for n in range(cap + 1)]), k)
