@@ -275,13 +275,15 @@ def selectable(engine: Engine, viewer: CabinetViewer, year: int, policy: Policy)
     for row in outcomes(engine, viewer).itertuples():
         if row.學年度 == year and row.selectable:
             items.append({"種類": ItemKind.OUTCOME.label, "kind": ItemKind.OUTCOME.value, "編號": row.編號,
-                          "名稱": f"{row.科目}：{row.內容簡述}", "已勾選": row.已勾選, "提交": row.提交})
+                          "名稱": f"{row.科目}：{row.內容簡述}", "已勾選": row.已勾選, "提交": row.提交,
+                          "selected": bool(row.已勾選)})
     perf = performances(engine, viewer, policy)
     for row in perf.itertuples() if not perf.empty else []:
         if row.學年度 == year and row.selectable:
             items.append({"種類": ItemKind.PERFORMANCE.label, "kind": ItemKind.PERFORMANCE.value, "編號": row.編號,
-                          "名稱": f"{row.類別}：{row.內容簡述 or row.內容}", "已勾選": row.已勾選, "提交": row.提交})
-    return pd.DataFrame(items, columns=["種類", "kind", "編號", "名稱", "已勾選", "提交"])
+                          "名稱": f"{row.類別}：{row.內容簡述 or row.內容}", "已勾選": row.已勾選, "提交": row.提交,
+                          "selected": bool(row.已勾選)})
+    return pd.DataFrame(items, columns=["種類", "kind", "編號", "名稱", "已勾選", "提交", "selected"])
 
 
 def application_pool(engine: Engine, viewer: CabinetViewer, policy: Policy) -> pd.DataFrame:
@@ -299,8 +301,9 @@ def application_pool(engine: Engine, viewer: CabinetViewer, policy: Policy) -> p
         names[(ItemKind.PERFORMANCE.value, row.編號)] = f"{row.類別}：{row.內容簡述 or row.內容}"
     table["種類"] = table["kind"].map(lambda k: ItemKind(k).label)
     table["名稱"] = [names.get((k, i), "") for k, i in zip(table["kind"], table["編號"])]
-    table["申請入學"] = table.pop("pick_id").map(lambda v: "" if missing(v) else "✓")
-    return table[["種類", "kind", "編號", "學年度", "名稱", "申請入學"]]
+    table["picked"] = table.pop("pick_id").map(lambda v: not missing(v)).astype(bool)
+    table["申請入學"] = table["picked"].map({True: "✓", False: ""})
+    return table[["種類", "kind", "編號", "學年度", "名稱", "申請入學", "picked"]]
 
 
 def submission_records(engine: Engine, viewer: CabinetViewer) -> pd.DataFrame:

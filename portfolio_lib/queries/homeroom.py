@@ -115,7 +115,7 @@ def class_learning_plans(engine: Engine, viewer: Viewer, class_id: int, year: in
                    .join(s, s.c.id == p.c.student_id)
                    .join(e, and_(e.c.student_id == s.c.id, e.c.academic_year == p.c.academic_year))
                    .where(e.c.class_id == class_id, p.c.academic_year == year).order_by(e.c.seat_no, p.c.id))
-    table["審核"] = table.pop("status").map(lambda v: PlanStatus(v).label)
+    table["審核"] = table["status"].map(lambda v: PlanStatus(v).label)
     return table.fillna("")
 
 

@@ -72,7 +72,7 @@ def _receipt_lines(engine: Engine, viewer: Viewer, receipt_id: int) -> pd.DataFr
                    .outerjoin(c, c.c.id == e.c.class_id)
                    .where(line.c.receipt_id == receipt_id, r.c.school_id == viewer.school_id)
                    .order_by(c.c.name, e.c.seat_no, line.c.id))
-    table["狀態"] = table.pop("status").map(lambda v: ReceiptStatus(v).label)
+    table["狀態"] = table["status"].map(lambda v: ReceiptStatus(v).label)
     table["種類"] = table.pop("item_kind").map(lambda k: ItemKind(k).label if isinstance(k, str) else "")
     return table
 
@@ -90,7 +90,7 @@ def receipt_by_class(engine: Engine, viewer: Viewer, receipt_id: int) -> pd.Data
 def receipt_to_confirm(engine: Engine, viewer: Viewer, receipt_id: int, policy: Policy) -> pd.DataFrame:
     """Students who must check the receipt (anything not received as sent), by class, with the day to check by."""
     lines = _receipt_lines(engine, viewer, receipt_id)
-    problems = lines[lines["狀態"] != ReceiptStatus.RECEIVED.label].copy()
+    problems = lines[lines["status"] != ReceiptStatus.RECEIVED.value].copy()
     receipt = _frame(engine, select(t.receipts).where(t.receipts.c.id == receipt_id))
     if not receipt.empty:
         r = receipt.iloc[0]

@@ -98,8 +98,8 @@ class HomeroomDashboard(Dashboard):
 
     def show_plans(self):
         plans = q.class_learning_plans(self.wb.engine, self.viewer, self.class_picker.value, self.term.year)
-        self.plans.show(plans)
-        waiting = plans[plans["審核"] == PlanStatus.SUBMITTED.label]
+        self.plans.show(plans.drop(columns="status"))
+        waiting = plans[plans["status"] == PlanStatus.SUBMITTED.value]
         self.plan.options = [(f"#{r.編號} {r.座號} {r.姓名}：{r.計畫名稱}", int(r.編號)) for r in waiting.itertuples()]
         self.plan.value = self.plan.options[0][1] if self.plan.options else None
         self.preview_plan()

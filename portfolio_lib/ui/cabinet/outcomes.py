@@ -32,13 +32,13 @@ class OutcomesTab:
         records = q.course_records(self.wb.engine, self.viewer)
         self.records.show(records.drop(columns=["record_id", "outcome_id", "can_upload"]))
         self._records = records
-        choices = records[records["can_upload"]]
+        choices = records.loc[records["can_upload"].astype(bool)]
         self.course.options = [(f"{r.學年度}-{r.學期} {r.科目}（{r.學習成果}）", int(r.record_id))
                                for r in choices.itertuples()]
         self.course.value = self.course.options[0][1] if self.course.options else None
         mine = q.outcomes(self.wb.engine, self.viewer)
         self.my_outcomes.show(mine.drop(columns=["course_code", "status", "can_send", "selectable"]))
-        unsent = mine[mine["can_send"]]
+        unsent = mine.loc[mine["can_send"].astype(bool)]
         self.to_send.options = [(f"#{r.編號} {r.學年度}-{r.學期} {r.科目}：{r.內容簡述}", int(r.編號))
                                 for r in unsent.itertuples()]
         self.to_send.value = self.to_send.options[0][1] if self.to_send.options else None

@@ -47,7 +47,7 @@ class SchoolItemsTab:
         self.consultations.show(q.consultation_records(engine, self.viewer))
         plans = q.learning_plans(engine, self.viewer)
         self.plans.show(plans.drop(columns="can_replace"))
-        open_plans = plans[plans["can_replace"]]
+        open_plans = plans.loc[plans["can_replace"].astype(bool)]
         self.plan_pick.options = [(f"#{r.編號} {r.計畫名稱}（{r.審核}）", int(r.編號)) for r in open_plans.itertuples()]
         self.plan_pick.value = self.plan_pick.options[0][1] if self.plan_pick.options else None
         documents = q.school_documents(engine, self.viewer)

@@ -40,13 +40,13 @@ class SelectionTab:
         year = self.s_year.value
         items = q.selectable(self.wb.engine, self.viewer, year, self.wb.policy)
         rules = q.rules_for(self.wb.engine, self.viewer, Term(year, 2), self.wb.policy)
-        chosen = items[items["已勾選"] == "✓"]
+        chosen = items.loc[items["selected"].astype(bool)]
         n_o = int((chosen["kind"] == ItemKind.OUTCOME.value).sum())
         n_p = int((chosen["kind"] == ItemKind.PERFORMANCE.value).sum())
         self.s_counts.value = (f"<p class='pf-selection-counts'>學習成果 "
                                f"<b>{n_o}/{rules.outcome_selection_cap_per_year}</b>　多元表現 "
                                f"<b>{n_p}/{rules.performance_selection_cap_per_year}</b></p>")
-        self.s_table.show(items.drop(columns="kind"))
+        self.s_table.show(items.drop(columns=["kind", "selected"]))
         self.s_item.options = [(f"{r.種類} #{r.編號} {r.名稱}{'（已勾選）' if r.已勾選 else ''}{r.提交}",
                                 (r.kind, int(r.編號))) for r in items.itertuples()]
         self.s_item.value = self.s_item.options[0][1] if self.s_item.options else None
@@ -54,7 +54,7 @@ class SelectionTab:
     def show_application(self):
         grade = q.grade_in(self.wb.engine, self.viewer, self.term.year)
         pool = q.application_pool(self.wb.engine, self.viewer, self.wb.policy)
-        picked = pool[pool["申請入學"] == "✓"]
+        picked = pool.loc[pool["picked"].astype(bool)]
         r = self.rules
         who = grade_label(FINAL_GRADE) if grade == FINAL_GRADE else \
             f"目前 {grade or '?'} 年級；{grade_label(FINAL_GRADE)}時"
@@ -64,7 +64,7 @@ class SelectionTab:
             f"{r.application_performance_pool} 件）選 {r.application_performance_picks} 件。已選：學習成果 "
             f"<b>{int((picked['kind'] == 'outcome').sum())}/{r.application_outcome_picks}</b>　多元表現 "
             f"<b>{int((picked['kind'] == 'performance').sum())}/{r.application_performance_picks}</b></p>")
-        self.a_table.show(pool.drop(columns="kind"))
+        self.a_table.show(pool.drop(columns=["kind", "picked"]))
         self.a_item.options = [(f"{row.種類} #{row.編號} {row.名稱}{'（已選）' if row.申請入學 else ''}",
                                 (row.kind, int(row.編號))) for row in pool.itertuples()]
         self.a_item.value = self.a_item.options[0][1] if self.a_item.options else None
