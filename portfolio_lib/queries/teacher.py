@@ -8,10 +8,10 @@ import pandas as pd
 from sqlalchemy import Engine, and_, or_, select
 
 from ..adapters import tables as t
-from ..domain.calendar import format_roc_datetime
 from ..domain.errors import NotFound, PermissionDenied
-from ..domain.model import OutcomeStatus, Role, WindowKind, certification_result
+from ..domain.model import OutcomeStatus, Role, WindowKind
 from .frames import frame as _frame
+from .frames import missing
 from .scope import COUNSELING, require
 from .viewer import Viewer
 
@@ -28,11 +28,9 @@ def certification_queue(engine: Engine, viewer: Viewer, now: datetime, open_only
     require(viewer, {Role.TEACHER})
     o, cs, cr, s = t.outcomes, t.course_sections, t.course_records, t.students
     w = t.windows
-    query = (select(o.c.id.label("編號"), o.c.academic_year.label("學年度"), o.c.semester.label("學期"),
-                    cs.c.subject.label("科目"), cs.c.section.label("開課班級"), s.c.student_no.label("學號"),
-                    s.c.name.label("姓名"), o.c.description.label("內容簡述"), o.c.sent_at.label("送出時間"),
-                    o.c.document_name.label("文件檔案"), o.c.video_name.label("影音檔案"),
-                    (cs.c.teacher_id != viewer.staff_id).label("代理"), w.c.closes.label("認證截止"))
+    query = (select(o.c.id.label("outcome_id"), o.c.academic_year, o.c.semester, cs.c.subject, cs.c.section,
+                    s.c.student_no, s.c.name, o.c.description, o.c.sent_at, o.c.document_name, o.c.video_name,
+                    (cs.c.teacher_id != viewer.staff_id).label("as_proxy"), w.c.closes.label("closes"))
              .join(cr, cr.c.id == o.c.course_record_id).join(cs, cs.c.id == cr.c.section_id)
              .join(s, s.c.id == o.c.student_id)
              .outerjoin(w, and_(w.c.school_id == cs.c.school_id, w.c.academic_year == o.c.academic_year,
@@ -41,26 +39,23 @@ def certification_queue(engine: Engine, viewer: Viewer, now: datetime, open_only
                     *([w.c.opens <= now, w.c.closes >= now] if open_only else []))
              .order_by(o.c.sent_at, o.c.id))
     table = _frame(engine, query)
-    table["剩餘天數"] = table["認證截止"].map(lambda closes: (closes.date() - now.date()).days if closes else None)
-    table["送出時間"] = table["送出時間"].map(format_roc_datetime)
-    table["認證截止"] = table["認證截止"].map(format_roc_datetime)
-    table["代理"] = table["代理"].map({True: "代理", False: ""})
-    return table.fillna("")
+    table["days_left"] = table["closes"].map(
+        lambda closes: None if missing(closes) else (closes.date() - now.date()).days)
+    table["as_proxy"] = table["as_proxy"].astype(bool)
+    return table
 
 
 def certification_history(engine: Engine, viewer: Viewer) -> pd.DataFrame:
     """What the viewer certified, newest first."""
     require(viewer, {Role.TEACHER})
     c, o, cs, cr, s = t.certifications, t.outcomes, t.course_sections, t.course_records, t.students
-    table = _frame(engine, select(c.c.certified_at.label("認證時間"), o.c.id.label("編號"),
-                                  cs.c.subject.label("科目"), s.c.student_no.label("學號"), s.c.name.label("姓名"),
-                                  c.c.passed, c.c.reason.label("原因"))
+    table = _frame(engine, select(c.c.certified_at, o.c.id.label("outcome_id"), cs.c.subject, s.c.student_no,
+                                  s.c.name, c.c.passed, c.c.reason)
                    .join(o, o.c.id == c.c.outcome_id).join(cr, cr.c.id == o.c.course_record_id)
                    .join(cs, cs.c.id == cr.c.section_id).join(s, s.c.id == o.c.student_id)
                    .where(c.c.teacher_id == viewer.staff_id).order_by(c.c.certified_at.desc(), c.c.id.desc()))
-    table["結果"] = table.pop("passed").map(certification_result)
-    table["認證時間"] = table["認證時間"].map(format_roc_datetime)
-    return table.fillna("")
+    table["passed"] = table["passed"].astype(bool)
+    return table
 
 
 def outcome_file(engine: Engine, viewer: Viewer, outcome_id: int, slot: str) -> tuple[str, str, str] | None:

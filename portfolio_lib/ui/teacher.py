@@ -15,6 +15,7 @@ from ..queries import teacher as q
 from ..queries.viewer import Viewer
 from ..services.unit_of_work import Workbench
 from .common import Chart, Dashboard, DataTable, section, viewer_line
+from .vocabulary import history_table, queue_table
 
 
 def pdf_first_page_png(data: bytes, width: int = 480) -> bytes:
@@ -65,18 +66,18 @@ class TeacherDashboard(Dashboard):
 
     def refresh(self):
         queue = q.certification_queue(self.wb.engine, self.viewer, self.now)
-        self.queue.show(queue)
-        labels = [(f"#{r.編號} {r.科目} {r.開課班級} {r.學號} {r.姓名}（剩 {r.剩餘天數} 天）", int(r.編號))
-                  for r in queue.itertuples()]
+        self.queue.show(queue_table(queue))
+        labels = [(f"#{r.outcome_id} {r.subject} {r.section} {r.student_no} {r.name}（剩 {r.days_left} 天）",
+                   int(r.outcome_id)) for r in queue.itertuples()]
         self.item.options = labels
         self.item.value = labels[0][1] if labels else None
         self.batch.options = labels
-        self.history.show(q.certification_history(self.wb.engine, self.viewer))
-        counts = queue.groupby(["科目", "開課班級"]).size().reset_index(name="件數") if not queue.empty else queue
+        self.history.show(history_table(q.certification_history(self.wb.engine, self.viewer)))
+        counts = queue.groupby(["subject", "section"]).size().reset_index(name="n") if not queue.empty else queue
         figure = go.Figure()
         if not queue.empty:
-            figure.add_bar(x=counts["科目"] + " " + counts["開課班級"], y=counts["件數"], marker_color="#d4a72c",
-                           text=counts["件數"], textposition="outside")
+            figure.add_bar(x=counts["subject"] + " " + counts["section"], y=counts["n"], marker_color="#d4a72c",
+                           text=counts["n"], textposition="outside")
         figure.update_layout(title=f"待認證 {len(queue)} 件（依課程與班級）", yaxis_title="件數")
         self.chart.draw(figure)
         if labels:

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..domain.model import Reminder
+from ..domain.calendar import format_roc_datetime
+from ..domain.model import Reminder, certification_result
 from ..domain.units import MIB
 
 HEADERS = {
+    "outcome_id": "編號", "academic_year": "學年度", "semester": "學期", "subject": "科目", "section": "開課班級",
+    "description": "內容簡述", "sent_at": "送出時間", "document_name": "文件檔案", "video_name": "影音檔案",
+    "as_proxy": "代理", "closes": "認證截止", "days_left": "剩餘天數", "certified_at": "認證時間",
+    "passed_result": "結果", "reason": "原因",
     "seat": "座號", "student_no": "學號", "name": "姓名",
     "outcomes": "學習成果", "passed": "通過", "failed": "不通過", "pending": "待認證", "not_sent": "未送認證",
     "selected_outcomes": "勾選成果", "performances": "多元表現", "selected_performances": "勾選多元表現",
@@ -17,6 +22,24 @@ HEADERS = {
 # a count shown against its cap: "3/6"
 AGAINST_CAP = {"outcomes": "outcome_cap", "selected_outcomes": "outcome_selection_cap",
                "performances": "performance_cap", "selected_performances": "performance_selection_cap"}
+
+
+def queue_table(queue: pd.DataFrame) -> pd.DataFrame:
+    """A certification queue (`queries.teacher.certification_queue`) as its table reads."""
+    shown = queue.assign(sent_at=queue["sent_at"].map(format_roc_datetime),
+                         closes=queue["closes"].map(format_roc_datetime),
+                         as_proxy=queue["as_proxy"].map({True: "代理", False: ""}))
+    columns = ["outcome_id", "academic_year", "semester", "subject", "section", "student_no", "name", "description",
+               "sent_at", "document_name", "video_name", "as_proxy", "closes", "days_left"]
+    return shown[columns].fillna("").rename(columns=HEADERS)
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """What a teacher certified (`queries.teacher.certification_history`) as its table reads."""
+    shown = history.assign(certified_at=history["certified_at"].map(format_roc_datetime),
+                           passed_result=history["passed"].map(certification_result))
+    columns = ["certified_at", "outcome_id", "subject", "student_no", "name", "reason", "passed_result"]
+    return shown[columns].fillna("").rename(columns=HEADERS)
 
 
 def reminder_text(reminders) -> str:

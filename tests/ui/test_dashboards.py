@@ -88,9 +88,9 @@ def test_a_course_teacher_sees_only_their_courses(demo):
                                       "JOIN course_sections s ON s.id = r.section_id WHERE o.status = 'pending' AND "
                                       "(s.teacher_id = :me OR s.proxy_teacher_id = :me)", me=teacher.staff_id)}
     everything = teacher_q.certification_queue(demo.engine, teacher, AS_OF, open_only=False)
-    assert set(everything["編號"]) == theirs
-    assert set(queue["編號"]) == {i for i in theirs if sql(demo, "SELECT academic_year FROM outcomes WHERE id = :i",
-                                                          i=i)[0][0] == 115} and len(queue) > 0
+    assert set(everything["outcome_id"]) == theirs
+    this_year = {i for i in theirs if sql(demo, "SELECT academic_year FROM outcomes WHERE id = :i", i=i)[0][0] == 115}
+    assert set(queue["outcome_id"]) == this_year and len(queue) > 0
     stranger = sql(demo, "SELECT o.id FROM outcomes o JOIN course_records r ON r.id = o.course_record_id "
                          "JOIN course_sections s ON s.id = r.section_id WHERE s.teacher_id <> :me AND "
                          "coalesce(s.proxy_teacher_id, 0) <> :me LIMIT 1", me=teacher.staff_id)[0][0]
