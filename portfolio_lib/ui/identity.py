@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+from abc import ABC, abstractmethod
 from datetime import datetime
 from typing import Callable
 
@@ -56,114 +57,130 @@ def _notice(text: str) -> widgets.HTML:
 NOT_SIGNED_IN = "請先登入學習歷程工作台。"
 
 
-class ViewerGate:
-    """Builds a staff dashboard for the viewer: the signed-in account, otherwise the one picked in demo mode."""
-
-    def __init__(self, wb: Workbench, dashboard: str, build: Callable[[Workbench, Viewer], object],
-                 identity: str | None = None, now: datetime | None = None):
-        self.wb, self.dashboard, self.build, self.now = wb, dashboard, build, now
-        self.app = None
-        self.body = widgets.VBox()
-        self.picker = None
-        identity = identity if identity is not None else signed_in()
-        if identity:
-            viewer = viewer_by_login(wb.engine, identity)
-            if viewer is None:
-                self.view = _notice(f"登入帳號「{identity}」沒有對應的教職員資料，請洽校管理者。")
-            elif not viewer.may_open(dashboard):
-                self.view = _notice(f"{viewer.name} 沒有開啟「{DASHBOARDS[dashboard].title}」的權限。")
-            else:
-                self._open(viewer)
-                note_access(wb, viewer.login, AccessEvent.OPEN, dashboard, viewer.school_id)
-                self.view = self.body
-            return
-        if sign_in_required():
-            self.view = _notice(NOT_SIGNED_IN)
-            return
-        staff = staff_directory(wb.engine, dashboard)
-        several = staff["school"].nunique() > 1
-        options = [(f"{f'{r.school} ' if several else ''}{r.name}（{r.staff_no}，{r.roles}）", int(r.staff_id))
-                   for r in staff.itertuples()]
-        if not options:
-            self.view = _notice("資料庫中沒有可以開啟這個儀表板的教職員。")
-            return
-        self.picker = widgets.Dropdown(options=options, value=options[0][1], description="檢視身分",
-                                       layout=widgets.Layout(width="32em"))
-        self.picker.observe(lambda change: self._open(viewer_by_id(wb.engine, change["new"])), names="value")
-        banner = widgets.HTML(DEMO_BANNER.format(what="請選擇要以哪位教職員的身分檢視。"))
-        banner.add_class("pf-demo-banner")
-        self._open(viewer_by_id(wb.engine, options[0][1]))
-        self.view = widgets.VBox([banner, self.picker, self.body])
-
-    def _open(self, viewer: Viewer):
-        self.app = self.build(self.wb, viewer, self.now) if self.now else self.build(self.wb, viewer)
-        self.body.children = [self.app.view]
-
-
-class CabinetGate:
-    """Opens a student's cabinet: the signed-in student's own, or a parent's child's read-only (a parent of
-    several children picks among their own); in the demo, a picker of every student."""
+class Gate(ABC):
+    """Opens a page for whoever is looking: the signed-in account (`signed_in`), a notice when the deployment
+    requires sign-in and nobody is, otherwise the demo's clearly marked picker (`demo`). Each page's gate says
+    how a sign-on name becomes its viewer and what its picker lists; opening puts the built app in `body`."""
 
     def __init__(self, wb: Workbench, build, identity: str | None = None, now: datetime | None = None):
-        from ..domain.calendar import Term
-        from ..queries.cabinet import student_viewer_by_id, students_for_picker
         self.wb, self.build, self.now = wb, build, now
         self.app = None
         self.login = None
         self.body = widgets.VBox()
-        self.picker = self.as_parent = None
+        self.picker = None
         identity = identity if identity is not None else signed_in()
         if identity:
-            account = account_of(wb.engine, identity)
-            self.login = account.login
-            if account.student is not None:
-                self._open(account.student)
-                self.view = self.body
-            elif account.children:
-                self._children(account.children)
-            else:
-                self.view = _notice(f"登入帳號「{identity}」沒有對應的學生或家長資料，請洽校管理者。")
-            return
-        if sign_in_required():
+            self.view = self.signed_in(identity)
+        elif sign_in_required():
             self.view = _notice(NOT_SIGNED_IN)
-            return
-        year = Term.of((now or wb.clock()).date()).year
-        students = students_for_picker(wb.engine, year)
+        else:
+            self.view = self.demo()
+
+    @abstractmethod
+    def signed_in(self, identity: str) -> widgets.Widget:
+        """The page for a signed-in name (or the notice of why it does not open)."""
+
+    @abstractmethod
+    def demo(self) -> widgets.Widget:
+        """The page with the demo's picker (or the notice that there is nobody to pick)."""
+
+    def _open(self, viewer):
+        self.app = self.build(self.wb, viewer, self.now) if self.now else self.build(self.wb, viewer)
+        self.body.children = [self.app.view]
+
+    def _picker(self, options, description: str, what: str, extra=()) -> widgets.Widget:
+        """The demo's picker, under its yellow banner, opening the first choice."""
+        self.picker = widgets.Dropdown(options=options, value=options[0][1], description=description,
+                                       layout=widgets.Layout(width="32em"))
+        banner = widgets.HTML(DEMO_BANNER.format(what=what))
+        banner.add_class("pf-demo-banner")
+        return widgets.VBox([banner, widgets.HBox([self.picker, *extra]) if extra else self.picker, self.body])
+
+
+class ViewerGate(Gate):
+    """Builds a staff dashboard for the viewer: the signed-in account, otherwise the one picked in demo mode."""
+
+    def __init__(self, wb: Workbench, dashboard: str, build: Callable[[Workbench, Viewer], object],
+                 identity: str | None = None, now: datetime | None = None):
+        self.dashboard = dashboard
+        super().__init__(wb, build, identity, now)
+
+    def signed_in(self, identity: str) -> widgets.Widget:
+        viewer = viewer_by_login(self.wb.engine, identity)
+        if viewer is None:
+            return _notice(f"登入帳號「{identity}」沒有對應的教職員資料，請洽校管理者。")
+        if not viewer.may_open(self.dashboard):
+            return _notice(f"{viewer.name} 沒有開啟「{DASHBOARDS[self.dashboard].title}」的權限。")
+        self.login = viewer.login
+        self._open(viewer)
+        note_access(self.wb, viewer.login, AccessEvent.OPEN, self.dashboard, viewer.school_id)
+        return self.body
+
+    def demo(self) -> widgets.Widget:
+        staff = staff_directory(self.wb.engine, self.dashboard)
+        several = staff["school"].nunique() > 1
+        options = [(f"{f'{r.school} ' if several else ''}{r.name}（{r.staff_no}，{r.roles}）", int(r.staff_id))
+                   for r in staff.itertuples()]
+        if not options:
+            return _notice("資料庫中沒有可以開啟這個儀表板的教職員。")
+        view = self._picker(options, "檢視身分", "請選擇要以哪位教職員的身分檢視。")
+        self.picker.observe(lambda change: self._open(viewer_by_id(self.wb.engine, change["new"])), names="value")
+        self._open(viewer_by_id(self.wb.engine, options[0][1]))
+        return view
+
+
+class CabinetGate(Gate):
+    """Opens a student's cabinet: the signed-in student's own, or a parent's child's read-only (a parent of
+    several children picks among their own); in the demo, a picker of every student."""
+
+    def __init__(self, wb: Workbench, build, identity: str | None = None, now: datetime | None = None):
+        self.as_parent = None
+        super().__init__(wb, build, identity, now)
+
+    def signed_in(self, identity: str) -> widgets.Widget:
+        account = account_of(self.wb.engine, identity)
+        self.login = account.login
+        if account.student is not None:
+            self._open(account.student)
+            return self.body
+        if account.children:
+            return self._children(account.children)
+        return _notice(f"登入帳號「{identity}」沒有對應的學生或家長資料，請洽校管理者。")
+
+    def demo(self) -> widgets.Widget:
+        from ..domain.calendar import Term
+        from ..queries.cabinet import student_viewer_by_id, students_for_picker
+        year = Term.of((self.now or self.wb.clock()).date()).year
+        students = students_for_picker(self.wb.engine, year)
         if students.empty:
-            self.view = _notice("資料庫中沒有本學年度的學生。")
-            return
+            return _notice("資料庫中沒有本學年度的學生。")
         several = students["school"].nunique() > 1
         options = [(f"{f'{r.school} ' if several else ''}{r.class_name} 班 {r.seat_no} 號 {r.name}（{r.student_no}）",
                     int(r.student_id)) for r in students.itertuples()]
-        self.picker = widgets.Dropdown(options=options, value=options[0][1], description="檢視學生",
-                                       layout=widgets.Layout(width="32em"))
         self.as_parent = widgets.Checkbox(value=False, description="以家長身分檢視（唯讀）")
+        view = self._picker(options, "檢視學生", "請選擇要檢視哪位學生的檔案櫃。", extra=[self.as_parent])
 
         def reopen(_):
-            self._open(student_viewer_by_id(wb.engine, self.picker.value, as_parent=self.as_parent.value))
+            self._open(student_viewer_by_id(self.wb.engine, self.picker.value, as_parent=self.as_parent.value))
         self.picker.observe(reopen, names="value")
         self.as_parent.observe(reopen, names="value")
-        banner = widgets.HTML(DEMO_BANNER.format(what="請選擇要檢視哪位學生的檔案櫃。"))
-        banner.add_class("pf-demo-banner")
-        self._open(student_viewer_by_id(wb.engine, options[0][1]))
-        self.view = widgets.VBox([banner, widgets.HBox([self.picker, self.as_parent]), self.body])
+        self._open(student_viewer_by_id(self.wb.engine, options[0][1]))
+        return view
 
-    def _children(self, children):
+    def _children(self, children) -> widgets.Widget:
         """A parent's cabinet: their one child's, or a picker of their own children only."""
         self._open(children[0])
         if len(children) == 1:
-            self.view = self.body
-            return
+            return self.body
         by_no = {c.student_no: c for c in children}
         self.picker = widgets.Dropdown(options=[(f"{c.name}（{c.student_no}）", c.student_no) for c in children],
                                        value=children[0].student_no, description="孩子",
                                        layout=widgets.Layout(width="24em"))
         self.picker.observe(lambda change: self._open(by_no[change["new"]]), names="value")
-        self.view = widgets.VBox([self.picker, self.body])
+        return widgets.VBox([self.picker, self.body])
 
     def _open(self, viewer):
-        self.app = self.build(self.wb, viewer, self.now) if self.now else self.build(self.wb, viewer)
-        self.body.children = [self.app.view]
+        super()._open(viewer)
         note_access(self.wb, self.login, AccessEvent.OPEN, "cabinet", viewer.school_id, viewer.student_id)
 
 
