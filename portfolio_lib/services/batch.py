@@ -18,13 +18,14 @@ from ..domain.errors import ImportRejected, MalformedFieldList, PortfolioError, 
 from ..domain.files import Upload
 from ..domain.model import Actor, Role
 from ..domain.rules import check_has_role
+from ..domain.units import MIB, format_mb
 from .unit_of_work import UnitOfWork
 from .uploads import add_outcome, add_performance
 
 MANIFEST_COLUMNS = ("學號", "學年度", "學期", "課程代碼", "類別", "內容簡述", "檔名", "欄位", "外部連結")
 REQUIRED = ("學號", "學年度", "學期", "內容簡述", "檔名")
 VIDEO_EXTENSIONS = (".mp3", ".mp4")
-MAX_MEMBER_BYTES = 64 * 1024 * 1024          # a ZIP member larger than this is refused unread
+MAX_MEMBER_BYTES = 64 * MIB                  # a ZIP member larger than this is refused unread
 
 
 def read_zip(data: bytes, name: str = "ZIP") -> dict[str, bytes]:
@@ -41,7 +42,7 @@ def read_zip(data: bytes, name: str = "ZIP") -> dict[str, bytes]:
         if base in files:
             raise UnreadableFile(name=name, reason=f"壓縮檔中有兩個「{base}」，請改名後再上傳")
         if info.file_size > MAX_MEMBER_BYTES:
-            raise UnreadableFile(name=name, reason=f"「{base}」超過 {MAX_MEMBER_BYTES // (1024 * 1024)} MB")
+            raise UnreadableFile(name=name, reason=f"「{base}」超過 {format_mb(MAX_MEMBER_BYTES)}")
         try:
             files[base] = archive.read(info)
         # zipfile raises BadZipFile for a damaged member, RuntimeError for an encrypted one and

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import ipywidgets as widgets
 
+from ..domain.units import format_mb
 from ..queries.viewer import Viewer, school_identity
 from ..research import deidentified_tables
 from ..research.analyses import CATALOGUE, run
@@ -95,5 +96,5 @@ class ResearchDashboard(Dashboard):
         with tempfile.TemporaryDirectory(prefix="research-report-") as folder:
             page = render_report(self.report.value, folder, parameters).read_bytes()
         name = f"{self.code}_{self.report.value}.html"
-        self.report_link.value = _link(page, name, "text/html", f"{name}（{len(page) / 2 ** 20:.1f} MB）")
+        self.report_link.value = _link(page, name, "text/html", f"{name}（{format_mb(len(page))}）")
         self.status.ok(f"已產生「{LABELS[self.report.value]}」報告。")
