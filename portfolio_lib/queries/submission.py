@@ -8,8 +8,8 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
 from ..adapters import tables as t
-from ..domain.calendar import Term, format_roc_date, format_roc_datetime
-from ..domain.model import RECEIPT_LABELS, ItemKind, ReceiptStatus
+from ..domain.calendar import Term
+from ..domain.model import ItemKind, ReceiptStatus
 from ..domain.policy import Policy
 from .frames import frame as _frame
 from .rules import school_rules
@@ -18,12 +18,13 @@ from .viewer import Viewer
 
 
 def submission_preview(engine: Engine, viewer: Viewer, term: Term) -> pd.DataFrame:
-    """Selected, not yet submitted items of a term, by class and kind (what a package would hold)."""
+    """Selected, not yet submitted items of a term, by class and kind (what a package would hold): class_name
+    and one count column per item kind (outcome, performance)."""
     require(viewer, SUBMITTING)
     s, e, c = t.selections, t.enrolments, t.classes
     parts = []
     for kind, table in ((ItemKind.OUTCOME, t.outcomes), (ItemKind.PERFORMANCE, t.performances)):
-        parts.append(_frame(engine, select(c.c.name.label("班級"), func.count().label(kind.label))
+        parts.append(_frame(engine, select(c.c.name.label("class_name"), func.count().label(kind.value))
                             .select_from(table)
                             .join(s, and_(s.c.item_kind == kind.value, s.c.item_id == table.c.id))
                             .join(e, and_(e.c.student_id == table.c.student_id,
@@ -32,59 +33,56 @@ def submission_preview(engine: Engine, viewer: Viewer, term: Term) -> pd.DataFra
                             .where(c.c.school_id == viewer.school_id, table.c.academic_year == term.year,
                                    table.c.semester == term.semester, table.c.submitted_at.is_(None))
                             .group_by(c.c.name)))
-    table = parts[0].merge(parts[1], on="班級", how="outer").fillna(0).sort_values("班級")
-    for column in (ItemKind.OUTCOME.label, ItemKind.PERFORMANCE.label):
-        table[column] = table[column].astype(int) if column in table else 0
+    table = parts[0].merge(parts[1], on="class_name", how="outer").fillna(0).sort_values("class_name")
+    for kind in ItemKind:
+        table[kind.value] = table[kind.value].astype(int) if kind.value in table else 0
     return table.reset_index(drop=True)
 
 
 def submission_batches(engine: Engine, viewer: Viewer) -> pd.DataFrame:
+    """The school's submission batches, newest first."""
     require(viewer, SUBMITTING)
     b = t.submission_batches
-    table = _frame(engine, select(b.c.id.label("批次"), b.c.academic_year.label("學年度"), b.c.semester.label("學期"),
-                                  b.c.created_at.label("提交時間"), b.c.created_by.label("提交人"),
-                                  b.c.item_count.label("件數"), b.c.digest.label("SHA-256"))
-                   .where(b.c.school_id == viewer.school_id).order_by(b.c.id.desc()))
-    table["提交時間"] = table["提交時間"].map(format_roc_datetime)
-    return table
+    return _frame(engine, select(b.c.id.label("batch_id"), b.c.academic_year, b.c.semester, b.c.created_at,
+                                 b.c.created_by, b.c.item_count, b.c.digest)
+                  .where(b.c.school_id == viewer.school_id).order_by(b.c.id.desc()))
 
 
 def receipt_list(engine: Engine, viewer: Viewer) -> pd.DataFrame:
+    """The receipt lists (收訖明細) imported for the school, newest first."""
     require(viewer, SUBMITTING)
     r = t.receipts
-    table = _frame(engine, select(r.c.id.label("明細"), r.c.academic_year.label("學年度"), r.c.semester.label("學期"),
-                                  r.c.file_name.label("檔名"), r.c.imported_at.label("匯入時間"),
-                                  r.c.imported_by.label("匯入人"))
-                   .where(r.c.school_id == viewer.school_id).order_by(r.c.id.desc()))
-    table["匯入時間"] = table["匯入時間"].map(format_roc_datetime)
-    return table
+    return _frame(engine, select(r.c.id.label("receipt_id"), r.c.academic_year, r.c.semester, r.c.file_name,
+                                 r.c.imported_at, r.c.imported_by)
+                  .where(r.c.school_id == viewer.school_id).order_by(r.c.id.desc()))
 
 
 def _receipt_lines(engine: Engine, viewer: Viewer, receipt_id: int) -> pd.DataFrame:
     require(viewer, SUBMITTING)
     r, line, s, e, c = t.receipts, t.receipt_lines, t.students, t.enrolments, t.classes
-    table = _frame(engine, select(line.c.status, line.c.item_kind, line.c.item_id.label("項目編號"),
-                                  line.c.detail.label("說明"), c.c.name.label("班級"), e.c.seat_no.label("座號"),
-                                  s.c.student_no.label("學號"), s.c.name.label("姓名"))
-                   .join(r, r.c.id == line.c.receipt_id)
-                   .outerjoin(s, s.c.id == line.c.student_id)
-                   .outerjoin(e, and_(e.c.student_id == s.c.id, e.c.academic_year == r.c.academic_year))
-                   .outerjoin(c, c.c.id == e.c.class_id)
-                   .where(line.c.receipt_id == receipt_id, r.c.school_id == viewer.school_id)
-                   .order_by(c.c.name, e.c.seat_no, line.c.id))
-    table["狀態"] = table["status"].map(lambda v: ReceiptStatus(v).label)
-    table["種類"] = table.pop("item_kind").map(lambda k: ItemKind(k).label if isinstance(k, str) else "")
-    return table
+    return _frame(engine, select(line.c.status, line.c.item_kind, line.c.item_id, line.c.detail,
+                                 c.c.name.label("class_name"), e.c.seat_no.label("seat"), s.c.student_no, s.c.name)
+                  .join(r, r.c.id == line.c.receipt_id)
+                  .outerjoin(s, s.c.id == line.c.student_id)
+                  .outerjoin(e, and_(e.c.student_id == s.c.id, e.c.academic_year == r.c.academic_year))
+                  .outerjoin(c, c.c.id == e.c.class_id)
+                  .where(line.c.receipt_id == receipt_id, r.c.school_id == viewer.school_id)
+                  .order_by(c.c.name, e.c.seat_no, line.c.id))
 
 
 def receipt_by_class(engine: Engine, viewer: Viewer, receipt_id: int) -> pd.DataFrame:
-    """Counts of each reconciliation result per class."""
+    """Counts of each reconciliation result per class: class_name (None: a line of no class) and one column per
+    `ReceiptStatus` value."""
     lines = _receipt_lines(engine, viewer, receipt_id)
+    statuses = [status.value for status in ReceiptStatus]
     if lines.empty:
-        return pd.DataFrame(columns=["班級", *RECEIPT_LABELS.values()])
-    table = lines.assign(班級=lines["班級"].fillna("（無班級）")).pivot_table(
-        index="班級", columns="狀態", values="項目編號", aggfunc="count", fill_value=0)
-    return table.reindex(columns=list(RECEIPT_LABELS.values()), fill_value=0).reset_index()
+        return pd.DataFrame(columns=["class_name", *statuses])
+    table = lines.assign(class_name=lines["class_name"].fillna(NO_CLASS)).pivot_table(
+        index="class_name", columns="status", values="item_id", aggfunc="count", fill_value=0)
+    return table.reindex(columns=statuses, fill_value=0).reset_index()
+
+
+NO_CLASS = "（無班級）"
 
 
 def receipt_to_confirm(engine: Engine, viewer: Viewer, receipt_id: int, policy: Policy) -> pd.DataFrame:
@@ -96,8 +94,8 @@ def receipt_to_confirm(engine: Engine, viewer: Viewer, receipt_id: int, policy: 
         r = receipt.iloc[0]
         term = Term(int(r["academic_year"]), int(r["semester"]))
         days = school_rules(engine, viewer.school_id, term, policy).receipt_check_days
-        problems["確認期限"] = format_roc_date(r["imported_at"] + timedelta(days=days))
+        problems["check_by"] = (r["imported_at"] + timedelta(days=days)).date()
     else:
-        problems["確認期限"] = ""
-    return problems[["班級", "座號", "學號", "姓名", "種類", "項目編號", "狀態", "說明", "確認期限"]].fillna(
-        "").reset_index(drop=True)
+        problems["check_by"] = None
+    return problems[["class_name", "seat", "student_no", "name", "item_kind", "item_id", "status", "detail",
+                     "check_by"]].reset_index(drop=True)

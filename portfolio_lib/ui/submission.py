@@ -16,6 +16,7 @@ from ..services.submission import resubmit_from_receipt, submit_selected
 from ..services.unit_of_work import Workbench
 from .common import Dashboard, DataTable, section, term_pickers, viewer_line
 from .dropzone import DropZone
+from .vocabulary import submission_table
 
 
 class SubmissionDashboard(Dashboard):
@@ -63,23 +64,22 @@ class SubmissionDashboard(Dashboard):
 
     def refresh(self):
         self.show_preview()
-        self.batches.show(q.submission_batches(self.wb.engine, self.viewer))
+        self.batches.show(submission_table(q.submission_batches(self.wb.engine, self.viewer)))
         receipts = q.receipt_list(self.wb.engine, self.viewer)
-        self.receipts.show(receipts)
-        self.receipt.options = [(f"#{r.明細} {r.學年度}-{r.學期} {r.檔名}", int(r.明細)) for r in receipts.itertuples()]
+        self.receipts.show(submission_table(receipts))
+        self.receipt.options = [(f"#{r.receipt_id} {r.academic_year}-{r.semester} {r.file_name}", int(r.receipt_id))
+                                for r in receipts.itertuples()]
         self.receipt.value = self.receipt.options[0][1] if self.receipt.options else None
         self.show_receipt()
 
     def show_preview(self):
-        self.preview.show(q.submission_preview(self.wb.engine, self.viewer, self.term))
+        self.preview.show(submission_table(q.submission_preview(self.wb.engine, self.viewer, self.term)))
 
     def show_receipt(self):
-        if self.receipt.value is None:
-            self.by_class.show(q.receipt_by_class(self.wb.engine, self.viewer, -1))
-            self.confirm.show(q.receipt_to_confirm(self.wb.engine, self.viewer, -1, self.wb.policy))
-            return
-        self.by_class.show(q.receipt_by_class(self.wb.engine, self.viewer, self.receipt.value))
-        self.confirm.show(q.receipt_to_confirm(self.wb.engine, self.viewer, self.receipt.value, self.wb.policy))
+        receipt = -1 if self.receipt.value is None else self.receipt.value
+        self.by_class.show(submission_table(q.receipt_by_class(self.wb.engine, self.viewer, receipt)))
+        self.confirm.show(submission_table(q.receipt_to_confirm(self.wb.engine, self.viewer, receipt,
+                                                                self.wb.policy)))
 
     def package(self):
         result = submit_selected(self.wb.uow(), self.term.year, self.term.semester, self.actor)

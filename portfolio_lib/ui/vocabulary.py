@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..domain.calendar import format_roc_datetime
-from ..domain.model import Reminder, certification_result
+from ..domain.calendar import format_roc_date, format_roc_datetime
+from ..domain.model import ItemKind, ReceiptStatus, Reminder, certification_result
 from ..domain.units import MIB
 
 HEADERS = {
@@ -14,6 +14,10 @@ HEADERS = {
     "description": "內容簡述", "sent_at": "送出時間", "document_name": "文件檔案", "video_name": "影音檔案",
     "as_proxy": "代理", "closes": "認證截止", "days_left": "剩餘天數", "certified_at": "認證時間",
     "passed_result": "結果", "reason": "原因",
+    "class_name": "班級", "batch_id": "批次", "created_at": "提交時間", "created_by": "提交人", "item_count": "件數",
+    "digest": "SHA-256", "receipt_id": "明細", "file_name": "檔名", "imported_at": "匯入時間", "imported_by": "匯入人",
+    "item_kind": "種類", "item_id": "項目編號", "status": "狀態", "detail": "說明", "check_by": "確認期限",
+    **{kind.value: kind.label for kind in ItemKind}, **{status.value: status.label for status in ReceiptStatus},
     "seat": "座號", "student_no": "學號", "name": "姓名",
     "outcomes": "學習成果", "passed": "通過", "failed": "不通過", "pending": "待認證", "not_sent": "未送認證",
     "selected_outcomes": "勾選成果", "performances": "多元表現", "selected_performances": "勾選多元表現",
@@ -40,6 +44,24 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
                            passed_result=history["passed"].map(certification_result))
     columns = ["certified_at", "outcome_id", "subject", "student_no", "name", "reason", "passed_result"]
     return shown[columns].fillna("").rename(columns=HEADERS)
+
+
+def submission_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table of the submission page (`queries.submission`) as it reads: ROC dates and times, kinds and
+    reconciliation results in words, Chinese headers."""
+    shown = frame.copy()
+    for column in ("created_at", "imported_at"):
+        if column in shown:
+            shown[column] = shown[column].map(format_roc_datetime)
+    if "check_by" in shown:
+        shown["check_by"] = shown["check_by"].map(format_roc_date)
+    if "item_kind" in shown:
+        shown["item_kind"] = shown["item_kind"].map(lambda k: ItemKind(k).label if isinstance(k, str) else "")
+    if "status" in shown:
+        shown["status"] = shown["status"].map(lambda v: ReceiptStatus(v).label)
+    if "class_name" in shown:
+        shown["class_name"] = shown["class_name"].fillna("")
+    return shown.fillna("").rename(columns=HEADERS)
 
 
 def reminder_text(reminders) -> str:
