@@ -70,12 +70,15 @@ def windows(conn: Connection, school_id: int, year: int, semester: int | None = 
     query = select(t.windows).where(t.windows.c.school_id == school_id, t.windows.c.academic_year == year)
     if semester is not None:
         query = query.where(t.windows.c.semester.in_([semester, 0]))
-    return [Window(WindowKind(r.kind), r.academic_year, r.semester, r.opens, r.closes)
-            for r in conn.execute(query.order_by(t.windows.c.opens))]
+    return [_window(r) for r in conn.execute(query.order_by(t.windows.c.opens))]
 
 
 def open_windows(conn: Connection, school_id: int, now) -> list[Window]:
     """The school's windows open at a moment (of any year), the one closing first first."""
     query = select(t.windows).where(t.windows.c.school_id == school_id, t.windows.c.opens <= now,
                                     t.windows.c.closes >= now).order_by(t.windows.c.closes)
-    return [Window(WindowKind(r.kind), r.academic_year, r.semester, r.opens, r.closes) for r in conn.execute(query)]
+    return [_window(r) for r in conn.execute(query)]
+
+
+def _window(row) -> Window:
+    return Window(WindowKind(row.kind), row.academic_year, row.semester, row.opens, row.closes)

@@ -17,8 +17,9 @@ class _Notice:
 def open_dashboard(key: str):
     """The dashboard `key` (counselor, homeroom, teacher, consultant, submission, research, access, cabinet)
     for whoever is looking, on $PORTFOLIO_DB."""
-    from .identity import CabinetGate, ViewerGate, workbench_from_environment
-    wb = workbench_from_environment()
+    from ..services.unit_of_work import Workbench
+    from .identity import CabinetGate, ViewerGate
+    wb = Workbench.from_environment()
     if wb is None:
         from ..services.config import NO_DATABASE
         return _Notice(NO_DATABASE)

@@ -38,10 +38,6 @@ def sign_in_required() -> bool:
     return bool(os.environ.get(SIGN_IN_VARIABLE))
 
 
-def workbench_from_environment() -> Workbench | None:
-    return Workbench.from_environment()
-
-
 def note_access(wb: Workbench, login: str | None, event: AccessEvent, target: str, school_id: int | None,
                 student_id: int | None = None, student_no: str | None = None):
     """Record in the access log what a signed-in person opened (the demo's picked viewers sign in as nobody)."""
