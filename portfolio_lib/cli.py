@@ -20,7 +20,7 @@ from .domain.categories import CATEGORIES
 from .domain.errors import PortfolioError
 from .domain.files import Upload
 from .domain.model import AccessEvent, Actor, ActorKind, ItemKind, WindowKind
-from .queries.status import SUMMARY_LABELS
+from .queries.vocabulary import SUMMARY_LABELS, status_table
 from .research.notebooks import REPORTS
 from .research.suppression import DEFAULT_K
 from .services import config
@@ -175,7 +175,8 @@ def cmd_status(wb: Workbench, args):
         year, _, name = args.key.partition("/")
         if not name:
             raise UsageError("班級請寫成 學年度/班級，例如 115/101")
-        return queries.class_status(wb.engine, int(year), name, semester=args.semester, school_code=args.school)
+        return status_table(queries.class_status(wb.engine, int(year), name, semester=args.semester,
+                                                 school_code=args.school))
     summary = queries.school_summary(wb.engine, int(args.key), semester=args.semester, school_code=args.school)
     return summary.rename(index=SUMMARY_LABELS)
 

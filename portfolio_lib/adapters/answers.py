@@ -56,11 +56,11 @@ def grade_of(conn: Connection, student_id: int, year: int) -> int | None:
 
 
 def roster(year: int):
-    """The students enrolled in a year with their class and seat (id, 班級, 座號, 學號, 姓名), in class and seat
-    order: every roster the workbench shows starts here and narrows it (`.where(...)`)."""
+    """The students enrolled in a year with their class and seat (id, class_id, class_name, seat, student_no,
+    name), in class and seat order: every roster the workbench shows starts here and narrows it (`.where(...)`)."""
     c, e, s = t.classes, t.enrolments, t.students
-    return (select(s.c.id, c.c.name.label("班級"), e.c.seat_no.label("座號"), s.c.student_no.label("學號"),
-                   s.c.name.label("姓名"))
+    return (select(s.c.id, c.c.id.label("class_id"), c.c.name.label("class_name"), e.c.seat_no.label("seat"),
+                   s.c.student_no, s.c.name)
             .join(e, e.c.student_id == s.c.id).join(c, c.c.id == e.c.class_id)
             .where(e.c.academic_year == year).order_by(c.c.name, e.c.seat_no))
 

@@ -357,6 +357,7 @@ class Reminder(StrEnum):
     """Why a dashboard flags a student for a reminder (提醒); the thresholds are dated policy (`warnings`)."""
 
     NO_UPLOAD = "no_upload"                      # nothing uploaded this semester
+    NOT_SENT = "not_sent"                        # an outcome uploaded but not sent for certification
     FAILED = "failed"                            # a failed outcome not yet replaced
     SELECTION_CLOSING = "selection_closing"      # the selection window closes soon and nothing is selected
     QUOTA_NEARLY_FULL = "quota_nearly_full"      # most of the storage quota is used
@@ -366,7 +367,7 @@ class Reminder(StrEnum):
         return REMINDER_LABELS[self]
 
 
-REMINDER_LABELS = {Reminder.NO_UPLOAD: "尚未上傳", Reminder.FAILED: "不通過未補件",
+REMINDER_LABELS = {Reminder.NO_UPLOAD: "尚未上傳", Reminder.NOT_SENT: "未送認證", Reminder.FAILED: "不通過未補件",
                    Reminder.SELECTION_CLOSING: "勾選將截止未勾選", Reminder.QUOTA_NEARLY_FULL: "空間將滿"}
 
 

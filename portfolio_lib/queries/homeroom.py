@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, and_, select
 
-from ..adapters import answers
 from ..adapters import tables as t
 from ..domain.calendar import Term
 from ..domain.errors import NotFound
@@ -15,7 +14,7 @@ from ..domain.model import ItemKind, OutcomeStatus, Reminder, WindowKind
 from ..domain.policy import Policy
 from .frames import frame as _frame
 from .rules import school_rules
-from .scope import COUNSELING, check_class, class_roster, outcomes_per_student, selected_per_student, windows
+from .scope import COUNSELING, check_class, class_roster, student_counts, windows
 from .status import used_bytes
 from .viewer import Viewer, school_identity
 
@@ -29,57 +28,41 @@ def my_classes(engine: Engine, viewer: Viewer, year: int) -> pd.DataFrame:
     return _frame(engine, query.order_by(c.c.name))
 
 
-
-
-def class_progress(engine: Engine, viewer: Viewer, class_id: int, term: Term, now: datetime,
+def class_progress(engine: Engine, viewer: Viewer, class_id: int | None, term: Term, now: datetime,
                    policy: Policy) -> pd.DataFrame:
-    """A row per student of one class, as data: uploads and the cap, certification, selections, 多元表現, space
-    used, and the reminders (`Reminder` values) the student is flagged for. The pages turn it into Chinese
-    headers with one vocabulary (`ui.vocabulary.progress_table`)."""
-    roster = class_roster(engine, viewer, term.year, class_id)
+    """A row per student of one class (or, with `class_id` None, of every class the viewer may open), as data:
+    uploads and the cap, certification, selections, 多元表現, space used, and the reminders (`Reminder`
+    values) the student is flagged for. The pages turn it into Chinese headers with one vocabulary
+    (`queries.vocabulary.progress_table`)."""
     rules = school_rules(engine, viewer.school_id, term, policy)
-    ids = roster["id"].tolist()
-    per = _frame(engine, select(outcomes_per_student(term.year, term.semester)))
-    sel = _frame(engine, select(selected_per_student(term.year)))
-    p = t.performances
-    perf = _frame(engine, select(p.c.student_id, func.count().label("perf")).where(
-        p.c.student_id.in_(ids), p.c.academic_year == term.year, answers.uploaded_performance())
-        .group_by(p.c.student_id))
-    used = used_bytes(engine, ids)
-    table = (roster.merge(per, left_on="id", right_on="student_id", how="left")
-             .merge(sel, left_on="id", right_on="student_id", how="left", suffixes=("", "_s"))
-             .merge(perf, left_on="id", right_on="student_id", how="left", suffixes=("", "_p")))
-    for column in ["n", *[s.value for s in OutcomeStatus], "sel_o", "sel_p", "perf"]:
-        table[column] = table[column].fillna(0).astype(int) if column in table else 0
-    table["used"] = table["id"].map(used).fillna(0)
+    table = student_counts(engine, class_roster(engine, viewer, term.year, class_id), term.year, term.semester)
+    used = used_bytes(engine, table["id"].tolist())
+    table["used_bytes"] = table["id"].map(used).fillna(0).astype(int)
     selection = windows(engine, viewer.school_id, term.year).get((0, WindowKind.SELECTION))
     closing = bool(selection and selection[0] <= now <= selection[1]
                    and (selection[1] - now).days <= rules.warn_selection_closing_days)
-    out = pd.DataFrame({
-        "seat": table["座號"], "student_no": table["學號"], "name": table["姓名"],
-        "outcomes": table["n"], "outcome_cap": rules.outcome_upload_cap_per_semester,
-        "passed": table["passed"], "failed": table["failed"], "pending": table["pending"],
-        "not_sent": table["uploaded"],
-        "selected_outcomes": table["sel_o"], "outcome_selection_cap": rules.outcome_selection_cap_per_year,
-        "performances": table["perf"], "performance_cap": rules.performance_upload_cap_per_year,
-        "selected_performances": table["sel_p"],
-        "performance_selection_cap": rules.performance_selection_cap_per_year,
-        "used_bytes": table["used"].astype(int),
-    })
-    reminders = []
-    for row in table.itertuples():
-        mine = []
-        if row.n == 0:
-            mine.append(Reminder.NO_UPLOAD)
-        if row.failed > 0:
-            mine.append(Reminder.FAILED)
-        if closing and row.sel_o + row.sel_p == 0:
-            mine.append(Reminder.SELECTION_CLOSING)
-        if row.used > rules.warn_quota_share * rules.quota_bytes:
-            mine.append(Reminder.QUOTA_NEARLY_FULL)
-        reminders.append(tuple(mine))
-    out["reminders"] = reminders
-    return out
+    table = table.rename(columns={OutcomeStatus.UPLOADED.value: "not_sent"}).assign(
+        outcome_cap=rules.outcome_upload_cap_per_semester, outcome_selection_cap=rules.outcome_selection_cap_per_year,
+        performance_cap=rules.performance_upload_cap_per_year,
+        performance_selection_cap=rules.performance_selection_cap_per_year)
+    table["reminders"] = [reminders_for(row, rules, closing) for row in table.itertuples()]
+    return table.rename(columns={"id": "student_id"})
+
+
+def reminders_for(row, rules, selection_closing: bool) -> tuple[Reminder, ...]:
+    """The reminders a student's counts flag (one answer for the homeroom table and the counselor's list)."""
+    flags = []
+    if row.outcomes == 0:
+        flags.append(Reminder.NO_UPLOAD)
+    if row.not_sent > 0:
+        flags.append(Reminder.NOT_SENT)
+    if row.failed > 0:
+        flags.append(Reminder.FAILED)
+    if selection_closing and row.selected_outcomes + row.selected_performances == 0:
+        flags.append(Reminder.SELECTION_CLOSING)
+    if row.used_bytes > rules.warn_quota_share * rules.quota_bytes:
+        flags.append(Reminder.QUOTA_NEARLY_FULL)
+    return tuple(flags)
 
 
 def student_cabinet(engine: Engine, viewer: Viewer, student_no: str, year: int) -> pd.DataFrame:

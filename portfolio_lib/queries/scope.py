@@ -63,18 +63,50 @@ def windows(engine: Engine, school_id: int, year: int) -> dict[tuple[int, Window
         return {(w.semester, w.kind): (w.opens, w.closes) for w in answers.windows(conn, school_id, year)}
 
 
-def outcomes_per_student(year: int, semester: int | None):
+COUNTS = ["outcomes", *[s.value for s in OutcomeStatus], "selected_outcomes", "selected_performances",
+          "performances"]
+
+
+def student_counts(engine: Engine, roster: pd.DataFrame, year: int, semester: int | None) -> pd.DataFrame:
+    """A roster (from `answers.roster`) with each student's counts, as data: outcomes of the term and each
+    status, the year's selections of each kind and the year's uploaded 多元表現 (the caps count them so).
+    Every per-student table (the homeroom's, the counselor's drill-down and reminder list, `portfolio status
+    class`) reads these columns."""
+    ids = roster["id"].tolist()
+    table = roster.copy()
+    for column in COUNTS:
+        table[column] = 0
+    if not ids:
+        return table
+    p = t.performances
+    parts = [_frame(engine, select(outcomes_per_student(year, semester, ids))).rename(columns={"n": "outcomes"}),
+             _frame(engine, select(selected_per_student(year, ids))).rename(
+                 columns={"sel_o": "selected_outcomes", "sel_p": "selected_performances"}),
+             _frame(engine, select(p.c.student_id, func.count().label("performances"))
+                    .where(p.c.student_id.in_(ids), p.c.academic_year == year, answers.uploaded_performance())
+                    .group_by(p.c.student_id))]
+    for part in parts:
+        indexed = part.set_index("student_id")
+        for column in indexed.columns:
+            table[column] = table["id"].map(indexed[column]).fillna(0).astype(int)
+    return table
+
+
+def outcomes_per_student(year: int, semester: int | None, student_ids: list[int] | None = None):
     o = t.outcomes
     where = [o.c.academic_year == year] + ([o.c.semester == semester] if semester else [])
+    if student_ids is not None:
+        where.append(o.c.student_id.in_(student_ids))
     return select(
         o.c.student_id, func.count().label("n"),
         *[func.sum(case((o.c.status == s.value, 1), else_=0)).label(s.value) for s in OutcomeStatus],
     ).where(*where).group_by(o.c.student_id).subquery()
 
 
-def selected_per_student(year: int):
+def selected_per_student(year: int, student_ids: list[int] | None = None):
     s = t.selections
+    where = [s.c.academic_year == year] + ([s.c.student_id.in_(student_ids)] if student_ids is not None else [])
     return select(s.c.student_id,
                   func.sum(case((s.c.item_kind == ItemKind.OUTCOME.value, 1), else_=0)).label("sel_o"),
                   func.sum(case((s.c.item_kind == ItemKind.PERFORMANCE.value, 1), else_=0)).label("sel_p"),
-                  ).where(s.c.academic_year == year).group_by(s.c.student_id).subquery()
+                  ).where(*where).group_by(s.c.student_id).subquery()

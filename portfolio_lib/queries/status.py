@@ -11,6 +11,7 @@ from ..domain.calendar import format_roc_date
 from ..domain.categories import CATEGORIES
 from ..domain.model import ItemKind, OutcomeStatus
 from .frames import frame as _frame
+from .scope import student_counts
 
 
 def _school_filter(query, school_code: str | None):
@@ -62,49 +63,18 @@ def school_summary(engine: Engine, year: int, semester: int | None = None,
     return pd.Series(figures, name=f"{year}-{semester}" if semester else str(year))
 
 
-SUMMARY_LABELS = {
-    "students": "學生數", "outcomes": "已上傳學習成果", "not_sent": "未送認證", "pending": "待認證",
-    "passed": "認證通過", "failed": "認證不通過", "selected_outcomes": "已勾選學習成果",
-    "students_without_upload": "尚未上傳的學生", "performances": "已上傳多元表現",
-    "selected_performances": "已勾選多元表現",
-}
-
-
 def students_of_class(engine: Engine, year: int, class_name: str, school_code: str | None = None) -> pd.DataFrame:
-    """The roster of a class by its name (學號, 座號, 姓名), for the command line."""
-    query = answers.roster(year).where(t.classes.c.name == class_name)
-    return _frame(engine, _school_filter(query, school_code)).drop(columns="班級")[["id", "學號", "座號", "姓名"]]
+    """The roster of a class by its name (id, class_id, class_name, seat, student_no, name), for the command
+    line."""
+    return _frame(engine, _school_filter(answers.roster(year).where(t.classes.c.name == class_name), school_code))
 
 
 def class_status(engine: Engine, year: int, class_name: str, semester: int | None = None,
                  school_code: str | None = None) -> pd.DataFrame:
-    """One row per student of a class: outcomes by status, selections, 多元表現 (one GROUP BY each)."""
-    roster = students_of_class(engine, year, class_name, school_code)
-    if roster.empty:
-        return roster
-    ids = roster["id"].tolist()
-    o = t.outcomes
-    term = [o.c.academic_year == year] + ([o.c.semester == semester] if semester else [])
-    outcome_counts = _frame(engine, select(
-        o.c.student_id.label("id"), func.count().label("上傳"),
-        *[func.sum(case((o.c.status == status.value, 1), else_=0)).label(status.label) for status in OutcomeStatus])
-        .where(o.c.student_id.in_(ids), *term).group_by(o.c.student_id))
-    s = t.selections
-    selections = _frame(engine, select(
-        s.c.student_id.label("id"),
-        func.sum(case((s.c.item_kind == ItemKind.OUTCOME.value, 1), else_=0)).label("勾選成果"),
-        func.sum(case((s.c.item_kind == ItemKind.PERFORMANCE.value, 1), else_=0)).label("勾選多元表現"))
-        .where(s.c.student_id.in_(ids), s.c.academic_year == year).group_by(s.c.student_id))
-    p = t.performances
-    performances = _frame(engine, select(p.c.student_id.label("id"), func.count().label("多元表現"))
-                          .where(p.c.student_id.in_(ids), p.c.academic_year == year, answers.uploaded_performance())
-                          .group_by(p.c.student_id))
-    table = roster
-    for part in (outcome_counts, selections, performances):
-        table = table.merge(part, on="id", how="left") if not part.empty else table
-    for column in ["上傳", *[st.label for st in OutcomeStatus], "勾選成果", "勾選多元表現", "多元表現"]:
-        table[column] = table[column].fillna(0).astype(int) if column in table else 0
-    return table.drop(columns="id")
+    """One row per student of a class, as data: the counts every per-student table reads
+    (`scope.student_counts`), with the outcome status `uploaded` called `not_sent` as on every screen."""
+    counts = student_counts(engine, students_of_class(engine, year, class_name, school_code), year, semester)
+    return counts.rename(columns={OutcomeStatus.UPLOADED.value: "not_sent"})
 
 
 def student_items(engine: Engine, student_no: str, school_code: str | None = None) -> pd.DataFrame:
@@ -172,5 +142,4 @@ def category_distribution(engine: Engine, year: int | None = None, grade: int | 
     return table[["category", "label", "count", "share"]]
 
 
-__all__ = ["school_summary", "class_status", "student_items", "category_distribution", "students_of_class",
-           "SUMMARY_LABELS"]
+__all__ = ["school_summary", "class_status", "student_items", "category_distribution", "students_of_class"]

@@ -16,11 +16,11 @@ from ..queries import counselor as q
 from ..queries import homeroom, scope
 from ..queries import schedule as schedule_q
 from ..queries.viewer import Viewer
+from ..queries.vocabulary import backlog_table, overview_table, progress_table, reminder_table, summary_cards
 from ..services.batch import batch_upload
 from ..services.unit_of_work import Workbench
 from .common import Chart, Dashboard, DataTable, cards_html, roc_date_ticks, section, term_pickers, viewer_line
 from .identity import note_access
-from .vocabulary import progress_table
 
 
 class CounselorDashboard(Dashboard):
@@ -96,7 +96,7 @@ class CounselorDashboard(Dashboard):
     def refresh(self):
         """New filters: the cards now, each tab when it is shown (a page builds one chart, not six)."""
         term = self.term
-        self.cards.value = cards_html(q.kpis(self.wb.engine, self.viewer, term.year, term.semester))
+        self.cards.value = cards_html(summary_cards(q.kpis(self.wb.engine, self.viewer, term.year, term.semester)))
         self._fresh.clear()
         self.show_tab()
 
@@ -110,18 +110,19 @@ class CounselorDashboard(Dashboard):
 
     def show_overview(self):
         overview = q.class_overview(self.wb.engine, self.viewer, self.term.year, self.term.semester)
-        self.overview.show(overview.drop(columns="class_id"))
+        self.overview.show(overview_table(overview))
         self.heatmap.draw(_heatmap(overview, self.term))
-        self.drill_class.options = [(f"{r.班級}（{r.導師 or '未設導師'}）", int(r.class_id))
+        self.drill_class.options = [(f"{r.class_name}（{r.homeroom_teacher or '未設導師'}）", int(r.class_id))
                                     for r in overview.itertuples()]
 
     def show_schedule(self):
         self.schedule.show(schedule_q.schedule(self.wb.engine, self.viewer, self.term.year, self.now))
 
     def show_backlog(self):
-        self.backlog.show(q.certification_backlog(self.wb.engine, self.viewer, self.term, self.stage.value, self.now,
-                                                    self.wb.policy))
-        self.reminders.show(q.reminder_students(self.wb.engine, self.viewer, self.term))
+        engine, policy = self.wb.engine, self.wb.policy
+        self.backlog.show(backlog_table(q.certification_backlog(engine, self.viewer, self.term, self.stage.value,
+                                                                self.now, policy)))
+        self.reminders.show(reminder_table(q.reminder_students(engine, self.viewer, self.term, self.now, policy)))
 
     def show_timeline(self):
         engine, term = self.wb.engine, self.term
@@ -197,8 +198,8 @@ def _heatmap(overview: pd.DataFrame, term: Term) -> go.Figure:
     if overview.empty:
         figure.update_layout(title="各班上傳率（沒有班級資料）")
         return figure
-    table = overview.assign(number=overview["班級"].str[-2:])
-    grid = table.pivot_table(index="年級", columns="number", values="上傳率", aggfunc="first")
+    table = overview.assign(number=overview["class_name"].str[-2:])
+    grid = table.pivot_table(index="grade", columns="number", values="upload_rate", aggfunc="first")
     figure.add_heatmap(z=grid.values, x=[f"{n} 班" for n in grid.columns], y=[grade_label(g) for g in grid.index],
                        colorscale="Blues", zmin=0, zmax=1, text=[[f"{v:.0%}" if v == v else "" for v in row]
                                                                  for row in grid.values],
@@ -211,8 +212,8 @@ def _heatmap(overview: pd.DataFrame, term: Term) -> go.Figure:
 def _timeline(daily: pd.DataFrame, windows: dict, term: Term) -> go.Figure:
     """Uploads per day with the two upload deadlines, every date in the ROC calendar (axis, hover, labels)."""
     figure = go.Figure()
-    figure.add_bar(x=daily["日期"], y=daily["上傳件數"], name="每日上傳件數", marker_color="#4c78a8",
-                   customdata=[format_roc_date(day) for day in daily["日期"]],
+    figure.add_bar(x=daily["day"], y=daily["uploads"], name="每日上傳件數", marker_color="#4c78a8",
+                   customdata=[format_roc_date(day) for day in daily["day"]],
                    hovertemplate="%{customdata}：%{y} 件<extra></extra>")
     deadlines = [(kind, windows[(term.semester, kind)][1]) for kind in (WindowKind.UPLOAD_1, WindowKind.UPLOAD_2)
                  if (term.semester, kind) in windows]
@@ -223,7 +224,7 @@ def _timeline(daily: pd.DataFrame, windows: dict, term: Term) -> go.Figure:
         figure.add_annotation(x=closes, y=1, yref="paper", showarrow=False, yanchor="bottom",
                               xanchor="right" if n == 0 and len(deadlines) > 1 else "left",
                               text=f"{kind.label[5:9]}截止 {format_roc_date(closes)}")
-    moments = list(daily["日期"]) + [closes for _, closes in deadlines]
+    moments = list(daily["day"]) + [closes for _, closes in deadlines]
     if moments:
         ticks, labels = roc_date_ticks(min(moments), max(moments))
         figure.update_xaxes(tickvals=ticks, ticktext=labels)

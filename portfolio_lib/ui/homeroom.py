@@ -12,11 +12,11 @@ from ..domain.calendar import Term
 from ..domain.model import AccessEvent, OutcomeStatus, PlanStatus, Reminder
 from ..queries import homeroom as q
 from ..queries.viewer import Viewer
+from ..queries.vocabulary import progress_table
 from ..services.unit_of_work import Workbench
 from .common import Chart, Dashboard, DataTable, section, viewer_line
 from .identity import note_access
 from .teacher import preview_widget
-from .vocabulary import progress_table
 
 ANY_FLAG = "任一提醒"
 

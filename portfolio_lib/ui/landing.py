@@ -13,8 +13,8 @@ from ..domain.model import AccessEvent
 from ..domain.pages import DASHBOARDS
 from ..queries import category_distribution, school_summary
 from ..queries.accounts import account_of
-from ..queries.status import SUMMARY_LABELS
 from ..queries.viewer import school_list
+from ..queries.vocabulary import summary_cards
 from ..services.config import NO_DATABASE
 from ..services.unit_of_work import Workbench
 from .common import cards_html, sign_out_link
@@ -107,7 +107,7 @@ class LandingPage:
         self.title.value = (f"<h3>{html.escape(school.name)}</h3>"
                             f"<p>{self.term.label}　今天是 {format_roc_date(self.now)}　（學校代碼 {school.code}）</p>")
         figures = school_summary(self.wb.engine, self.term.year, school_code=school.code)
-        self.cards.value = cards_html({SUMMARY_LABELS[key]: int(value) for key, value in figures.items()})
+        self.cards.value = cards_html(summary_cards(figures))
         table = category_distribution(self.wb.engine, year=self.term.year - 1,
                                       school_code=school.code).sort_values("count")
         figure.add_bar(x=table["count"], y=table["label"], orientation="h",

@@ -11,12 +11,12 @@ from ..domain.model import Role
 from ..queries import submission as q
 from ..queries.scope import school_years
 from ..queries.viewer import Viewer
+from ..queries.vocabulary import submission_table
 from ..services.receipts import import_receipt
 from ..services.submission import resubmit_from_receipt, submit_selected
 from ..services.unit_of_work import Workbench
 from .common import Dashboard, DataTable, section, term_pickers, viewer_line
 from .dropzone import DropZone
-from .vocabulary import submission_table
 
 
 class SubmissionDashboard(Dashboard):

@@ -13,9 +13,9 @@ import plotly.graph_objects as go
 from .. import services
 from ..queries import teacher as q
 from ..queries.viewer import Viewer
+from ..queries.vocabulary import history_table, queue_table
 from ..services.unit_of_work import Workbench
 from .common import Chart, Dashboard, DataTable, section, viewer_line
-from .vocabulary import history_table, queue_table
 
 
 def pdf_first_page_png(data: bytes, width: int = 480) -> bytes:

@@ -70,9 +70,9 @@ def test_a_homeroom_teacher_cannot_obtain_another_class(demo):
     with pytest.raises(PermissionDenied):
         homeroom_q.class_progress(demo.engine, teacher, other, TERM, AS_OF, demo.policy)
     with pytest.raises(PermissionDenied):
-        counselor_q.reminder_students(demo.engine, teacher, TERM, class_id=other)
-    own = counselor_q.reminder_students(demo.engine, teacher, TERM)
-    assert set(own["班級"]) <= {mine.iloc[0]["name"]}
+        counselor_q.reminder_students(demo.engine, teacher, TERM, AS_OF, demo.policy, class_id=other)
+    own = counselor_q.reminder_students(demo.engine, teacher, TERM, AS_OF, demo.policy)
+    assert len(own) > 0 and set(own["class_name"]) == {mine.iloc[0]["name"]}
     outsider = sql(demo, "SELECT s.student_no FROM students s JOIN enrolments e ON e.student_id = s.id "
                          "WHERE e.academic_year = 115 AND e.class_id = :other LIMIT 1", other=other)[0][0]
     with pytest.raises(PermissionDenied):
@@ -146,7 +146,7 @@ def test_counselor_exports_read_back_with_chinese_headers(demo):
     assert book.active.max_row == len(app.overview.frame) + 1
     app.tabs.selected_index = 2
     raw = download(app.reminders, "csv")
-    assert raw.startswith(b"\xef\xbb\xbf") and "提醒事項" in raw.decode("utf-8-sig").splitlines()[0]
+    assert raw.startswith(b"\xef\xbb\xbf") and "提醒" in raw.decode("utf-8-sig").splitlines()[0]
 
 
 def test_counselor_category_chart_with_and_without_the_slide(demo):
@@ -254,13 +254,18 @@ def test_the_cli_the_landing_page_the_counselor_and_the_homeroom_give_the_same_f
         for r in table.itertuples():
             cli = rows[r.學號]
             assert (int(r.學習成果.split("/")[0]), r.通過, r.不通過, r.待認證, r.未送認證) == (
-                cli["上傳"], cli["通過"], cli["不通過"], cli["待認證"], cli["未送認證"])
+                cli["學習成果"], cli["通過"], cli["不通過"], cli["待認證"], cli["未送認證"])
             assert int(r.多元表現.split("/")[0]) == cli["多元表現"]
             assert (int(r.勾選成果.split("/")[0]), int(r.勾選多元表現.split("/")[0])) == (cli["勾選成果"],
                                                                                      cli["勾選多元表現"])
     in_class = sql(demo, """SELECT count(*) FROM performances p JOIN enrolments e ON e.student_id = p.student_id
                             AND e.academic_year = p.academic_year WHERE e.class_id = :c AND p.synced = 0""", c=class_id)
     assert sum(r["多元表現"] for r in rows.values()) == in_class[0][0]
+    # who to remind: the counselor's list names, for this class, exactly whom the homeroom table flags
+    counselor.tabs.selected_index = 2
+    listed = counselor.reminders.frame
+    assert set(listed[listed["班級"] == class_name]["學號"]) == set(homeroom.reminders.frame["學號"])
+    assert len(homeroom.reminders.frame) > 0
 
 
 def test_the_screens_show_the_rules_of_the_national_policy_the_workbench_was_opened_with(demo):

@@ -22,10 +22,57 @@ HEADERS = {
     "outcomes": "學習成果", "passed": "通過", "failed": "不通過", "pending": "待認證", "not_sent": "未送認證",
     "selected_outcomes": "勾選成果", "performances": "多元表現", "selected_performances": "勾選多元表現",
     "used_mb": "已用空間(MB)", "reminders": "提醒",
+    "grade": "年級", "homeroom_teacher": "導師", "students": "學生數", "students_uploading": "已上傳學生",
+    "students_without_upload": "未上傳學生", "upload_rate": "上傳率",
+    "staff_no": "職員編號", "teacher": "授課教師", "earliest_sent": "最早送出", "due": "應完成日",
+    "days_late": "逾期天數",
+}
+# the school's headline figures (`queries.status.school_summary`), on every card and in `portfolio status school`
+SUMMARY_LABELS = {
+    "students": "學生數", "outcomes": "已上傳學習成果", "not_sent": "未送認證", "pending": "待認證",
+    "passed": "認證通過", "failed": "認證不通過", "selected_outcomes": "已勾選學習成果",
+    "students_without_upload": "尚未上傳的學生", "performances": "已上傳多元表現",
+    "selected_performances": "已勾選多元表現",
 }
 # a count shown against its cap: "3/6"
 AGAINST_CAP = {"outcomes": "outcome_cap", "selected_outcomes": "outcome_selection_cap",
                "performances": "performance_cap", "selected_performances": "performance_selection_cap"}
+
+
+def summary_cards(figures) -> dict[str, int]:
+    """The school summary as its cards (and the command line) label it."""
+    return {SUMMARY_LABELS[key]: int(value) for key, value in dict(figures).items()}
+
+
+def overview_table(overview: pd.DataFrame) -> pd.DataFrame:
+    """The classes of the school (`queries.counselor.class_overview`) as the counselor's table reads."""
+    columns = ["grade", "class_name", "homeroom_teacher", "students", "students_uploading", "outcomes", "not_sent",
+               "pending", "passed", "failed", "selected_outcomes", "students_without_upload", "upload_rate"]
+    shown = overview[columns].assign(homeroom_teacher=overview["homeroom_teacher"].fillna(""))
+    return shown.rename(columns={**HEADERS, "outcomes": "成果件數", "selected_outcomes": "已勾選成果"})
+
+
+def backlog_table(backlog: pd.DataFrame) -> pd.DataFrame:
+    """Pending certification by teacher and course (`queries.counselor.certification_backlog`): ROC dates, and
+    「未設定」 where the school set no window."""
+    shown = backlog.assign(earliest_sent=backlog["earliest_sent"].map(format_roc_datetime),
+                           due=backlog["due"].map(lambda d: format_roc_date(d) if d is not None else "未設定"))
+    columns = ["staff_no", "teacher", "subject", "section", "pending", "earliest_sent", "due", "days_late"]
+    return shown[columns].rename(columns=HEADERS)
+
+
+def reminder_table(flagged: pd.DataFrame) -> pd.DataFrame:
+    """Students to remind (rows of `queries.homeroom.class_progress`): class, seat, number, name, reminders."""
+    shown = flagged[["class_name", "seat", "student_no", "name"]].assign(
+        reminders=flagged["reminders"].map(reminder_text))
+    return shown.rename(columns=HEADERS)
+
+
+def status_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """A class's counts (`queries.status.class_status`) as `portfolio status class` prints them."""
+    columns = ["student_no", "seat", "name", "outcomes", "passed", "failed", "pending", "not_sent",
+               "selected_outcomes", "selected_performances", "performances"]
+    return counts[columns].rename(columns=HEADERS)
 
 
 def queue_table(queue: pd.DataFrame) -> pd.DataFrame:
