@@ -20,7 +20,7 @@ from .domain.categories import CATEGORIES
 from .domain.errors import PortfolioError
 from .domain.files import Upload
 from .domain.model import AccessEvent, Actor, ActorKind, ItemKind, WindowKind
-from .queries.vocabulary import SUMMARY_LABELS, status_table
+from .queries.vocabulary import SUMMARY_LABELS, access_table, item_table, status_table
 from .research.notebooks import REPORTS
 from .research.suppression import DEFAULT_K
 from .services import config
@@ -169,8 +169,7 @@ def cmd_receipt(wb: Workbench, args) -> dict:
 
 def cmd_status(wb: Workbench, args):
     if args.scope == "student":
-        table = queries.student_items(wb.engine, args.key, school_code=args.school)
-        return table
+        return item_table(queries.student_items(wb.engine, args.key, school_code=args.school))
     if args.scope == "class":
         year, _, name = args.key.partition("/")
         if not name:
@@ -198,7 +197,7 @@ def cmd_access_log(wb: Workbench, args):
             school_id = repo.school(args.school).id if args.school else None
     since = parse_roc_date(args.since) if args.since else None
     until = parse_roc_date(args.until) if args.until else None
-    entries = access_entries(wb.engine, school_id, since, until, args.login, args.student, args.event)
+    entries = access_table(access_entries(wb.engine, school_id, since, until, args.login, args.student, args.event))
     if args.out:
         out = Path(args.out)
         from .adapters.tabular import csv_bytes, xlsx_bytes

@@ -5,20 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import func, or_, select
 
 from ..adapters import tables as t
-from ..domain.calendar import format_roc_datetime
-from ..domain.model import ACCESS_EVENT_LABELS, SIGN_IN_REFUSALS, AccessEvent
-from ..domain.pages import page_title
-
-HEADERS = ["時間", "帳號", "事件", "項目", "學號", "學生", "來源位址"]
+from ..domain.model import AccessEvent
+from .frames import Readable, reading
 
 
-def access_entries(engine: Engine, school_id: int | None, since: date | None = None, until: date | None = None,
+def access_entries(engine: Readable, school_id: int | None, since: date | None = None, until: date | None = None,
                    login: str | None = None, student_no: str | None = None,
                    event: AccessEvent | str | None = None) -> pd.DataFrame:
-    """Entries from `since` to `until` (whole days, both included), newest first, of one school.
+    """Entries from `since` to `until` (whole days, both included), newest first, of one school, as data (at,
+    login, event, target, student_no, name, address; `queries.vocabulary.access_table` reads them out).
 
     Refused sign-ins of names that match no account belong to no school: every school's log shows them.
     With `school_id` None (the administrator path), every school's entries."""
@@ -37,23 +35,6 @@ def access_entries(engine: Engine, school_id: int | None, since: date | None = N
         query = query.where(s.c.student_no == student_no.strip())
     if event:
         query = query.where(a.c.event == AccessEvent(event).value)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["at", "login", "event", "target", "student_no", "name", "address"])
-    return pd.DataFrame({
-        "時間": [format_roc_datetime(v) for v in frame["at"]],
-        "帳號": frame["login"],
-        "事件": [ACCESS_EVENT_LABELS[AccessEvent(v)] for v in frame["event"]],
-        "項目": [_target(e, v) for e, v in zip(frame["event"], frame["target"])],
-        "學號": frame["student_no"].fillna(""),
-        "學生": frame["name"].fillna(""),
-        "來源位址": frame["address"].fillna(""),
-    }, columns=HEADERS)
-
-
-def _target(event: str, target: str | None) -> str:
-    if target is None:
-        return ""
-    if event == AccessEvent.SIGN_IN_REFUSED.value:
-        return SIGN_IN_REFUSALS.get(target, target)
-    return page_title(target)
+    return pd.DataFrame(rows, columns=["at", "login", "event", "target", "student_no", "name", "address"])

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-
 from ..domain.model import ROLE_LABELS, Role
 from .cabinet import CabinetViewer, guardian_children, student_by_login
+from .frames import Readable
 from .viewer import Viewer, viewer_by_login
 
 
@@ -55,7 +54,7 @@ class Account:
         return kinds
 
 
-def account_of(engine: Engine, login: str) -> Account:
+def account_of(engine: Readable, login: str) -> Account:
     """The school's records for a sign-on name; `Account.known` is False when there are none."""
     login = login.strip()
     if not login:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import and_, func, select
 
 from ..adapters import tables as t
 from ..domain.calendar import Term
@@ -13,6 +13,7 @@ from ..domain.categories import CATEGORIES
 from ..domain.model import OutcomeStatus
 from ..domain.policy import Policy
 from ..reference import slide_reference
+from .frames import Readable, question
 from .frames import frame as _frame
 from .schedule import certification_due
 from .scope import COUNSELING, outcomes_per_student, require, selected_per_student
@@ -20,7 +21,7 @@ from .status import school_summary
 from .viewer import Viewer, school_identity
 
 
-def class_overview(engine: Engine, viewer: Viewer, year: int, semester: int | None = None) -> pd.DataFrame:
+def class_overview(engine: Readable, viewer: Viewer, year: int, semester: int | None = None) -> pd.DataFrame:
     """One row per class of the school, as data: students, uploads by status, selections, the upload rate
     (one GROUP BY). `queries.vocabulary.overview_table` reads it out."""
     require(viewer, COUNSELING)
@@ -45,14 +46,16 @@ def class_overview(engine: Engine, viewer: Viewer, year: int, semester: int | No
     return table
 
 
-def kpis(engine: Engine, viewer: Viewer, year: int, semester: int | None = None) -> pd.Series:
+@question
+def kpis(engine: Readable, viewer: Viewer, year: int, semester: int | None = None) -> pd.Series:
     """Headline figures for the counselor's cards: the school summary the landing page and `portfolio status
     school` show (`queries.vocabulary.summary_cards` labels them the same way on every screen)."""
     require(viewer, COUNSELING)
     return school_summary(engine, year, semester, school_code=school_identity(engine, viewer.school_id)[0])
 
 
-def certification_backlog(engine: Engine, viewer: Viewer, term: Term, stage: int, now: datetime,
+@question
+def certification_backlog(engine: Readable, viewer: Viewer, term: Term, stage: int, now: datetime,
                           policy: Policy) -> pd.DataFrame:
     """Pending outcomes by teacher and course, as data, against the one-week rule: the day certification is
     due (None when the school set no window) and the days late."""
@@ -73,7 +76,8 @@ def certification_backlog(engine: Engine, viewer: Viewer, term: Term, stage: int
     return table
 
 
-def reminder_students(engine: Engine, viewer: Viewer, term: Term, now: datetime, policy: Policy,
+@question
+def reminder_students(engine: Readable, viewer: Viewer, term: Term, now: datetime, policy: Policy,
                       class_id: int | None = None) -> pd.DataFrame:
     """Students to remind, by class: the rows of `homeroom.class_progress` that carry a reminder, for every class
     the viewer may open (or one), so the counselor's list and the homeroom table flag the same students."""
@@ -82,7 +86,7 @@ def reminder_students(engine: Engine, viewer: Viewer, term: Term, now: datetime,
     return progress[progress["reminders"].map(bool)].reset_index(drop=True)
 
 
-def upload_timeline(engine: Engine, viewer: Viewer, term: Term) -> pd.DataFrame:
+def upload_timeline(engine: Readable, viewer: Viewer, term: Term) -> pd.DataFrame:
     """Outcome uploads per day of a semester (day, uploads)."""
     require(viewer, COUNSELING)
     o = t.outcomes
@@ -94,7 +98,8 @@ def upload_timeline(engine: Engine, viewer: Viewer, term: Term) -> pd.DataFrame:
     return table
 
 
-def category_shares(engine: Engine, viewer: Viewer, year: int | None, grade: int | None) -> pd.DataFrame:
+@question
+def category_shares(engine: Readable, viewer: Viewer, year: int | None, grade: int | None) -> pd.DataFrame:
     """多元表現 by category for the school, with the guide's slide as a reference series (both as shares)."""
     require(viewer, COUNSELING)
     from .status import category_distribution

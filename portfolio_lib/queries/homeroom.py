@@ -5,21 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import and_, select
 
 from ..adapters import tables as t
 from ..domain.calendar import Term
 from ..domain.errors import NotFound
-from ..domain.model import ItemKind, OutcomeStatus, Reminder, WindowKind
+from ..domain.model import OutcomeStatus, Reminder, WindowKind
 from ..domain.policy import Policy
+from .frames import Readable, question
 from .frames import frame as _frame
+from .items import student_items
 from .rules import school_rules
 from .scope import COUNSELING, check_class, class_roster, student_counts, windows
 from .status import used_bytes
-from .viewer import Viewer, school_identity
+from .viewer import Viewer
 
 
-def my_classes(engine: Engine, viewer: Viewer, year: int) -> pd.DataFrame:
+def my_classes(engine: Readable, viewer: Viewer, year: int) -> pd.DataFrame:
     """Classes a viewer may open: a homeroom teacher's own; every class for counselors."""
     c = t.classes
     query = select(c.c.id, c.c.name, c.c.grade).where(c.c.school_id == viewer.school_id, c.c.academic_year == year)
@@ -28,7 +30,8 @@ def my_classes(engine: Engine, viewer: Viewer, year: int) -> pd.DataFrame:
     return _frame(engine, query.order_by(c.c.name))
 
 
-def class_progress(engine: Engine, viewer: Viewer, class_id: int | None, term: Term, now: datetime,
+@question
+def class_progress(engine: Readable, viewer: Viewer, class_id: int | None, term: Term, now: datetime,
                    policy: Policy) -> pd.DataFrame:
     """A row per student of one class (or, with `class_id` None, of every class the viewer may open), as data:
     uploads and the cap, certification, selections, 多元表現, space used, and the reminders (`Reminder`
@@ -65,44 +68,35 @@ def reminders_for(row, rules, selection_closing: bool) -> tuple[Reminder, ...]:
     return tuple(flags)
 
 
-def student_cabinet(engine: Engine, viewer: Viewer, student_no: str, year: int) -> pd.DataFrame:
-    """One student's items, for a viewer who may see that student (their homeroom class, or counselors)."""
-    from .status import student_items
+@question
+def student_cabinet(engine: Readable, viewer: Viewer, student_no: str, year: int) -> pd.DataFrame:
+    """One student's items (`items.student_items`), for a viewer who may see that student (their homeroom class,
+    or counselors); a student of another school, or of no class the viewer may open, is refused."""
     e, c, s = t.enrolments, t.classes, t.students
-    row = _frame(engine, select(c.c.id).join(e, e.c.class_id == c.c.id).join(s, s.c.id == e.c.student_id)
+    row = _frame(engine, select(c.c.id, s.c.id.label("student_id")).join(e, e.c.class_id == c.c.id)
+                 .join(s, s.c.id == e.c.student_id)
                  .where(s.c.student_no == str(student_no), s.c.school_id == viewer.school_id,
                         e.c.academic_year == year))
     if row.empty:
         raise NotFound(entity="學生", key=student_no)
-    check_class(engine, viewer, int(row.iloc[0, 0]))
-    items = student_items(engine, student_no, school_code=school_identity(engine, viewer.school_id)[0])
-    if items.empty:
-        return items
-    items = items.rename(columns={"academic_year": "學年度", "semester": "學期", "title": "科目/類別",
-                                  "description": "內容簡述", "status": "認證", "uploaded": "上傳日期",
-                                  "submitted": "提交日期"})
-    items["種類"] = items["kind"].map(lambda k: ItemKind(k).label)
-    items["已勾選"] = items["selected"].map({True: "✓", False: ""})
-    return items[["種類", "學年度", "學期", "科目/類別", "內容簡述", "認證", "已勾選", "上傳日期", "提交日期"]]
+    check_class(engine, viewer, int(row.iloc[0]["id"]))
+    return student_items(engine, int(row.iloc[0]["student_id"]))
 
 
-def class_learning_plans(engine: Engine, viewer: Viewer, class_id: int, year: int) -> pd.DataFrame:
+@question
+def class_learning_plans(engine: Readable, viewer: Viewer, class_id: int, year: int) -> pd.DataFrame:
     """Self-directed learning plans of one class's students in a year (for its homeroom teacher or counselors)."""
-    from ..domain.model import PlanStatus
     check_class(engine, viewer, class_id)
     p, e, s = t.learning_plans, t.enrolments, t.students
-    table = _frame(engine, select(p.c.id.label("編號"), e.c.seat_no.label("座號"), s.c.student_no.label("學號"),
-                                  s.c.name.label("姓名"), p.c.title.label("計畫名稱"),
-                                  p.c.description.label("內容簡述"),
-                                  p.c.document_name.label("文件"), p.c.status, p.c.review_comment.label("審核意見"))
-                   .join(s, s.c.id == p.c.student_id)
-                   .join(e, and_(e.c.student_id == s.c.id, e.c.academic_year == p.c.academic_year))
-                   .where(e.c.class_id == class_id, p.c.academic_year == year).order_by(e.c.seat_no, p.c.id))
-    table["審核"] = table["status"].map(lambda v: PlanStatus(v).label)
-    return table.fillna("")
+    return _frame(engine, select(p.c.id.label("plan_id"), e.c.seat_no.label("seat"), s.c.student_no, s.c.name,
+                                 p.c.title, p.c.description, p.c.document_name, p.c.status, p.c.review_comment)
+                  .join(s, s.c.id == p.c.student_id)
+                  .join(e, and_(e.c.student_id == s.c.id, e.c.academic_year == p.c.academic_year))
+                  .where(e.c.class_id == class_id, p.c.academic_year == year).order_by(e.c.seat_no, p.c.id))
 
 
-def plan_file(engine: Engine, viewer: Viewer, plan_id: int) -> tuple[str, str, str]:
+@question
+def plan_file(engine: Readable, viewer: Viewer, plan_id: int) -> tuple[str, str, str]:
     """(sha256, ext, name) of a plan's document, for a viewer who may review it."""
     p, e = t.learning_plans, t.enrolments
     row = _frame(engine, select(p.c.document_sha256, p.c.document_name, t.files.c.ext, e.c.class_id)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
-
 from ..adapters import answers
 from ..domain.calendar import Term
 from ..domain.policy import Policy, Rules
+from .frames import Readable, reading
 
 
-def school_rules(engine: Engine, school_id: int, term: Term, policy: Policy) -> Rules:
+def school_rules(engine: Readable, school_id: int, term: Term, policy: Policy) -> Rules:
     """The national `policy` with the school's overrides, resolved for `term`."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return answers.school_rules(conn, school_id, term, policy)

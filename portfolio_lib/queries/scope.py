@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import case, func, select
 
 from ..adapters import answers
 from ..adapters import tables as t
 from ..domain.errors import NotFound, PermissionDenied
 from ..domain.model import ItemKind, OutcomeStatus, Role, WindowKind
+from .frames import Readable, question, reading
 from .frames import frame as _frame
 from .viewer import Viewer
 
@@ -26,7 +27,7 @@ def require(viewer: Viewer, roles: set):
         raise PermissionDenied(who=f"{viewer.name} ", action="查看這些資料")
 
 
-def check_class(engine: Engine, viewer: Viewer, class_id: int):
+def check_class(engine: Readable, viewer: Viewer, class_id: int):
     row = _frame(engine, select(t.classes.c.school_id, t.classes.c.homeroom_teacher_id)
                  .where(t.classes.c.id == class_id))
     if row.empty or int(row.iloc[0, 0]) != viewer.school_id:
@@ -38,7 +39,8 @@ def check_class(engine: Engine, viewer: Viewer, class_id: int):
     raise PermissionDenied(who=f"{viewer.name} ", action="查看其他班級的資料")
 
 
-def class_roster(engine: Engine, viewer: Viewer, year: int, class_id: int | None) -> pd.DataFrame:
+@question
+def class_roster(engine: Readable, viewer: Viewer, year: int, class_id: int | None) -> pd.DataFrame:
     """The roster of one class the viewer may open, or of every class they may (a homeroom teacher's own)."""
     c = t.classes
     query = answers.roster(year).where(c.c.school_id == viewer.school_id)
@@ -50,16 +52,16 @@ def class_roster(engine: Engine, viewer: Viewer, year: int, class_id: int | None
     return _frame(engine, query)
 
 
-def school_years(engine: Engine, viewer: Viewer) -> list[int]:
+def school_years(engine: Readable, viewer: Viewer) -> list[int]:
     """The academic years the viewer's school has classes in, newest first."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         years = conn.execute(select(t.classes.c.academic_year).distinct()
                              .where(t.classes.c.school_id == viewer.school_id)).scalars().all()
     return sorted(years, reverse=True)
 
 
-def windows(engine: Engine, school_id: int, year: int) -> dict[tuple[int, WindowKind], tuple[datetime, datetime]]:
-    with engine.connect() as conn:
+def windows(engine: Readable, school_id: int, year: int) -> dict[tuple[int, WindowKind], tuple[datetime, datetime]]:
+    with reading(engine) as conn:
         return {(w.semester, w.kind): (w.opens, w.closes) for w in answers.windows(conn, school_id, year)}
 
 
@@ -67,7 +69,8 @@ COUNTS = ["outcomes", *[s.value for s in OutcomeStatus], "selected_outcomes", "s
           "performances"]
 
 
-def student_counts(engine: Engine, roster: pd.DataFrame, year: int, semester: int | None) -> pd.DataFrame:
+@question
+def student_counts(engine: Readable, roster: pd.DataFrame, year: int, semester: int | None) -> pd.DataFrame:
     """A roster (from `answers.roster`) with each student's counts, as data: outcomes of the term and each
     status, the year's selections of each kind and the year's uploaded 多元表現 (the caps count them so).
     Every per-student table (the homeroom's, the counselor's drill-down and reminder list, `portfolio status

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, distinct, func, literal, select
+from sqlalchemy import and_, case, distinct, func, select
 
 from ..adapters import answers
 from ..adapters import tables as t
-from ..domain.calendar import format_roc_date
 from ..domain.categories import CATEGORIES
 from ..domain.model import ItemKind, OutcomeStatus
+from . import items
+from .frames import Readable, question, reading
 from .frames import frame as _frame
 from .scope import student_counts
 
@@ -22,7 +23,7 @@ def _school_filter(query, school_code: str | None):
     return query
 
 
-def school_summary(engine: Engine, year: int, semester: int | None = None,
+def school_summary(engine: Readable, year: int, semester: int | None = None,
                    school_code: str | None = None) -> pd.Series:
     """Headline figures of a year (and semester): students, outcomes by status, selections, 多元表現."""
     o, p, s, e = t.outcomes, t.performances, t.selections, t.enrolments
@@ -43,7 +44,7 @@ def school_summary(engine: Engine, year: int, semester: int | None = None,
                           .where(p.c.academic_year == year, answers.uploaded_performance(),
                                  *([p.c.semester == semester] if semester else [])),
                           school_code)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         students = conn.execute(enrolled).scalar_one()
         counts = conn.execute(outcome_counts).one()._asdict()
         chosen = dict(conn.execute(selected).all())
@@ -63,13 +64,14 @@ def school_summary(engine: Engine, year: int, semester: int | None = None,
     return pd.Series(figures, name=f"{year}-{semester}" if semester else str(year))
 
 
-def students_of_class(engine: Engine, year: int, class_name: str, school_code: str | None = None) -> pd.DataFrame:
+def students_of_class(engine: Readable, year: int, class_name: str, school_code: str | None = None) -> pd.DataFrame:
     """The roster of a class by its name (id, class_id, class_name, seat, student_no, name), for the command
     line."""
     return _frame(engine, _school_filter(answers.roster(year).where(t.classes.c.name == class_name), school_code))
 
 
-def class_status(engine: Engine, year: int, class_name: str, semester: int | None = None,
+@question
+def class_status(engine: Readable, year: int, class_name: str, semester: int | None = None,
                  school_code: str | None = None) -> pd.DataFrame:
     """One row per student of a class, as data: the counts every per-student table reads
     (`scope.student_counts`), with the outcome status `uploaded` called `not_sent` as on every screen."""
@@ -77,51 +79,25 @@ def class_status(engine: Engine, year: int, class_name: str, semester: int | Non
     return counts.rename(columns={OutcomeStatus.UPLOADED.value: "not_sent"})
 
 
-def student_items(engine: Engine, student_no: str, school_code: str | None = None) -> pd.DataFrame:
-    """Every outcome and 多元表現 record of a student, with status, selection and submission."""
-    student = _frame(engine, _school_filter(select(t.students.c.id).where(t.students.c.student_no == str(student_no)),
-                                            school_code))
-    if student.empty:
-        return pd.DataFrame()
-    sid = int(student["id"].iloc[0])
-    o, p, cs, s = t.outcomes, t.performances, t.course_sections, t.selections
-    outcomes = _frame(engine, select(
-        literal(ItemKind.OUTCOME.value).label("kind"), o.c.id, o.c.academic_year, o.c.semester,
-        cs.c.subject.label("title"), o.c.description, o.c.status, o.c.uploaded_at, o.c.submitted_at,
-        s.c.id.label("selection_id"))
-        .join(t.course_records, t.course_records.c.id == o.c.course_record_id)
-        .join(cs, cs.c.id == t.course_records.c.section_id)
-        .outerjoin(s, and_(s.c.item_kind == ItemKind.OUTCOME.value, s.c.item_id == o.c.id))
-        .where(o.c.student_id == sid))
-    performances = _frame(engine, select(
-        literal(ItemKind.PERFORMANCE.value).label("kind"), p.c.id, p.c.academic_year, p.c.semester,
-        p.c.category.label("title"), p.c.description, p.c.fields, p.c.uploaded_at, p.c.submitted_at,
-        s.c.id.label("selection_id"))
-        .outerjoin(s, and_(s.c.item_kind == ItemKind.PERFORMANCE.value, s.c.item_id == p.c.id))
-        .where(p.c.student_id == sid))
-    if not performances.empty:
-        performances["title"] = performances["title"].map(lambda key: CATEGORIES[key].label)
-        performances["status"] = ""
-        performances = performances.drop(columns="fields")
-    items = pd.concat([df for df in (outcomes, performances) if not df.empty], ignore_index=True) \
-        if not (outcomes.empty and performances.empty) else outcomes
-    if items.empty:
-        return items
-    items["status"] = items["status"].map(lambda v: OutcomeStatus(v).label if v else "—")
-    items["selected"] = items["selection_id"].notna()
-    items["submitted"] = items["submitted_at"].map(format_roc_date)
-    items["uploaded"] = items["uploaded_at"].map(format_roc_date)
-    return items.drop(columns=["selection_id", "submitted_at", "uploaded_at"]).sort_values(
-        ["academic_year", "semester", "kind", "id"]).reset_index(drop=True)
+@question
+def student_items(engine: Readable, student_no: str, school_code: str | None = None) -> pd.DataFrame:
+    """Every outcome and 多元表現 record of a student by number (`items.student_items`), for the command line."""
+    school_id = None
+    if school_code:
+        with reading(engine) as conn:
+            school_id = conn.execute(select(t.schools.c.id).where(t.schools.c.code == school_code)).scalar()
+    student_id = items.student_id_of(engine, student_no, school_id)
+    return items.student_items(engine, student_id) if student_id is not None else pd.DataFrame(
+        columns=items.ITEM_COLUMNS)
 
 
-def used_bytes(engine: Engine, student_ids: list[int]) -> dict[int, int]:
+def used_bytes(engine: Readable, student_ids: list[int]) -> dict[int, int]:
     """Bytes of every file each student's items hold (the quota counts each item's files)."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return answers.used_bytes(conn, student_ids)
 
 
-def category_distribution(engine: Engine, year: int | None = None, grade: int | None = None,
+def category_distribution(engine: Readable, year: int | None = None, grade: int | None = None,
                           school_code: str | None = None) -> pd.DataFrame:
     """多元表現 records per category (counts and shares), optionally for one year and grade."""
     p = t.performances

@@ -5,19 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import and_, func, select
 
 from ..adapters import tables as t
 from ..domain.calendar import Term
 from ..domain.model import ItemKind, ReceiptStatus
 from ..domain.policy import Policy
+from .frames import Readable, question
 from .frames import frame as _frame
 from .rules import school_rules
 from .scope import SUBMITTING, require
 from .viewer import Viewer
 
 
-def submission_preview(engine: Engine, viewer: Viewer, term: Term) -> pd.DataFrame:
+@question
+def submission_preview(engine: Readable, viewer: Viewer, term: Term) -> pd.DataFrame:
     """Selected, not yet submitted items of a term, by class and kind (what a package would hold): class_name
     and one count column per item kind (outcome, performance)."""
     require(viewer, SUBMITTING)
@@ -39,7 +41,7 @@ def submission_preview(engine: Engine, viewer: Viewer, term: Term) -> pd.DataFra
     return table.reset_index(drop=True)
 
 
-def submission_batches(engine: Engine, viewer: Viewer) -> pd.DataFrame:
+def submission_batches(engine: Readable, viewer: Viewer) -> pd.DataFrame:
     """The school's submission batches, newest first."""
     require(viewer, SUBMITTING)
     b = t.submission_batches
@@ -48,7 +50,7 @@ def submission_batches(engine: Engine, viewer: Viewer) -> pd.DataFrame:
                   .where(b.c.school_id == viewer.school_id).order_by(b.c.id.desc()))
 
 
-def receipt_list(engine: Engine, viewer: Viewer) -> pd.DataFrame:
+def receipt_list(engine: Readable, viewer: Viewer) -> pd.DataFrame:
     """The receipt lists (收訖明細) imported for the school, newest first."""
     require(viewer, SUBMITTING)
     r = t.receipts
@@ -57,7 +59,7 @@ def receipt_list(engine: Engine, viewer: Viewer) -> pd.DataFrame:
                   .where(r.c.school_id == viewer.school_id).order_by(r.c.id.desc()))
 
 
-def _receipt_lines(engine: Engine, viewer: Viewer, receipt_id: int) -> pd.DataFrame:
+def _receipt_lines(engine: Readable, viewer: Viewer, receipt_id: int) -> pd.DataFrame:
     require(viewer, SUBMITTING)
     r, line, s, e, c = t.receipts, t.receipt_lines, t.students, t.enrolments, t.classes
     return _frame(engine, select(line.c.status, line.c.item_kind, line.c.item_id, line.c.detail,
@@ -70,22 +72,23 @@ def _receipt_lines(engine: Engine, viewer: Viewer, receipt_id: int) -> pd.DataFr
                   .order_by(c.c.name, e.c.seat_no, line.c.id))
 
 
-def receipt_by_class(engine: Engine, viewer: Viewer, receipt_id: int) -> pd.DataFrame:
+@question
+def receipt_by_class(engine: Readable, viewer: Viewer, receipt_id: int) -> pd.DataFrame:
     """Counts of each reconciliation result per class: class_name (None: a line of no class) and one column per
     `ReceiptStatus` value."""
     lines = _receipt_lines(engine, viewer, receipt_id)
     statuses = [status.value for status in ReceiptStatus]
     if lines.empty:
         return pd.DataFrame(columns=["class_name", *statuses])
-    table = lines.assign(class_name=lines["class_name"].fillna(NO_CLASS)).pivot_table(
+    table = lines.assign(class_name=lines["class_name"].fillna("")).pivot_table(
         index="class_name", columns="status", values="item_id", aggfunc="count", fill_value=0)
-    return table.reindex(columns=statuses, fill_value=0).reset_index()
+    table = table.reindex(columns=statuses, fill_value=0).reset_index()
+    table["class_name"] = table["class_name"].replace("", None)
+    return table
 
 
-NO_CLASS = "（無班級）"
-
-
-def receipt_to_confirm(engine: Engine, viewer: Viewer, receipt_id: int, policy: Policy) -> pd.DataFrame:
+@question
+def receipt_to_confirm(engine: Readable, viewer: Viewer, receipt_id: int, policy: Policy) -> pd.DataFrame:
     """Students who must check the receipt (anything not received as sent), by class, with the day to check by."""
     lines = _receipt_lines(engine, viewer, receipt_id)
     problems = lines[lines["status"] != ReceiptStatus.RECEIVED.value].copy()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, and_, or_, select
+from sqlalchemy import and_, or_, select
 
 from ..adapters import tables as t
 from ..domain.errors import NotFound, PermissionDenied
 from ..domain.model import OutcomeStatus, Role, WindowKind
+from .frames import Readable, missing
 from .frames import frame as _frame
-from .frames import missing
 from .scope import COUNSELING, require
 from .viewer import Viewer
 
@@ -21,7 +21,7 @@ def _teaching(viewer: Viewer):
     return or_(cs.c.teacher_id == viewer.staff_id, cs.c.proxy_teacher_id == viewer.staff_id)
 
 
-def certification_queue(engine: Engine, viewer: Viewer, now: datetime, open_only: bool = True) -> pd.DataFrame:
+def certification_queue(engine: Readable, viewer: Viewer, now: datetime, open_only: bool = True) -> pd.DataFrame:
     """Pending outcomes of the viewer's courses (and those they are proxy for), with days left.
 
     With open_only, only what can be certified now: its term's certification window is open."""
@@ -45,7 +45,7 @@ def certification_queue(engine: Engine, viewer: Viewer, now: datetime, open_only
     return table
 
 
-def certification_history(engine: Engine, viewer: Viewer) -> pd.DataFrame:
+def certification_history(engine: Readable, viewer: Viewer) -> pd.DataFrame:
     """What the viewer certified, newest first."""
     require(viewer, {Role.TEACHER})
     c, o, cs, cr, s = t.certifications, t.outcomes, t.course_sections, t.course_records, t.students
@@ -58,7 +58,7 @@ def certification_history(engine: Engine, viewer: Viewer) -> pd.DataFrame:
     return table
 
 
-def outcome_file(engine: Engine, viewer: Viewer, outcome_id: int, slot: str) -> tuple[str, str, str] | None:
+def outcome_file(engine: Readable, viewer: Viewer, outcome_id: int, slot: str) -> tuple[str, str, str] | None:
     """(sha256, ext, client name) of an outcome's file, for a viewer who teaches its course or counsels."""
     o, cs, cr = t.outcomes, t.course_sections, t.course_records
     sha, name = (o.c.document_sha256, o.c.document_name) if slot == "document" else (o.c.video_sha256, o.c.video_name)

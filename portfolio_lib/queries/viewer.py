@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import and_, func, select
 
 from ..adapters import tables as t
 from ..domain.errors import NotFound, PermissionDenied
 from ..domain.model import ROLE_LABELS, Actor, ActorKind, Role
 from ..domain.pages import DASHBOARDS
+from .frames import Readable, reading
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,8 @@ class Viewer:
             raise PermissionDenied(who=f"{self.name} ", action=f"開啟「{DASHBOARDS[dashboard].title}」")
 
 
-def _viewer(engine: Engine, where, login: str | None = None) -> Viewer | None:
-    with engine.connect() as conn:
+def _viewer(engine: Readable, where, login: str | None = None) -> Viewer | None:
+    with reading(engine) as conn:
         row = conn.execute(select(t.staff).where(where).order_by(t.staff.c.id)).first()
         if row is None:
             return None
@@ -49,12 +50,12 @@ def _viewer(engine: Engine, where, login: str | None = None) -> Viewer | None:
     return Viewer(row.id, row.staff_no, row.name, row.school_id, roles, login)
 
 
-def viewer_by_login(engine: Engine, login: str) -> Viewer | None:
+def viewer_by_login(engine: Readable, login: str) -> Viewer | None:
     """The staff account a sign-on name maps to (the staff import's 登入帳號, case-insensitive)."""
     return _viewer(engine, func.lower(t.staff.c.login) == login.strip().lower(), login.strip())
 
 
-def viewer_by_staff_no(engine: Engine, staff_no: str, school_id: int | None = None) -> Viewer:
+def viewer_by_staff_no(engine: Readable, staff_no: str, school_id: int | None = None) -> Viewer:
     """A staff member by staff number; in a database of several schools, name the school (numbers repeat)."""
     where = t.staff.c.staff_no == staff_no
     if school_id is not None:
@@ -65,14 +66,14 @@ def viewer_by_staff_no(engine: Engine, staff_no: str, school_id: int | None = No
     return viewer
 
 
-def viewer_by_id(engine: Engine, staff_id: int) -> Viewer:
+def viewer_by_id(engine: Readable, staff_id: int) -> Viewer:
     viewer = _viewer(engine, t.staff.c.id == staff_id)
     if viewer is None:
         raise NotFound(entity="教職員", key=staff_id)
     return viewer
 
 
-def staff_directory(engine: Engine, dashboard: str | None = None, school_id: int | None = None) -> pd.DataFrame:
+def staff_directory(engine: Readable, dashboard: str | None = None, school_id: int | None = None) -> pd.DataFrame:
     """Staff with their roles and school (for the demo's view-as picker), optionally only one school's and only
     those who may open a dashboard."""
     query = (select(t.staff.c.id.label("staff_id"), t.staff.c.staff_no, t.staff.c.name,
@@ -82,7 +83,7 @@ def staff_directory(engine: Engine, dashboard: str | None = None, school_id: int
              .order_by(t.schools.c.code, t.staff.c.staff_no))
     if school_id is not None:
         query = query.where(t.staff.c.school_id == school_id)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(query).all()
     table = pd.DataFrame(rows, columns=["staff_id", "staff_no", "name", "school", "role"])
     if dashboard:
@@ -94,14 +95,14 @@ def staff_directory(engine: Engine, dashboard: str | None = None, school_id: int
                                                                      "roles"]]
 
 
-def school_identity(engine: Engine, school_id: int) -> tuple[str, str]:
+def school_identity(engine: Readable, school_id: int) -> tuple[str, str]:
     """(code, name) of a school."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         row = conn.execute(select(t.schools.c.code, t.schools.c.name).where(t.schools.c.id == school_id)).one()
     return row.code, row.name
 
 
-def school_list(engine: Engine) -> list:
+def school_list(engine: Readable) -> list:
     """Every school of the database (id, code, name), in the order they were created."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return conn.execute(select(t.schools.c.id, t.schools.c.code, t.schools.c.name).order_by(t.schools.c.id)).all()

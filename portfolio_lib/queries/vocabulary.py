@@ -6,8 +6,23 @@ from __future__ import annotations
 import pandas as pd
 
 from ..domain.calendar import format_roc_date, format_roc_datetime
-from ..domain.model import ItemKind, ReceiptStatus, Reminder, certification_result
+from ..domain.categories import CATEGORIES
+from ..domain.model import (
+    ACCESS_EVENT_LABELS,
+    SIGN_IN_REFUSALS,
+    AccessEvent,
+    ItemKind,
+    OutcomeStatus,
+    PlanStatus,
+    ReceiptStatus,
+    Reminder,
+    SchoolDocumentKind,
+    WindowKind,
+    certification_result,
+)
+from ..domain.pages import page_title
 from ..domain.units import MIB
+from .frames import missing
 
 HEADERS = {
     "outcome_id": "編號", "academic_year": "學年度", "semester": "學期", "subject": "科目", "section": "開課班級",
@@ -37,6 +52,9 @@ SUMMARY_LABELS = {
 # a count shown against its cap: "3/6"
 AGAINST_CAP = {"outcomes": "outcome_cap", "selected_outcomes": "outcome_selection_cap",
                "performances": "performance_cap", "selected_performances": "performance_selection_cap"}
+
+
+NO_CLASS = "（無班級）"  # a receipt line of a student in no class of that year
 
 
 def summary_cards(figures) -> dict[str, int]:
@@ -107,7 +125,7 @@ def submission_table(frame: pd.DataFrame) -> pd.DataFrame:
     if "status" in shown:
         shown["status"] = shown["status"].map(lambda v: ReceiptStatus(v).label)
     if "class_name" in shown:
-        shown["class_name"] = shown["class_name"].fillna("")
+        shown["class_name"] = shown["class_name"].map(lambda v: NO_CLASS if missing(v) else v)
     return shown.fillna("").rename(columns=HEADERS)
 
 
@@ -129,3 +147,173 @@ def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
     shown["used_mb"] = (progress["used_bytes"] / MIB).round(1)
     shown["reminders"] = progress["reminders"].map(reminder_text)
     return shown.rename(columns=HEADERS)
+
+
+# --- a student's items (`queries.items`, `queries.cabinet`) ---------------------------------------------
+
+SOURCE_LABELS = {True: "校務系統", False: "自行上傳"}
+
+
+def _roc(value, form=format_roc_datetime) -> str:
+    return "" if missing(value) else form(value)
+
+
+def _locked(submitted_at) -> str:
+    """「🔒 115/07/01」 for an item submitted to the central database, '' otherwise."""
+    return "" if missing(submitted_at) else "🔒 " + format_roc_date(submitted_at)
+
+
+def _tick(flag) -> str:
+    return "✓" if bool(flag) else ""
+
+
+def course_record_table(records: pd.DataFrame) -> pd.DataFrame:
+    """The course record (`queries.cabinet.course_records`) as the cabinet shows it."""
+    return pd.DataFrame({
+        "學年度": records["academic_year"], "學期": records["semester"], "科目": records["subject"],
+        "課程代碼": records["course_code"], "學分": records["credits"],
+        "成績": records["score"].map(lambda v: "" if missing(v) else f"{v:g}"),
+        "學習成果": records["outcome_status"].map(lambda v: "未上傳" if missing(v) else OutcomeStatus(v).label),
+    })
+
+
+def outcome_table(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """A student's outcomes (`queries.items.outcome_items`) as the cabinet lists them."""
+    return pd.DataFrame({
+        "編號": outcomes["outcome_id"], "學年度": outcomes["academic_year"], "學期": outcomes["semester"],
+        "科目": outcomes["subject"], "內容簡述": outcomes["description"],
+        "文件": outcomes["document_name"].fillna(""), "影音": outcomes["video_name"].fillna(""),
+        "原因": outcomes["reason"].fillna(""), "認證": outcomes["status"].map(lambda v: OutcomeStatus(v).label),
+        "送出時間": outcomes["sent_at"].map(_roc), "已勾選": outcomes["selected"].map(_tick),
+        "提交": outcomes["submitted_at"].map(_locked),
+    })
+
+
+def performance_table(records: pd.DataFrame) -> pd.DataFrame:
+    """A student's 多元表現 (`queries.cabinet.performances`) as the cabinet lists them."""
+    return pd.DataFrame({
+        "編號": records["performance_id"], "學年度": records["academic_year"], "學期": records["semester"],
+        "類別": records["category"].map(lambda key: CATEGORIES[key].label), "內容": records["content"],
+        "內容簡述": records["description"].fillna(""), "證明文件": records["document_name"].fillna(""),
+        "影音": records["video_name"].fillna(""), "外部連結": records["external_link"].fillna(""),
+        "來源": records["synced"].map(SOURCE_LABELS), "已勾選": records["selected"].map(_tick),
+        "提交": records["submitted_at"].map(_locked),
+    })
+
+
+def choice_table(named: pd.DataFrame) -> pd.DataFrame:
+    """Items to select (`queries.cabinet.selectable`) or to pick (`application_pool`), as the cabinet lists them."""
+    shown = {"種類": named["kind"].map(lambda k: ItemKind(k).label), "編號": named["item_id"]}
+    if "picked" in named:
+        shown.update({"學年度": named["academic_year"], "名稱": named["name"],
+                      "申請入學": named["picked"].map(_tick)})
+    else:
+        shown.update({"名稱": named["name"], "已勾選": named["selected"].map(_tick),
+                      "提交": named["submitted_at"].map(_locked)})
+    return pd.DataFrame(shown, columns=list(shown))
+
+
+def item_table(items: pd.DataFrame) -> pd.DataFrame:
+    """A student's items in one list (`queries.items.student_items`): the homeroom and counselor drill-down and
+    `portfolio status student`."""
+    return pd.DataFrame({
+        "種類": items["kind"].map(lambda k: ItemKind(k).label), "編號": items["item_id"],
+        "學年度": items["academic_year"], "學期": items["semester"], "科目/類別": items["title"],
+        "內容簡述": items["description"].fillna(""),
+        "認證": items["status"].map(lambda v: "—" if missing(v) else OutcomeStatus(v).label),
+        "已勾選": items["selected"].map(_tick),
+        "上傳日期": items["uploaded_at"].map(lambda v: _roc(v, format_roc_date)),
+        "提交日期": items["submitted_at"].map(lambda v: _roc(v, format_roc_date)),
+    }, columns=["種類", "編號", "學年度", "學期", "科目/類別", "內容簡述", "認證", "已勾選", "上傳日期", "提交日期"])
+
+
+def notification_table(notes: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"時間": notes["created_at"].map(_roc), "通知": notes["message"],
+                         "狀態": notes["read"].map({True: "已讀", False: "未讀"})})
+
+
+def submission_record_table(records: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"提交時間": records["created_at"].map(_roc), "學年度": records["academic_year"],
+                         "學期": records["semester"], "種類": records["item_kind"].map(lambda k: ItemKind(k).label),
+                         "編號": records["item_id"]})
+
+
+def consultation_table(records: pd.DataFrame) -> pd.DataFrame:
+    """Consultation records (the cabinet's, or a consultant's own with the student)."""
+    shown = {}
+    if "consultation_id" in records:
+        shown["編號"] = records["consultation_id"]
+    shown["日期"] = records["consulted_on"].map(lambda v: _roc(v, format_roc_date))
+    if "student_no" in records:
+        shown.update({"學號": records["student_no"], "姓名": records["name"]})
+    if "consultant" in records:
+        shown["課程諮詢師"] = records["consultant"]
+    shown.update({"內容簡述": records["description"].fillna(""), "文件": records["document_name"].fillna("")})
+    return pd.DataFrame(shown, columns=list(shown))
+
+
+def plan_table(plans: pd.DataFrame) -> pd.DataFrame:
+    """Self-directed learning plans: the student's own (`queries.cabinet.learning_plans`) or a class's
+    (`queries.homeroom.class_learning_plans`, with seat, number and name)."""
+    shown = {"編號": plans["plan_id"]}
+    for column, header in (("seat", "座號"), ("student_no", "學號"), ("name", "姓名"),
+                           ("academic_year", "學年度"), ("semester", "學期")):
+        if column in plans:
+            shown[header] = plans[column]
+    shown.update({"計畫名稱": plans["title"], "內容簡述": plans["description"].fillna(""),
+                  "文件": plans["document_name"].fillna(""), "審核意見": plans["review_comment"].fillna(""),
+                  "審核": plans["status"].map(lambda v: PlanStatus(v).label)})
+    if "updated_at" in plans:
+        shown["更新時間"] = plans["updated_at"].map(_roc)
+    return pd.DataFrame(shown, columns=list(shown))
+
+
+def school_document_table(documents: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"編號": documents["document_id"],
+                         "種類": documents["document_kind"].map(lambda v: SchoolDocumentKind(v).label),
+                         "內容簡述": documents["description"].fillna(""), "文件": documents["document_name"].fillna(""),
+                         "上傳時間": documents["uploaded_at"].map(_roc)})
+
+
+def access_table(entries: pd.DataFrame) -> pd.DataFrame:
+    """The access log (`queries.access_log.access_entries`): events, refusal reasons and page titles in words."""
+    return pd.DataFrame({
+        "時間": entries["at"].map(_roc), "帳號": entries["login"],
+        "事件": entries["event"].map(lambda v: ACCESS_EVENT_LABELS[AccessEvent(v)]),
+        "項目": [_access_target(e, v) for e, v in zip(entries["event"], entries["target"])],
+        "學號": entries["student_no"].fillna(""), "學生": entries["name"].fillna(""),
+        "來源位址": entries["address"].fillna(""),
+    }, columns=["時間", "帳號", "事件", "項目", "學號", "學生", "來源位址"])
+
+
+def _access_target(event: str, target: str | None) -> str:
+    if missing(target):
+        return ""
+    if event == AccessEvent.SIGN_IN_REFUSED.value:
+        return SIGN_IN_REFUSALS.get(target, target)
+    return page_title(target)
+
+
+def schedule_table(schedule: pd.DataFrame) -> pd.DataFrame:
+    """The school's windows (`queries.schedule.schedule`), with what is left of each in words."""
+    def state(row) -> str:
+        if row.state == "upcoming":
+            return f"{row.days} 天後開始"
+        return f"進行中，剩 {row.days} 天" if row.state == "open" else "已結束"
+    return pd.DataFrame({
+        "項目": schedule["kind"].map(lambda k: WindowKind(k).label),
+        "學期": schedule["semester"].map(lambda n: "全學年" if n == 0 else f"第{n}學期"),
+        "開始": schedule["opens"].map(_roc), "結束": schedule["closes"].map(_roc),
+        "狀態": [state(row) for row in schedule.itertuples()],
+    }, columns=["項目", "學期", "開始", "結束", "狀態"])
+
+
+def category_table(shares: pd.DataFrame) -> pd.DataFrame:
+    """多元表現 per category (`queries.status.category_distribution`): the category's name, count and share."""
+    return pd.DataFrame({"類別": shares["label"], "件數": shares["count"], "比例": shares["share"].round(3)})
+
+
+def problem_table(problems: list[dict]) -> pd.DataFrame:
+    """The problems of a refused file (`ImportRejected.facts["problems"]`): row, column, reason."""
+    return pd.DataFrame(problems, columns=["row", "column", "reason"]).rename(
+        columns={"row": "列", "column": "欄位", "reason": "問題"})

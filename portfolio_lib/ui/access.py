@@ -10,6 +10,7 @@ from ..domain.calendar import format_roc_date, parse_roc_date
 from ..domain.model import ACCESS_EVENT_LABELS
 from ..queries.access_log import access_entries
 from ..queries.viewer import Viewer
+from ..queries.vocabulary import access_table
 from ..services.unit_of_work import Workbench
 from .common import Dashboard, DataTable, section, viewer_line
 
@@ -45,7 +46,7 @@ class AccessLogDashboard(Dashboard):
         since, until = parse_roc_date(self.since.value), parse_roc_date(self.until.value)
         entries = access_entries(self.wb.engine, self.viewer.school_id, since, until, self.login.value or None,
                                  self.student.value or None, self.event.value or None)
-        self.table.show(entries)
+        self.table.show(access_table(entries))
         self.summary.value = (f"<p class='pf-access-summary'>{format_roc_date(since)} 至 {format_roc_date(until)}："
                               f"共 {len(entries):,} 筆</p>")
         self.status.clear()

@@ -12,6 +12,7 @@ from ..queries import consultant as q
 from ..queries.cabinet import students_for_picker
 from ..queries.rules import school_rules
 from ..queries.viewer import Viewer
+from ..queries.vocabulary import consultation_table
 from ..services.unit_of_work import Workbench
 from .common import Dashboard, DataTable, DescriptionBox, section, viewer_line
 from .dropzone import DropZone
@@ -53,7 +54,7 @@ class ConsultantDashboard(Dashboard):
         self.student.value = self.student.options[0][1] if self.student.options else None
 
     def show_records(self):
-        self.records.show(q.consultations_by(self.wb.engine, self.viewer))
+        self.records.show(consultation_table(q.consultations_by(self.wb.engine, self.viewer)))
 
     def store(self):
         if self.student.value is None:

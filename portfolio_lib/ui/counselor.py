@@ -16,7 +16,17 @@ from ..queries import counselor as q
 from ..queries import homeroom, scope
 from ..queries import schedule as schedule_q
 from ..queries.viewer import Viewer
-from ..queries.vocabulary import backlog_table, overview_table, progress_table, reminder_table, summary_cards
+from ..queries.vocabulary import (
+    backlog_table,
+    category_table,
+    item_table,
+    overview_table,
+    problem_table,
+    progress_table,
+    reminder_table,
+    schedule_table,
+    summary_cards,
+)
 from ..services.batch import batch_upload
 from ..services.unit_of_work import Workbench
 from .common import Chart, Dashboard, DataTable, cards_html, roc_date_ticks, section, term_pickers, viewer_line
@@ -116,7 +126,8 @@ class CounselorDashboard(Dashboard):
                                     for r in overview.itertuples()]
 
     def show_schedule(self):
-        self.schedule.show(schedule_q.schedule(self.wb.engine, self.viewer, self.term.year, self.now))
+        self.schedule.show(schedule_table(schedule_q.schedule(self.wb.engine, self.viewer, self.term.year,
+                                                              self.now)))
 
     def show_backlog(self):
         engine, policy = self.wb.engine, self.wb.policy
@@ -140,16 +151,15 @@ class CounselorDashboard(Dashboard):
 
     def show_student(self):
         if self.drill_student.value:
-            self.cabinet.show(homeroom.student_cabinet(self.wb.engine, self.viewer, self.drill_student.value,
-                                                self.term.year))
+            self.cabinet.show(item_table(homeroom.student_cabinet(self.wb.engine, self.viewer, self.drill_student.value,
+                                                                  self.term.year)))
             note_access(self.wb, self.viewer.login, AccessEvent.VIEW_STUDENT, "counselor", self.viewer.school_id,
                         student_no=self.drill_student.value)
 
     def draw_categories(self):
         ours, slide = q.category_shares(self.wb.engine, self.viewer, self.category_year.value,
                                         self.category_grade.value)
-        self.category_table.show(ours.rename(columns={"label": "類別", "count": "件數", "share": "比例"})
-                                 [["類別", "件數", "比例"]].round({"比例": 3}))
+        self.category_table.show(category_table(ours))
         ordered = slide.sort_values("school_share")
         figure = go.Figure()
         figure.add_bar(y=ordered["item"], x=ordered["school_share"], orientation="h", name="本校紀錄",
@@ -176,8 +186,7 @@ class CounselorDashboard(Dashboard):
             result = batch_upload(self.wb.uow(), manifest, archive, manifest_name,
                                   actor=self.viewer.actor)
         except ImportRejected as err:
-            problems = pd.DataFrame(err.facts["problems"]).rename(columns={"row": "列", "column": "欄位",
-                                                                          "reason": "問題"})
+            problems = problem_table(err.facts["problems"])
             self.batch_report.show(problems)
             self.status.error(f"「{manifest_name}」有 {len(problems)} 個問題，整批未匯入，請修正後重新上傳。")
             return

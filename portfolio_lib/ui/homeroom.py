@@ -12,7 +12,7 @@ from ..domain.calendar import Term
 from ..domain.model import AccessEvent, OutcomeStatus, PlanStatus, Reminder
 from ..queries import homeroom as q
 from ..queries.viewer import Viewer
-from ..queries.vocabulary import progress_table
+from ..queries.vocabulary import item_table, plan_table, progress_table
 from ..services.unit_of_work import Workbench
 from .common import Chart, Dashboard, DataTable, section, viewer_line
 from .identity import note_access
@@ -98,9 +98,10 @@ class HomeroomDashboard(Dashboard):
 
     def show_plans(self):
         plans = q.class_learning_plans(self.wb.engine, self.viewer, self.class_picker.value, self.term.year)
-        self.plans.show(plans.drop(columns="status"))
+        self.plans.show(plan_table(plans))
         waiting = plans[plans["status"] == PlanStatus.SUBMITTED.value]
-        self.plan.options = [(f"#{r.編號} {r.座號} {r.姓名}：{r.計畫名稱}", int(r.編號)) for r in waiting.itertuples()]
+        self.plan.options = [(f"#{r.plan_id} {r.seat} {r.name}：{r.title}", int(r.plan_id))
+                             for r in waiting.itertuples()]
         self.plan.value = self.plan.options[0][1] if self.plan.options else None
         self.preview_plan()
 
@@ -138,6 +139,7 @@ class HomeroomDashboard(Dashboard):
 
     def show_student(self):
         if self.student.value:
-            self.cabinet.show(q.student_cabinet(self.wb.engine, self.viewer, self.student.value, self.term.year))
+            self.cabinet.show(item_table(q.student_cabinet(self.wb.engine, self.viewer, self.student.value,
+                                                           self.term.year)))
             note_access(self.wb, self.viewer.login, AccessEvent.VIEW_STUDENT, "homeroom", self.viewer.school_id,
                         student_no=self.student.value)

@@ -75,8 +75,8 @@ def test_the_whole_cycle_for_one_student(cli_school):
     run(db, "select", "S1", "outcome", outcome_id)
     run(db, "select", "S1", "performance", performance["performance_id"])
     items = json.loads(run(db, "status", "student", "S1", "--json").stdout)
-    assert [(i["kind"], i["status"], i["selected"]) for i in items] == [
-        ("outcome", "通過", True), ("performance", "—", True)]
+    assert [(i["種類"], i["認證"], i["已勾選"]) for i in items] == [
+        ("課程學習成果", "通過", "✓"), ("多元表現", "—", "✓")]
     submitted = json.loads(run(db, "submit", "--term", TERM, "--as", "staff:S001", "--json").stdout)
     assert submitted["items"] == 2 and Path(submitted["path"]).is_file()
     receipt = tmp / "receipt.csv"

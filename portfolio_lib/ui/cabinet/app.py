@@ -12,6 +12,7 @@ import ipywidgets as widgets
 
 from ...domain.calendar import Term
 from ...queries import cabinet as q
+from ...queries.vocabulary import submission_record_table
 from ...services.unit_of_work import Workbench
 from ..common import StatusLine, guarded, section, viewer_line
 from .home import HomeTab
@@ -89,5 +90,5 @@ class StudentCabinet(HomeTab, OutcomesTab, PerformancesTab, SelectionTab, School
         self.show_performances()
         self.show_selection()
         self.show_application()
-        self.submissions.show(q.submission_records(self.wb.engine, self.viewer))
+        self.submissions.show(submission_record_table(q.submission_records(self.wb.engine, self.viewer)))
         self.show_school_items()

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 from ... import services
 from ...domain.units import MIB
 from ...queries import cabinet as q
+from ...queries.vocabulary import notification_table
 from ..common import DataTable
 from .parts import dots
 
@@ -37,7 +38,7 @@ class HomeTab:
             f"{dots(h['selected_performances'], h['performance_cap'])} "
             f"（{h['selected_performances']}/{h['performance_cap']}）</p>"
             f"<b>開放中的作業期間</b><ul>{windows}</ul><b>多元表現</b><ul style='columns:2'>{counts}</ul></div>")
-        self.notes.show(q.notifications(self.wb.engine, self.viewer).drop(columns="id"))
+        self.notes.show(notification_table(q.notifications(self.wb.engine, self.viewer)))
 
     def mark_read(self):
         n = services.mark_notifications_read(self.wb.uow(), self.viewer.student_no, actor=self.actor)

@@ -6,6 +6,7 @@ import ipywidgets as widgets
 
 from ... import services
 from ...queries import cabinet as q
+from ...queries.vocabulary import course_record_table, outcome_table
 from ..common import DataTable, DescriptionBox
 from ..dropzone import DropZone
 from .parts import upload_of
@@ -30,17 +31,18 @@ class OutcomesTab:
 
     def show_outcomes(self):
         records = q.course_records(self.wb.engine, self.viewer)
-        self.records.show(records.drop(columns=["record_id", "outcome_id", "can_upload"]))
+        shown = course_record_table(records)
+        self.records.show(shown)
         self._records = records
         choices = records.loc[records["can_upload"].astype(bool)]
-        self.course.options = [(f"{r.學年度}-{r.學期} {r.科目}（{r.學習成果}）", int(r.record_id))
-                               for r in choices.itertuples()]
+        self.course.options = [(f"{r.academic_year}-{r.semester} {r.subject}（{shown.loc[i, '學習成果']}）",
+                                int(r.record_id)) for i, r in zip(choices.index, choices.itertuples())]
         self.course.value = self.course.options[0][1] if self.course.options else None
         mine = q.outcomes(self.wb.engine, self.viewer)
-        self.my_outcomes.show(mine.drop(columns=["course_code", "status", "can_send", "selectable"]))
+        self.my_outcomes.show(outcome_table(mine))
         unsent = mine.loc[mine["can_send"].astype(bool)]
-        self.to_send.options = [(f"#{r.編號} {r.學年度}-{r.學期} {r.科目}：{r.內容簡述}", int(r.編號))
-                                for r in unsent.itertuples()]
+        self.to_send.options = [(f"#{r.outcome_id} {r.academic_year}-{r.semester} {r.subject}：{r.description}",
+                                 int(r.outcome_id)) for r in unsent.itertuples()]
         self.to_send.value = self.to_send.options[0][1] if self.to_send.options else None
 
     def store_outcome(self):
@@ -54,12 +56,12 @@ class OutcomesTab:
             outcome_id = int(row["outcome_id"])
             services.replace_outcome(self.wb.uow(), outcome_id, text, document, video,
                                      keep_document=document is None, keep_video=video is None, actor=self.actor)
-            done = f"已更新「{row['科目']}」的學習成果（#{outcome_id}），請記得送出認證。"
+            done = f"已更新「{row['subject']}」的學習成果（#{outcome_id}），請記得送出認證。"
         else:
-            outcome_id = services.upload_outcome(self.wb.uow(), self.viewer.student_no, int(row["學年度"]),
-                                                 int(row["學期"]), row["課程代碼"], text, document, video,
+            outcome_id = services.upload_outcome(self.wb.uow(), self.viewer.student_no, int(row["academic_year"]),
+                                                 int(row["semester"]), row["course_code"], text, document, video,
                                                  actor=self.actor)
-            done = f"已上傳「{row['科目']}」的學習成果（#{outcome_id}），請記得送出認證。"
+            done = f"已上傳「{row['subject']}」的學習成果（#{outcome_id}），請記得送出認證。"
         self.outcome_text.text.value = ""
         self.document.clear()
         self.video.clear()

@@ -11,6 +11,7 @@ from ... import services
 from ...domain.calendar import format_roc_date
 from ...domain.categories import CATEGORIES
 from ...queries import cabinet as q
+from ...queries.vocabulary import performance_table
 from ..common import DataTable, DescriptionBox
 from ..dropzone import DropZone
 from .parts import upload_of
@@ -49,10 +50,10 @@ class PerformancesTab:
 
     def show_performances(self):
         records = q.performances(self.wb.engine, self.viewer, self.wb.policy)
-        shown = records.drop(columns=["category", "fields", "selectable"]) if not records.empty else records
+        shown = performance_table(records)
         self.p_list.show(shown)
         self.p_pick.options = [(f"#{r.編號} {r.學年度}-{r.學期} {r.類別}：{r.內容簡述 or r.內容}", int(r.編號))
-                               for r in records.itertuples()] if not records.empty else []
+                               for r in shown.itertuples()]
         self.p_pick.value = self.p_pick.options[0][1] if self.p_pick.options else None
 
     def build_form(self, values: dict | None = None, locked: bool = False):

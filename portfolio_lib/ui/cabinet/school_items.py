@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ... import services
-from ...domain.model import SchoolDocumentKind
+from ...domain.model import PlanStatus, SchoolDocumentKind
 from ...queries import cabinet as q
+from ...queries.vocabulary import consultation_table, plan_table, school_document_table
 from ..common import DataTable, DescriptionBox
 from ..dropzone import DropZone
 from .parts import upload_of
@@ -44,15 +45,17 @@ class SchoolItemsTab:
 
     def show_school_items(self):
         engine = self.wb.engine
-        self.consultations.show(q.consultation_records(engine, self.viewer))
+        self.consultations.show(consultation_table(q.consultation_records(engine, self.viewer)))
         plans = q.learning_plans(engine, self.viewer)
-        self.plans.show(plans.drop(columns="can_replace"))
+        self.plans.show(plan_table(plans))
         open_plans = plans.loc[plans["can_replace"].astype(bool)]
-        self.plan_pick.options = [(f"#{r.編號} {r.計畫名稱}（{r.審核}）", int(r.編號)) for r in open_plans.itertuples()]
+        self.plan_pick.options = [(f"#{r.plan_id} {r.title}（{PlanStatus(r.status).label}）", int(r.plan_id))
+                                  for r in open_plans.itertuples()]
         self.plan_pick.value = self.plan_pick.options[0][1] if self.plan_pick.options else None
         documents = q.school_documents(engine, self.viewer)
-        self.documents.show(documents)
-        self.doc_pick.options = [(f"#{r.編號} {r.種類}：{r.內容簡述}", int(r.編號)) for r in documents.itertuples()]
+        shown = school_document_table(documents)
+        self.documents.show(shown)
+        self.doc_pick.options = [(f"#{r.編號} {r.種類}：{r.內容簡述}", int(r.編號)) for r in shown.itertuples()]
         self.doc_pick.value = self.doc_pick.options[0][1] if self.doc_pick.options else None
 
     def store_plan(self, replace: bool):

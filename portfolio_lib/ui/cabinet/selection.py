@@ -9,6 +9,7 @@ from ...domain.calendar import Term
 from ...domain.grades import FINAL_GRADE, grade_label
 from ...domain.model import ItemKind
 from ...queries import cabinet as q
+from ...queries.vocabulary import choice_table
 from ..common import DataTable
 
 
@@ -46,9 +47,10 @@ class SelectionTab:
         self.s_counts.value = (f"<p class='pf-selection-counts'>學習成果 "
                                f"<b>{n_o}/{rules.outcome_selection_cap_per_year}</b>　多元表現 "
                                f"<b>{n_p}/{rules.performance_selection_cap_per_year}</b></p>")
-        self.s_table.show(items.drop(columns=["kind", "selected"]))
-        self.s_item.options = [(f"{r.種類} #{r.編號} {r.名稱}{'（已勾選）' if r.已勾選 else ''}{r.提交}",
-                                (r.kind, int(r.編號))) for r in items.itertuples()]
+        shown = choice_table(items)
+        self.s_table.show(shown)
+        self.s_item.options = [(f"{s.種類} #{s.編號} {s.名稱}{'（已勾選）' if r.selected else ''}{s.提交}",
+                                (r.kind, int(r.item_id))) for r, s in zip(items.itertuples(), shown.itertuples())]
         self.s_item.value = self.s_item.options[0][1] if self.s_item.options else None
 
     def show_application(self):
@@ -62,11 +64,11 @@ class SelectionTab:
             f"<p>{who}可從已勾選的學習成果（至多 "
             f"{r.application_outcome_pool} 件）選 {r.application_outcome_picks} 件、多元表現（至多 "
             f"{r.application_performance_pool} 件）選 {r.application_performance_picks} 件。已選：學習成果 "
-            f"<b>{int((picked['kind'] == 'outcome').sum())}/{r.application_outcome_picks}</b>　多元表現 "
-            f"<b>{int((picked['kind'] == 'performance').sum())}/{r.application_performance_picks}</b></p>")
-        self.a_table.show(pool.drop(columns=["kind", "picked"]))
-        self.a_item.options = [(f"{row.種類} #{row.編號} {row.名稱}{'（已選）' if row.申請入學 else ''}",
-                                (row.kind, int(row.編號))) for row in pool.itertuples()]
+            f"<b>{int((picked['kind'] == ItemKind.OUTCOME.value).sum())}/{r.application_outcome_picks}</b>　多元表現 "
+            f"<b>{int((picked['kind'] == ItemKind.PERFORMANCE.value).sum())}/{r.application_performance_picks}</b></p>")
+        self.a_table.show(choice_table(pool))
+        self.a_item.options = [(f"{ItemKind(i.kind).label} #{i.item_id} {i.name}{'（已選）' if i.picked else ''}",
+                                (i.kind, int(i.item_id))) for i in pool.itertuples()]
         self.a_item.value = self.a_item.options[0][1] if self.a_item.options else None
 
     def select(self, on: bool):
