@@ -1,12 +1,20 @@
-"""Time from request to the first chart visible, per dashboard, against a floor notebook, in headless Chromium.
+"""Every dashboard against the plain floor: time to first visible content and to usable, cold and preheated.
 
-    python benchmarks/bench_dashboards.py [--loads 3] [--students 1500] [--preheat]
+    python benchmarks/bench_dashboards.py [--loads 3] [--students 1500] [--mode cold|preheated|both]
+                                          [--pages index,counselor,...]
 
-Serves a copy of dashboards/ plus benchmarks/floor.ipynb (imports pandas and plotly, draws one
-chart) from one Voila server on the demo school, loads each page --loads times in Debian's
-Chromium and prints the median seconds to the first visible chart, and the ratio to the floor.
-With --preheat, Voila keeps a preheated kernel per notebook (as scripts/serve.sh does) and each
-load waits for the pool to refill first.
+The floor is the simplest way anyone shows a chart through Voila: a notebook that imports pandas and
+plotly and displays one `px.bar` figure as its output (`benchmarks/floor.ipynb`). A second reference,
+`benchmarks/floor_widget.ipynb`, shows the same bar chart as a `go.FigureWidget`.
+
+One Voila server serves a copy of dashboards/ and both floors on the demo school. Each page is loaded
+--loads times in Debian's Chromium (a fresh browser context each time, so nothing is cached) and timed
+from the request to
+  - first content: the page's main content visible (its first chart, or its first table or cards);
+  - usable: one of its controls answered (a tab built, a student opened, a filter applied).
+Cold: a kernel is started per load. Preheated: Voila keeps one preheated kernel per notebook and each
+load waits for the pool to refill first. The table prints medians and their ratio to the floor's first
+content measured in the same run, in the same mode.
 """
 
 from __future__ import annotations
@@ -22,9 +30,11 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from portfolio_lib.demo import build_demo
 from portfolio_lib.services.config import fixed_clock
@@ -32,9 +42,63 @@ from portfolio_lib.services.unit_of_work import Workbench
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "115/11/28 10:00"
-PAGES = ["floor.ipynb", "index.ipynb", "counselor.ipynb", "homeroom.ipynb", "teacher.ipynb", "research.ipynb"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
+CHART = ".js-plotly-plot .main-svg"
+TIMEOUT = 180_000
+
+
+def choose_second(page: Page, label: str):
+    """Pick the second option of the dropdown labelled `label` (an ipywidgets Dropdown is a <select>)."""
+    select = page.get_by_label(label, exact=True).first
+    values = select.locator("option").evaluate_all("options => options.map(o => o.value)")
+    select.select_option(values[1])
+
+
+def changes(page: Page, target, act: Callable[[], None]):
+    """Do `act`, then wait until `target` (a CSS selector or a locator) reads differently: the kernel answered."""
+    target = page.locator(target).first if isinstance(target, str) else target
+    before = target.inner_html()
+    act()
+    deadline = time.perf_counter() + TIMEOUT / 1000
+    while target.inner_html() == before:
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the page did not answer")
+        page.wait_for_timeout(25)
+
+
+def tab(page: Page, title: str, shows: str):
+    page.locator(".lm-TabBar-tab", has_text=title).first.click()
+    page.locator(shows).first.wait_for(state="visible", timeout=TIMEOUT)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What shows that a page is up (`content`, a CSS selector) and one control answering (`use`)."""
+
+    content: str
+    use: Callable[[Page], None] | None = None
+
+
+PROBES = {
+    "floor": Probe(CHART),
+    "floor_widget": Probe(CHART),
+    "index": Probe(CHART),
+    "counselor": Probe(".pf-card", lambda p: tab(p, "認證催辦", ".pf-table:has-text('認證進度') .pf-grid")),
+    "homeroom": Probe(CHART, lambda p: changes(p, ".pf-table:has-text('學生的項目')",
+                                               lambda: choose_second(p, "學生"))),
+    "teacher": Probe(".pf-table .pf-grid", lambda p: changes(p, ".pf-preview", lambda: choose_second(p, "檢視"))),
+    "consultant": Probe(".pf-table .pf-grid", lambda p: changes(p, p.get_by_label("學生", exact=True),
+                                                              lambda: choose_second(p, "班級"))),
+    "submission": Probe(".pf-table .pf-grid", lambda p: changes(p, ".pf-status", lambda: p.get_by_role(
+        "button", name="產生提交包並鎖定").click())),     # nothing is selected this term: the page says so
+    "research": Probe(CHART, lambda p: changes(p, ".pf-chart", lambda: choose_second(p, "分析項目"))),
+    "cabinet": Probe(".pf-home", lambda p: changes(p, ".pf-status", lambda: p.get_by_role(
+        "button", name="全部標示為已讀").click())),
+    "access": Probe(".pf-access-summary", lambda p: changes(p, ".pf-status", lambda: (
+        p.get_by_label("起日", exact=True).fill("115/13/01"), p.get_by_role("button", name="查詢").click()))),
+}
+STAFF_PAGES = ["index", "counselor", "homeroom", "teacher", "consultant", "submission", "research", "cabinet", "access"]
 
 
 def free_port() -> int:
@@ -43,63 +107,96 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--loads", type=int, default=3)
-    parser.add_argument("--students", type=int, default=1500)
-    parser.add_argument("--preheat", action="store_true")
-    args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="portfolio-bench-ui-"))
-    served = work / "served"
-    shutil.copytree(ROOT / "dashboards", served, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    shutil.copy(ROOT / "benchmarks" / "floor.ipynb", served / "floor.ipynb")
-    db = work / "demo.sqlite"
-    build_demo(Workbench.open(db, clock=fixed_clock(AS_OF)), students=args.students, as_of=fixed_clock(AS_OF)())
+def serve(served: Path, db: Path, preheat: bool, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "PORTFOLIO_DB": str(db), "PORTFOLIO_AS_OF": AS_OF}
     command = [str(Path(sys.executable).with_name("voila")), str(served), "--Voila.ip=127.0.0.1", f"--port={port}",
                "--no-browser"]
-    if args.preheat:
+    if preheat:
         command += ["--preheat_kernel=True", "--pool_size=1"]
-    log = open(work / "voila.log", "wb")
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    server = subprocess.Popen(command, stdout=open(log, "wb"), stderr=subprocess.STDOUT, env=env,
+                              start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    results: dict[str, list[float]] = {}
+    for _ in range(360):
+        try:
+            urllib.request.urlopen(base + "/", timeout=5)
+            break
+        except OSError:
+            time.sleep(0.5)
+    return server, base
+
+
+def load(browser, base: str, name: str) -> tuple[float, float]:
+    """(seconds to first content, seconds to usable) of one load of page `name`."""
+    probe = PROBES[name]
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(f"{base}/voila/render/{name}.ipynb", timeout=TIMEOUT)
+    page.locator(probe.content).first.wait_for(state="visible", timeout=TIMEOUT)
+    content = time.perf_counter() - start
+    if probe.use is not None:
+        probe.use(page)
+    usable = time.perf_counter() - start
+    context.close()
+    return content, usable
+
+
+def run(mode: str, pages: list[str], loads: int, served: Path, db: Path, work: Path) -> dict[str, list]:
+    preheat = mode == "preheated"
+    server, base = serve(served, db, preheat, work / f"voila-{mode}.log")
+    results: dict[str, list] = {}
     try:
-        for _ in range(180):
-            try:
-                urllib.request.urlopen(base + "/", timeout=5)
-                break
-            except OSError:
-                time.sleep(0.5)
-        if args.preheat:
-            time.sleep(45)                      # let every pool fill before the first load
+        if preheat:
+            time.sleep(60)                      # every notebook's pool fills before the first load
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for _ in range(args.loads):
-                for name in PAGES:
-                    page = browser.new_page(viewport={"width": 1366, "height": 768})
-                    start = time.perf_counter()
-                    page.goto(f"{base}/voila/render/{name}", timeout=180_000)
-                    page.locator(".js-plotly-plot .main-svg").first.wait_for(state="visible", timeout=180_000)
-                    results.setdefault(name, []).append(time.perf_counter() - start)
-                    page.close()
-                    if args.preheat:
-                        time.sleep(20)          # the pool refills before the next load of any page
+            for _ in range(loads):
+                for name in pages:
+                    results.setdefault(name, []).append(load(browser, base, name))
+                    if preheat:
+                        time.sleep(25)          # the pool refills before the next load of any page
             browser.close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
+    return results
+
+
+def report(mode: str, results: dict[str, list], loads: int, students: int):
+    floor = statistics.median(c for c, _ in results["floor"])
+    print(f"\n{mode}: median of {loads} loads, demo school of {students} students; "
+          f"ratios against the plain floor's first content ({floor:.2f} s)")
+    print(f"{'page':<14} {'content s':>9} {'ratio':>6} {'usable s':>9} {'ratio':>6}   loads (content/usable)")
+    print("-" * 88)
+    for name, timings in results.items():
+        content = statistics.median(c for c, _ in timings)
+        usable = statistics.median(u for _, u in timings)
+        loads_text = " ".join(f"{c:.1f}/{u:.1f}" for c, u in timings)
+        print(f"{name:<14} {content:>9.2f} {content / floor:>6.2f} {usable:>9.2f} {usable / floor:>6.2f}   "
+              f"{loads_text}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--loads", type=int, default=3)
+    parser.add_argument("--students", type=int, default=1500)
+    parser.add_argument("--mode", choices=["cold", "preheated", "both"], default="both")
+    parser.add_argument("--pages", default=",".join(STAFF_PAGES))
+    args = parser.parse_args(argv)
+    pages = ["floor", "floor_widget", *[p for p in args.pages.split(",") if p]]
+    work = Path(tempfile.mkdtemp(prefix="portfolio-bench-ui-"))
+    served = work / "served"
+    shutil.copytree(ROOT / "dashboards", served, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for floor in ("floor.ipynb", "floor_widget.ipynb"):
+        shutil.copy(ROOT / "benchmarks" / floor, served / floor)
+    db = work / "demo.sqlite"
+    build_demo(Workbench.open(db, clock=fixed_clock(AS_OF)), students=args.students, as_of=fixed_clock(AS_OF)())
+    try:
+        for mode in (["cold", "preheated"] if args.mode == "both" else [args.mode]):
+            report(mode, run(mode, pages, args.loads, served, db, work), args.loads, args.students)
+    finally:
         shutil.rmtree(work, ignore_errors=True)
-    floor = statistics.median(results["floor.ipynb"])
-    mode = "preheated kernels" if args.preheat else "a kernel started per load"
-    print(f"first chart visible, median of {args.loads} loads, {mode}, demo school of {args.students} students")
-    print(f"{'page':<18} {'seconds':>8} {'floor':>8} {'ratio':>7}   all loads")
-    print("-" * 70)
-    for name in PAGES:
-        median = statistics.median(results[name])
-        loads = " ".join(f"{v:.2f}" for v in results[name])
-        print(f"{name:<18} {median:>8.2f} {floor:>8.2f} {median / floor:>7.2f}   {loads}")
     return 0
 
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 WRITE = "portfolio_write"
@@ -50,7 +47,8 @@ def make_engine(db: str | os.PathLike) -> Engine:
     return engine
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine):
+    from alembic.config import Config  # the migration machinery loads only when a schema changes or is checked
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
@@ -59,11 +57,36 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Create or migrate the schema to the newest version."""
+    from alembic import command
     command.upgrade(alembic_config(engine), "head")
 
 
+def newest_revision() -> str:
+    """The newest migration's revision: each file in migrations/versions is named `<revision>_<what>.py`, and the
+    revisions are numbered in order (a test holds the files to it)."""
+    return max(path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision the database says it is at (None for a database with no schema yet)."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:
+        return None
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Migrate the database if it is not at the newest revision. Opening a current database reads one row and
+    never loads the migration machinery, so a page opens without a migration run."""
+    if stored_revision(engine) != newest_revision():
+        upgrade(engine)
+
+
 def schema_status(engine: Engine) -> tuple[str | None, str]:
-    """(current revision, newest revision)."""
+    """(current revision, newest revision), as the migrations themselves say."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()

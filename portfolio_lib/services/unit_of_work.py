@@ -11,7 +11,7 @@ from typing import Callable
 from sqlalchemy import Engine, select
 
 from ..adapters import tables as t
-from ..adapters.db import WRITE, make_engine, upgrade
+from ..adapters.db import WRITE, ensure_schema, make_engine
 from ..adapters.filestore import FileStore, write_atomically
 from ..adapters.repository import Repository
 from ..domain.calendar import taipei_now
@@ -41,7 +41,7 @@ class Workbench:
             clock = config.clock()
         engine = make_engine(db)
         if create:
-            upgrade(engine)
+            ensure_schema(engine)
         return cls(engine, FileStore(config.file_root(db, files)), clock)
 
     @classmethod

@@ -5,13 +5,19 @@ from __future__ import annotations
 import base64
 import functools
 import html
+import json
 import logging
 import os
 import traceback
+from typing import Callable
 
+import anywidget
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
+import traitlets
+from IPython.display import display
 
 from ..domain.calendar import Term, format_roc_date
 from ..domain.errors import PortfolioError
@@ -115,14 +121,67 @@ class DescriptionBox:
         self.counter.value = f"<span class='pf-counter' style='color:{colour}'>{n}/{self.limit}</span>"
 
 
+class Downloads(anywidget.AnyWidget):
+    """Download links whose file is made when clicked: the kernel builds it and sends it back, and the browser
+    saves it under its name. A table shown costs nothing for the downloads nobody takes."""
+
+    _esm = """
+export default {
+  render({ model, el }) {
+    const draw = () => {
+      el.replaceChildren();
+      model.get("files").forEach((file, index) => {
+        const link = document.createElement("a");
+        link.className = "pf-download";
+        link.href = "#";
+        link.style.marginRight = "1em";
+        link.textContent = `⬇ ${file.label}`;
+        link.addEventListener("click", (event) => { event.preventDefault(); model.send({ want: index }); });
+        el.append(link);
+      });
+    };
+    const save = (msg, buffers) => {
+      if (msg.name === undefined) return;
+      const url = URL.createObjectURL(new Blob([buffers[0]], { type: msg.type }));
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = msg.name;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    };
+    draw();
+    model.on("change:files", draw);
+    model.on("msg:custom", save);
+  },
+};
+"""
+    files = traitlets.List().tag(sync=True)   # [{"label": "XLSX", "name": "各班狀況.xlsx"}, ...]
+
+    def __init__(self, make: Callable[[str], tuple[bytes, str]]):
+        """`make(name)` gives a file's bytes and media type."""
+        super().__init__()
+        self._make = make
+        self.on_msg(self._on_message)
+
+    def _on_message(self, _widget, content, _buffers):
+        index = content.get("want")
+        if not isinstance(index, int) or not 0 <= index < len(self.files):
+            return
+        name = self.files[index]["name"]
+        data, media_type = self._make(name)
+        self.send({"name": name, "type": media_type}, buffers=[data])
+
+
 class DataTable:
-    """A titled, scrollable table with XLSX and CSV downloads of exactly what it shows."""
+    """A titled, scrollable table with XLSX and CSV downloads of exactly what it shows (made when clicked)."""
 
     def __init__(self, title: str, filename: str, max_height: str = "360px", max_rows: int = 500):
         self.filename, self.max_rows = filename, max_rows
         self.frame = pd.DataFrame()
         self.title = widgets.HTML(f"<b>{html.escape(title)}</b>")
-        self.downloads = widgets.HTML()
+        self.downloads = Downloads(self.file)
         self.table = widgets.HTML(layout=widgets.Layout(max_height=max_height, overflow="auto"))
         self.view = widgets.VBox([widgets.HBox([self.title, self.downloads],
                                                layout=widgets.Layout(justify_content="space-between")),
@@ -133,15 +192,21 @@ class DataTable:
         self.frame = frame.reset_index(drop=True)
         if frame.empty:
             self.table.value = "<p style='color:#57606a'>（沒有資料）</p>"
-            self.downloads.value = ""
+            self.downloads.files = []
             return
         shown = self.frame.head(self.max_rows)
         more = (f"<p style='color:#57606a'>只顯示前 {self.max_rows} 列，共 {len(self.frame)} 列；"
                 "下載檔案含全部資料。</p>"
                 if len(self.frame) > self.max_rows else "")
         self.table.value = shown.to_html(index=False, classes="pf-grid", border=0, escape=True) + more + _TABLE_STYLE
-        self.downloads.value = (_link(xlsx_bytes(self.frame), f"{self.filename}.xlsx", XLSX_TYPE, "XLSX") +
-                                _link(csv_bytes(self.frame), f"{self.filename}.csv", "text/csv", "CSV"))
+        self.downloads.files = [{"label": "XLSX", "name": f"{self.filename}.xlsx"},
+                                {"label": "CSV", "name": f"{self.filename}.csv"}]
+
+    def file(self, name: str) -> tuple[bytes, str]:
+        """The table's download `name` (….xlsx or ….csv): its bytes and media type."""
+        if name.endswith(".xlsx"):
+            return xlsx_bytes(self.frame), XLSX_TYPE
+        return csv_bytes(self.frame), "text/csv"
 
 
 _TABLE_STYLE = ("<style>.pf-grid{border-collapse:collapse;font-size:13px}.pf-grid th,.pf-grid td{padding:3px 8px;"
@@ -149,14 +214,66 @@ _TABLE_STYLE = ("<style>.pf-grid{border-collapse:collapse;font-size:13px}.pf-gri
                 "position:sticky;top:0}</style>")
 
 
+class PageUp(anywidget.AnyWidget):
+    """Tells the kernel that the page is on the reader's screen: each of its views, once rendered, sends one
+    message. Work that need not hold the page back (drawing the charts) waits for it: it then runs in a
+    callback, after Voila has run the notebook and sent the page, never while the notebook runs (writing an
+    Output widget then can hang a Voila page)."""
+
+    _esm = "export default { render({ model }) { model.send({ up: true }); } };"
+
+    def __init__(self):
+        super().__init__()
+        self.up = False
+        self._waiting: list[Callable[[], None]] = []
+        self.on_msg(self._on_message)
+
+    def when_up(self, work: Callable[[], None]):
+        """Run `work` now if the page is up, else as soon as it is."""
+        if self.up:
+            work()
+        else:
+            self._waiting.append(work)
+
+    def _on_message(self, _widget, content, _buffers):
+        if not content.get("up") or self.up:
+            return
+        self.up = True
+        waiting, self._waiting = self._waiting, []
+        for work in waiting:
+            try:
+                work()
+            except Exception:  # one chart that fails to draw must not keep the others off the page
+                log.error("drawing after the page was up failed\n%s", traceback.format_exc())
+
+
+_PAGE: PageUp | None = None
+
+
+def page_up() -> PageUp:
+    """The kernel's one PageUp (a Voila kernel serves one page)."""
+    global _PAGE
+    if _PAGE is None:
+        _PAGE = PageUp()
+    return _PAGE
+
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+
+
 class Chart:
-    """A chart area; each draw puts a new FigureWidget built from a finished figure (which Voila shows reliably)."""
+    """A chart area. A figure is shown as plotly's own output (the mime type Voila renders with plotly's
+    renderer, its script loaded once per page, as for any notebook showing a chart), drawn into an Output
+    widget once the page is up, and again from the callback of each change."""
 
     def __init__(self, height: int = 380):
         self.height = height
-        self.view = widgets.Box(layout=widgets.Layout(width="100%"))
+        self.output = widgets.Output(layout=widgets.Layout(width="100%", min_height=f"{height}px"))
+        self.view = widgets.Box([page_up(), self.output], layout=widgets.Layout(width="100%"))
         self.view.add_class("pf-chart")
         self.figure: go.Figure | None = None
+        self._queued = False
 
     def draw(self, figure: go.Figure, keep_layout: bool = False):
         """Show `figure`; in the dashboards' size and font unless `keep_layout` (a figure styled elsewhere)."""
@@ -164,7 +281,26 @@ class Chart:
             figure.update_layout(height=self.height, margin=dict(l=10, r=20, t=50, b=40),
                                  font=dict(family="Noto Sans CJK TC, Noto Sans TC, Microsoft JhengHei, sans-serif"))
         self.figure = figure
-        self.view.children = [go.FigureWidget(figure)]
+        if not self._queued:
+            self._queued = True
+            page_up().when_up(self._show)
+
+    def clear(self):
+        """No chart (a finding that draws none)."""
+        self.figure = None
+        if not self._queued:
+            self._queued = True
+            page_up().when_up(self._show)
+
+    def _show(self):
+        self._queued = False
+        if self.figure is None:
+            self.output.clear_output()
+            return
+        bundle = json.loads(pio.to_json(self.figure, validate=False))
+        self.output.clear_output(wait=True)
+        with self.output:
+            display({PLOTLY_MIME: {**bundle, "config": PLOTLY_CONFIG}}, raw=True)
 
 
 def roc_date_ticks(first, last, most: int = 8) -> tuple[list, list[str]]:

@@ -17,7 +17,7 @@ from ..queries.viewer import school_list
 from ..queries.vocabulary import summary_cards
 from ..services.config import NO_DATABASE
 from ..services.unit_of_work import Workbench
-from .common import cards_html, sign_out_link
+from .common import Chart, cards_html, sign_out_link
 from .identity import NOT_SIGNED_IN, note_access, research_lab_url, sign_in_required, signed_in
 
 
@@ -42,8 +42,9 @@ class LandingPage:
         staff_or_demo = self.account is None or self.account.staff is not None
         if self.account is None and sign_in_required() or self.account is not None and not self.account.known:
             school, staff_or_demo = None, False
-        # A FigureWidget shows the traces it was built with; traces added before display stay blank.
-        self.chart = go.FigureWidget(self._render(school) if staff_or_demo else go.Figure())
+        self.chart = Chart(height=420)
+        if staff_or_demo:
+            self.chart.draw(self._render(school), keep_layout=True)
         if not staff_or_demo and school is not None:
             self.title.value = f"<h3>{html.escape(school.name)}</h3><p>今天是 {format_roc_date(self.now)}</p>"
         if staff_or_demo and self.account is None and len(schools) > 1:
@@ -53,15 +54,13 @@ class LandingPage:
                                                   value=school.id, description="學校")
             self.school_picker.observe(lambda change: self._show_school(by_id[change["new"]]), names="value")
         parts = ([self.school_picker] if self.school_picker else []) + [self.title, self.links] + (
-            [self.cards, self.chart] if staff_or_demo else [])
+            [self.cards, self.chart.view] if staff_or_demo else [])
         self.view = widgets.VBox(parts, layout=widgets.Layout(max_width="1280px", padding="0 1em"))
         if self.account is not None and self.account.known:
             note_access(wb, self.account.login, AccessEvent.OPEN, "index", self.account.school_id)
 
     def _show_school(self, school):
-        chart = go.FigureWidget(self._render(school))
-        self.view.children = [chart if child is self.chart else child for child in self.view.children]
-        self.chart = chart
+        self.chart.draw(self._render(school), keep_layout=True)
 
     def _links(self) -> str:
         """The pages the viewer may open (all of them, with their roles, in the demo)."""

@@ -46,6 +46,7 @@ class ResearchDashboard(Dashboard):
         self.chart = Chart()
         self.note = widgets.HTML()
         self.tables = widgets.VBox()
+        self.shown: list[DataTable] = []          # the tables of the finding shown
         self.report = widgets.Dropdown(options=[(label, name) for name, label in LABELS.items()], description="報告",
                                        layout=widgets.Layout(width="28em"))
         self.render = widgets.Button(description="產生 HTML 報告", icon="file", button_style="primary")
@@ -78,14 +79,14 @@ class ResearchDashboard(Dashboard):
         if finding.figure is not None:
             self.chart.draw(finding.figure, keep_layout=True)
         else:
-            self.chart.view.children = []
+            self.chart.clear()
         self.note.value = f"<p style='color:#57606a'>{html.escape(finding.note)}</p>"
-        views = []
+        self.shown = []
         for n, (caption, frame, kind) in enumerate(finding.tables, start=1):
             table = DataTable(caption, f"{finding.key}_{n}", max_height="320px")
             table.show(formatted(frame, kind).rename_axis("項目").reset_index())
-            views.append(table.view)
-        self.tables.children = views
+            self.shown.append(table)
+        self.tables.children = [table.view for table in self.shown]
         self.status.clear()
 
     def make_report(self):

@@ -17,7 +17,7 @@ def test_landing_shows_the_school_its_figures_and_the_category_chart(wb):
     assert "示範市立示範高級中學" in page.title.value and "114學年度第2學期" in page.title.value
     assert "115/05/20" in page.title.value
     assert "學生數" in page.cards.value and "尚未上傳的學生" in page.cards.value
-    bars = page.chart.data[0]
+    bars = page.chart.figure.data[0]
     assert len(bars.y) == 10 and "彈性學習時間紀錄" in bars.y and sum(bars.x) > 0
 
 

@@ -93,8 +93,9 @@ def test_one_year_narrows_the_finding_and_no_year_is_refused(board):
 
 def test_the_tables_download_as_shown(board):
     board.finding.value = "pass_rates_by_domain"
-    links = board.tables.children[0].children[0].children[1].value
-    csv = base64.b64decode(re.search(r"data:text/csv;base64,([^']+)", links).group(1)).decode("utf-8-sig")
+    table = board.shown[0]
+    assert [f["name"] for f in table.downloads.files] == ["pass_rates_by_domain_1.xlsx", "pass_rates_by_domain_1.csv"]
+    csv = table.file("pass_rates_by_domain_1.csv")[0].decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("項目,通過,不通過,合計")
 
 
