@@ -151,11 +151,14 @@ def run(mode: str, pages: list[str], loads: int, served: Path, db: Path, work: P
             time.sleep(60)                      # every notebook's pool fills before the first load
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            load(browser, base, "floor")        # a first load warms the browser and the server; not counted
+            if preheat:
+                time.sleep(15)
             for _ in range(loads):
                 for name in pages:
                     results.setdefault(name, []).append(load(browser, base, name))
                     if preheat:
-                        time.sleep(25)          # the pool refills before the next load of any page
+                        time.sleep(15)          # the pool refills before the next load of any page
             browser.close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)

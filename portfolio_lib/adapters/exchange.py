@@ -15,7 +15,6 @@ import re
 import zipfile
 from datetime import datetime
 
-import openpyxl
 from sqlalchemy import Connection, select
 
 from ..domain.calendar import format_roc_datetime
@@ -46,6 +45,7 @@ def _deterministic_zip(entries: dict[str, bytes]) -> bytes:
 
 
 def _roster(rows: list[list], created: datetime) -> bytes:
+    import openpyxl  # loaded when a package is made, not by every page that opens the repository
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "提交名冊"

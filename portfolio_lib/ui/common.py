@@ -17,7 +17,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import traitlets
-from IPython.display import display
 
 from ..domain.calendar import Term, format_roc_date
 from ..domain.errors import PortfolioError
@@ -214,66 +213,22 @@ _TABLE_STYLE = ("<style>.pf-grid{border-collapse:collapse;font-size:13px}.pf-gri
                 "position:sticky;top:0}</style>")
 
 
-class PageUp(anywidget.AnyWidget):
-    """Tells the kernel that the page is on the reader's screen: each of its views, once rendered, sends one
-    message. Work that need not hold the page back (drawing the charts) waits for it: it then runs in a
-    callback, after Voila has run the notebook and sent the page, never while the notebook runs (writing an
-    Output widget then can hang a Voila page)."""
-
-    _esm = "export default { render({ model }) { model.send({ up: true }); } };"
-
-    def __init__(self):
-        super().__init__()
-        self.up = False
-        self._waiting: list[Callable[[], None]] = []
-        self.on_msg(self._on_message)
-
-    def when_up(self, work: Callable[[], None]):
-        """Run `work` now if the page is up, else as soon as it is."""
-        if self.up:
-            work()
-        else:
-            self._waiting.append(work)
-
-    def _on_message(self, _widget, content, _buffers):
-        if not content.get("up") or self.up:
-            return
-        self.up = True
-        waiting, self._waiting = self._waiting, []
-        for work in waiting:
-            try:
-                work()
-            except Exception:  # one chart that fails to draw must not keep the others off the page
-                log.error("drawing after the page was up failed\n%s", traceback.format_exc())
-
-
-_PAGE: PageUp | None = None
-
-
-def page_up() -> PageUp:
-    """The kernel's one PageUp (a Voila kernel serves one page)."""
-    global _PAGE
-    if _PAGE is None:
-        _PAGE = PageUp()
-    return _PAGE
-
-
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
 
 class Chart:
-    """A chart area. A figure is shown as plotly's own output (the mime type Voila renders with plotly's
-    renderer, its script loaded once per page, as for any notebook showing a chart), drawn into an Output
-    widget once the page is up, and again from the callback of each change."""
+    """A chart area. A figure is shown as plotly's own output: the mime type Voila renders with plotly's renderer,
+    whose script the page loads once, as for any notebook showing a chart (a FigureWidget would carry the whole
+    plotly script in the state of every figure). The figure is set as the Output widget's content, never
+    written with `with output:` while the notebook runs (which can hang a Voila page)."""
 
     def __init__(self, height: int = 380):
         self.height = height
-        self.output = widgets.Output(layout=widgets.Layout(width="100%", min_height=f"{height}px"))
-        self.view = widgets.Box([page_up(), self.output], layout=widgets.Layout(width="100%"))
+        self.output = widgets.Output(layout=widgets.Layout(width="100%"))
+        self.view = widgets.Box([self.output], layout=widgets.Layout(width="100%"))
         self.view.add_class("pf-chart")
         self.figure: go.Figure | None = None
-        self._queued = False
 
     def draw(self, figure: go.Figure, keep_layout: bool = False):
         """Show `figure`; in the dashboards' size and font unless `keep_layout` (a figure styled elsewhere)."""
@@ -281,26 +236,14 @@ class Chart:
             figure.update_layout(height=self.height, margin=dict(l=10, r=20, t=50, b=40),
                                  font=dict(family="Noto Sans CJK TC, Noto Sans TC, Microsoft JhengHei, sans-serif"))
         self.figure = figure
-        if not self._queued:
-            self._queued = True
-            page_up().when_up(self._show)
+        bundle = json.loads(pio.to_json(figure, validate=False))
+        self.output.outputs = ({"output_type": "display_data", "metadata": {},
+                                "data": {PLOTLY_MIME: {**bundle, "config": PLOTLY_CONFIG}}},)
 
     def clear(self):
         """No chart (a finding that draws none)."""
         self.figure = None
-        if not self._queued:
-            self._queued = True
-            page_up().when_up(self._show)
-
-    def _show(self):
-        self._queued = False
-        if self.figure is None:
-            self.output.clear_output()
-            return
-        bundle = json.loads(pio.to_json(self.figure, validate=False))
-        self.output.clear_output(wait=True)
-        with self.output:
-            display({PLOTLY_MIME: {**bundle, "config": PLOTLY_CONFIG}}, raw=True)
+        self.output.outputs = ()
 
 
 def roc_date_ticks(first, last, most: int = 8) -> tuple[list, list[str]]:
