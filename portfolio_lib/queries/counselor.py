@@ -16,7 +16,7 @@ from ..reference import slide_reference
 from .frames import Readable, question
 from .frames import frame as _frame
 from .schedule import certification_due
-from .scope import COUNSELING, outcomes_per_student, require, selected_per_student
+from .scope import COUNSELING, STATUS_COUNTS, outcomes_per_student, require, selected_per_student
 from .status import school_summary
 from .viewer import Viewer, school_identity
 
@@ -31,7 +31,7 @@ def class_overview(engine: Readable, viewer: Viewer, year: int, semester: int | 
                     t.staff.c.name.label("homeroom_teacher"), func.count(e.c.student_id).label("students"),
                     func.count(per.c.student_id).label("students_uploading"),
                     func.coalesce(func.sum(per.c.n), 0).label("outcomes"),
-                    *[func.coalesce(func.sum(per.c[s.value]), 0).label(s.value) for s in OutcomeStatus],
+                    *[func.coalesce(func.sum(per.c[status]), 0).label(name) for status, name in STATUS_COUNTS.items()],
                     func.coalesce(func.sum(sel.c.sel_o), 0).label("selected_outcomes"))
              .select_from(c).join(e, and_(e.c.class_id == c.c.id, e.c.academic_year == year))
              .outerjoin(per, per.c.student_id == e.c.student_id)
@@ -39,7 +39,7 @@ def class_overview(engine: Readable, viewer: Viewer, year: int, semester: int | 
              .outerjoin(t.staff, t.staff.c.id == c.c.homeroom_teacher_id)
              .where(c.c.school_id == viewer.school_id, c.c.academic_year == year)
              .group_by(c.c.id, c.c.grade, c.c.name, t.staff.c.name).order_by(c.c.name))
-    table = _frame(engine, query).rename(columns={OutcomeStatus.UPLOADED.value: "not_sent"})
+    table = _frame(engine, query)
     table["students_without_upload"] = table["students"] - table["students_uploading"]
     table["upload_rate"] = (table["students_uploading"] / table["students"].where(table["students"] > 0)
                             ).fillna(0).round(3)

@@ -10,7 +10,7 @@ from sqlalchemy import and_, select
 from ..adapters import tables as t
 from ..domain.calendar import Term
 from ..domain.errors import NotFound
-from ..domain.model import OutcomeStatus, Reminder, WindowKind
+from ..domain.model import Reminder, WindowKind
 from ..domain.policy import Policy
 from .frames import Readable, question
 from .frames import frame as _frame
@@ -44,7 +44,7 @@ def class_progress(engine: Readable, viewer: Viewer, class_id: int | None, term:
     selection = windows(engine, viewer.school_id, term.year).get((0, WindowKind.SELECTION))
     closing = bool(selection and selection[0] <= now <= selection[1]
                    and (selection[1] - now).days <= rules.warn_selection_closing_days)
-    table = table.rename(columns={OutcomeStatus.UPLOADED.value: "not_sent"}).assign(
+    table = table.assign(
         outcome_cap=rules.outcome_upload_cap_per_semester, outcome_selection_cap=rules.outcome_selection_cap_per_year,
         performance_cap=rules.performance_upload_cap_per_year,
         performance_selection_cap=rules.performance_selection_cap_per_year)

@@ -65,8 +65,9 @@ def windows(engine: Readable, school_id: int, year: int) -> dict[tuple[int, Wind
         return {(w.semester, w.kind): (w.opens, w.closes) for w in answers.windows(conn, school_id, year)}
 
 
-COUNTS = ["outcomes", *[s.value for s in OutcomeStatus], "selected_outcomes", "selected_performances",
-          "performances"]
+# an outcome's status as a count column: `uploaded` (not yet sent) is called `not_sent` on every screen
+STATUS_COUNTS = {s.value: "not_sent" if s is OutcomeStatus.UPLOADED else s.value for s in OutcomeStatus}
+COUNTS = ["outcomes", *STATUS_COUNTS.values(), "selected_outcomes", "selected_performances", "performances"]
 
 
 @question
@@ -82,7 +83,8 @@ def student_counts(engine: Readable, roster: pd.DataFrame, year: int, semester: 
     if not ids:
         return table
     p = t.performances
-    parts = [_frame(engine, select(outcomes_per_student(year, semester, ids))).rename(columns={"n": "outcomes"}),
+    parts = [_frame(engine, select(outcomes_per_student(year, semester, ids))).rename(
+                 columns={"n": "outcomes", **STATUS_COUNTS}),
              _frame(engine, select(selected_per_student(year, ids))).rename(
                  columns={"sel_o": "selected_outcomes", "sel_p": "selected_performances"}),
              _frame(engine, select(p.c.student_id, func.count().label("performances"))

@@ -74,9 +74,8 @@ def students_of_class(engine: Readable, year: int, class_name: str, school_code:
 def class_status(engine: Readable, year: int, class_name: str, semester: int | None = None,
                  school_code: str | None = None) -> pd.DataFrame:
     """One row per student of a class, as data: the counts every per-student table reads
-    (`scope.student_counts`), with the outcome status `uploaded` called `not_sent` as on every screen."""
-    counts = student_counts(engine, students_of_class(engine, year, class_name, school_code), year, semester)
-    return counts.rename(columns={OutcomeStatus.UPLOADED.value: "not_sent"})
+    (`scope.student_counts`)."""
+    return student_counts(engine, students_of_class(engine, year, class_name, school_code), year, semester)
 
 
 @question
