@@ -12,15 +12,30 @@ the server does all a browser would make it do; drawing in a browser is the visi
 Printed per case: seconds from submitting the login form to the page's widgets arriving (first
 render) at p50 and p95, against one person alone measured in the same run (the floor); uploads
 stored and refused; the deployment's memory at its peak, and per person over the idle deployment.
+
+Before the cases, one person at a time in Debian's Chromium (--browser-loads times each, median):
+seconds from pressing 登入 to the landing page's first content being visible (a student's cabinet,
+a staff member's landing page and its chart), and from opening each staff dashboard, signed in, to
+its first content; against the plain floor measured in the same run: `benchmarks/floor.ipynb` (a
+notebook that imports pandas and plotly and shows one `px.bar` chart) in a plain Voila of the
+deployment's own Python, with no sign-in. First content is taken in the page as bench_dashboards
+takes it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,9 +43,11 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import bench_dashboards as pages_bench  # noqa: E402  (same folder: its probes and in-page timing)
+
 from portfolio_lib.demo.samples import make_pdf  # noqa: E402
 from portfolio_lib.deploy.client import Person  # noqa: E402
-from portfolio_lib.deploy.trial import start_trial, stop_trial  # noqa: E402
+from portfolio_lib.deploy.trial import PYTHON, free_ports, start_trial, stop_trial  # noqa: E402
 
 MB = 1024 * 1024
 
@@ -185,6 +202,25 @@ def cpu_breakdown(trial, login: str) -> dict[str, float]:
     return {part: after[part] - before[part] for part in PARTS}
 
 
+def accounts(trial) -> dict[str, tuple[str, list[str]]]:
+    """A student, a course teacher, a homeroom teacher and a counselor, with the dashboards each opens."""
+    def first(query: str) -> str:
+        return trial.sql(query)[0][0]
+    only = "st.id NOT IN (SELECT staff_id FROM staff_roles WHERE role != '{role}')"
+    return {
+        "student": (first("SELECT s.login FROM students s JOIN enrolments e ON e.student_id = s.id "
+                          "WHERE e.academic_year = 115 ORDER BY s.id LIMIT 1"), []),
+        "course teacher": (first("SELECT st.login FROM staff st JOIN course_sections c ON c.teacher_id = st.id "
+                                 f"WHERE c.academic_year = 115 AND {only.format(role='teacher')} ORDER BY st.id"),
+                           ["teacher"]),
+        "homeroom teacher": (first("SELECT st.login FROM staff st JOIN classes c ON c.homeroom_teacher_id = st.id "
+                                   "WHERE c.academic_year = 115 AND st.id NOT IN (SELECT staff_id FROM staff_roles "
+                                   "WHERE role IN ('counselor', 'admin')) ORDER BY c.name"), ["homeroom", "teacher"]),
+        "counselor": (first("SELECT st.login FROM staff st JOIN staff_roles r ON r.staff_id = st.id "
+                            "WHERE r.role = 'counselor' ORDER BY st.id"), ["counselor", "research"]),
+    }
+
+
 def import_seconds(trial) -> float:
     """A fresh interpreter of the deployment importing what every page's kernel imports, as the service user."""
     import subprocess
@@ -197,6 +233,97 @@ def import_seconds(trial) -> float:
     return statistics.median(runs)
 
 
+SEEN_AT = pages_bench.FIRST_SEEN.replace("performance.now()", "Date.now()")   # wall clock: across the sign-in
+
+
+def plain_floor(loads: int, browser) -> list[float]:
+    """First content of the plain floor notebook in a plain Voila of the deployment's Python, cold kernels."""
+    folder = Path(tempfile.mkdtemp(prefix="pf-floor-"))
+    shutil.copy(Path(__file__).with_name("floor.ipynb"), folder / "floor.ipynb")
+    (port,) = free_ports(1)
+    server = subprocess.Popen([str(PYTHON), "-m", "voila", str(folder / "floor.ipynb"), "--Voila.ip=127.0.0.1",
+                               f"--port={port}", "--no-browser"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True, cwd=folder)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base + "/", timeout=5)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        times = []
+        for i in range(loads + 1):                       # the first load warms the server; not counted
+            context = browser.new_context(viewport={"width": 1366, "height": 768})
+            page = context.new_page()
+            page.add_init_script(pages_bench.FIRST_SEEN % json.dumps(pages_bench.CHART))
+            page.goto(base + "/", timeout=pages_bench.TIMEOUT)
+            page.wait_for_function("window.__pfFirst !== null", timeout=pages_bench.TIMEOUT, polling=100)
+            if i:
+                times.append(page.evaluate("window.__pfFirst") / 1000)
+            pages_bench.leave(page)
+            context.close()
+        return times
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+LANDING = ".pf-home, " + pages_bench.CHART          # a student's cabinet, or a staff member's landing chart
+
+
+def signed_in_visit(trial, browser, login: str, dashboards: list[str]) -> dict[str, float]:
+    """One person in a fresh browser: press 登入 and time the landing page's first content; then open each
+    of `dashboards` and time its first content."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(trial.base + "/hub/login", timeout=pages_bench.TIMEOUT)
+    page.get_by_label("帳號").fill(login)
+    page.get_by_label("密碼").fill(trial.passwords[login])
+    page.add_init_script(SEEN_AT % json.dumps(LANDING))
+    pressed = time.time()
+    page.get_by_role("button", name="登入").click()
+    page.wait_for_function("window.__pfFirst !== null", timeout=pages_bench.TIMEOUT, polling=100)
+    times = {"sign-in": page.evaluate("window.__pfFirst") / 1000 - pressed}
+    for name in dashboards:
+        tab = context.new_page()
+        tab.add_init_script(pages_bench.FIRST_SEEN % json.dumps(pages_bench.PROBES[name].content))
+        tab.goto(f"{trial.base}/services/portfolio/voila/render/{name}.ipynb", timeout=pages_bench.TIMEOUT)
+        tab.wait_for_function("window.__pfFirst !== null", timeout=pages_bench.TIMEOUT, polling=100)
+        times[name] = tab.evaluate("window.__pfFirst") / 1000
+        pages_bench.leave(tab)
+    pages_bench.leave(page)
+    context.close()
+    return times
+
+
+def browser_section(trial, loads: int, who: dict[str, tuple[str, list[str]]]):
+    """Sign-in to first render, and each dashboard signed in, one person at a time, against the plain floor."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=pages_bench.CHROMIUM_ARGS)
+        floor = statistics.median(plain_floor(loads, browser))
+        rows: dict[str, list[float]] = {}
+        for _ in range(loads):
+            for role, (login, dashboards) in who.items():
+                for name, seconds in signed_in_visit(trial, browser, login, dashboards).items():
+                    rows.setdefault(f"{role}: {'sign-in → landing' if name == 'sign-in' else name}", []).append(
+                        seconds)
+                settle(trial, 0)
+        browser.close()
+    print(f"\nin Chromium, one person at a time (median of {loads}); the plain floor, a plain Voila showing one "
+          f"px.bar chart: {floor:.2f} s")
+    print(f"{'what':<36}{'first content s':>16}{'/floor':>8}   loads")
+    for what, times in rows.items():
+        median = statistics.median(times)
+        print(f"{what:<36}{median:>16.2f}{median / floor:>8.2f}   {' '.join(f'{t:.1f}' for t in times)}")
+    print(flush=True)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
@@ -205,10 +332,12 @@ def percentile(values: list[float], q: float) -> float:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=1500)
-    parser.add_argument("--users", type=int, nargs="+", default=[10, 25, 50])
+    parser.add_argument("--users", type=int, nargs="*", default=[10, 25, 50])
     parser.add_argument("--spread", type=float, default=60)
     parser.add_argument("--floor-runs", type=int, default=3)
+    parser.add_argument("--browser-loads", type=int, default=3, help="0 leaves out the browser section")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))     # stopped: the trial is still taken down
 
     print(f"starting a trial deployment on a demo school of {args.students} students …", flush=True)
     started = time.monotonic()
@@ -224,6 +353,8 @@ def main(argv=None) -> int:
             "WHERE s.academic_year = 115 ORDER BY st.login")]
         pdfs = [make_pdf([f"benchmark report {i}"], size=size)
                 for i, size in enumerate((1 * MB, 2 * MB, 4 * MB - 4096))]
+        if args.browser_loads:
+            browser_section(trial, args.browser_loads, accounts(trial))
         idle = Memory(trial).now()
         floor_times = []
         for i in range(args.floor_runs):

@@ -240,10 +240,14 @@ class Page:
         return self.receive(seconds)
 
     def run(self, code: str, seconds: float = 120) -> str:
-        """Run code in a kernel that may run code (a researcher's own); returns what it printed."""
+        """Run code in a kernel that may run code (a researcher's own); returns what it printed.
+
+        Done when the kernel has replied and gone idle: the reply comes on the shell channel and the
+        printed output on iopub, whose order between them is not kept, but iopub's own idle comes after
+        every output of the request."""
         msg_id = self.send("execute_request", {"code": code, "silent": False, "store_history": False,
                                                "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
-        printed, deadline = "", time.monotonic() + seconds
+        printed, replied, idle, deadline = "", False, False, time.monotonic() + seconds
         while time.monotonic() < deadline:
             for message in self.receive(1):
                 if message["parent_header"].get("msg_id") != msg_id:
@@ -253,8 +257,12 @@ class Page:
                 elif message["msg_type"] == "error":
                     raise RuntimeError("\n".join(message["content"]["traceback"]))
                 elif message["msg_type"] == "execute_reply":
-                    return printed
-        raise TimeoutError("the kernel did not finish in time")
+                    replied = True
+                elif message["msg_type"] == "status" and message["content"].get("execution_state") == "idle":
+                    idle = True
+            if replied and idle:
+                return printed
+        raise TimeoutError(f"the kernel did not finish in time; it printed: {printed[-2000:]!r}")
 
     def text(self) -> str:
         """Every string in every widget's state, and the page itself: what the person's browser could show."""

@@ -49,6 +49,7 @@ def test_a_researchers_lab_runs_code_but_cannot_reach_the_school_database_files_
                         packages=str(d.db.with_name("demo.packages")), secret=str(d.state / "jupyterhub_cookie_secret"),
                         passwords=str(d.state / "demo-passwords.csv"))
     output = kernel.run(code)
+    assert "RESULT" in output, output
     found = json.loads(output.split("RESULT", 1)[1])
     assert found["user"].startswith("pfci-r-")
     assert found["env"] == ["PORTFOLIO_RESEARCH_EXPORT"]                  # no way to the database named
