@@ -8,7 +8,9 @@ import html
 import json
 import logging
 import os
+import re
 import traceback
+from importlib import resources
 from typing import Callable
 
 import anywidget
@@ -213,20 +215,100 @@ _TABLE_STYLE = ("<style>.pf-grid{border-collapse:collapse;font-size:13px}.pf-gri
                 "position:sticky;top:0}</style>")
 
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+PLOTLY_SCRIPT = "plotly-cartesian.min.js"     # plotly.js's own cartesian bundle, of the version plotly.py writes for
+
+
+class ChartLibrary(anywidget.AnyWidget):
+    """plotly.js for the page's charts, sent once per page: the cartesian bundle of the plotly.js version that
+    plotly.py writes figures for (its bar, scatter, heatmap, box, histogram and pie traces are every kind the
+    dashboards draw), about a third of the full bundle's size and of its time to start in the browser."""
+
+    _esm = "export default {};"
+    version = traitlets.Unicode().tag(sync=True)
+    source = traitlets.Unicode().tag(sync=True)
+
+    def __init__(self):
+        script = resources.files(__package__).joinpath("static", PLOTLY_SCRIPT).read_text(encoding="utf-8")
+        super().__init__(version=_PLOTLY_VERSION.search(script[:300]).group(1), source=script)
+
+
+_PLOTLY_VERSION = re.compile(r"plotly\.js \(cartesian - minified\) v([0-9.]+)")
+_LIBRARY: ChartLibrary | None = None
+
+
+def chart_library() -> ChartLibrary:
+    """The kernel's one ChartLibrary (a Voila kernel serves one page)."""
+    global _LIBRARY
+    if _LIBRARY is None:
+        _LIBRARY = ChartLibrary()
+    return _LIBRARY
+
+
+class Plot(anywidget.AnyWidget):
+    """One figure drawn by plotly.js in the page; a new figure redraws it in place (`Plotly.react`)."""
+
+    _esm = """
+const loaded = (model) => {
+  if (!window.__pfPlotly) {
+    window.__pfPlotly = (async () => {
+      const library = await model.widget_manager.get_model(model.get("library"));
+      const url = URL.createObjectURL(new Blob([library.get("source")], { type: "text/javascript" }));
+      const amd = window.define;
+      window.define = undefined;            // plotly.js as a script of the page, never as an AMD module
+      try {
+        await new Promise((resolve, reject) => {
+          const script = document.createElement("script");
+          script.src = url;
+          script.onload = resolve;
+          script.onerror = () => reject(new Error("plotly.js did not load"));
+          document.head.append(script);
+        });
+      } finally {
+        window.define = amd;
+        URL.revokeObjectURL(url);
+      }
+      return window.Plotly;
+    })();
+  }
+  return window.__pfPlotly;
+};
+
+export default {
+  async render({ model, el }) {
+    const Plotly = await loaded(model);
+    const draw = () => {
+      const figure = model.get("figure");
+      if (!figure.data) {
+        Plotly.purge(el);
+        el.replaceChildren();
+        return;
+      }
+      Plotly.react(el, figure.data, figure.layout, model.get("config"));
+    };
+    draw();
+    model.on("change:figure", draw);
+    const resized = new ResizeObserver(() => { if (el.data) Plotly.Plots.resize(el); });
+    resized.observe(el);
+    return () => { resized.disconnect(); Plotly.purge(el); };
+  },
+};
+"""
+    figure = traitlets.Dict().tag(sync=True)          # {"data": [...], "layout": {...}} as plotly.py writes it
+    config = traitlets.Dict().tag(sync=True)
+    library = traitlets.Unicode().tag(sync=True)      # the ChartLibrary's model id
 
 
 class Chart:
-    """A chart area. A figure is shown as plotly's own output: the mime type Voila renders with plotly's renderer,
-    whose script the page loads once, as for any notebook showing a chart (a FigureWidget would carry the whole
-    plotly script in the state of every figure). The figure is set as the Output widget's content, never
-    written with `with output:` while the notebook runs (which can hang a Voila page)."""
+    """A chart area: the figure as plotly.py writes it, drawn in the page by plotly.js (sent once per page, see
+    ChartLibrary), never a FigureWidget (which carries the whole plotly script in the state of every figure)
+    nor an Output widget written while the notebook runs (which can hang a Voila page)."""
 
     def __init__(self, height: int = 380):
         self.height = height
-        self.output = widgets.Output(layout=widgets.Layout(width="100%"))
-        self.view = widgets.Box([self.output], layout=widgets.Layout(width="100%"))
+        self.plot = Plot(config=PLOTLY_CONFIG, library=chart_library().model_id,
+                         layout=widgets.Layout(width="100%", min_height=f"{height}px"))
+        self.view = widgets.Box([self.plot], layout=widgets.Layout(width="100%"))
         self.view.add_class("pf-chart")
         self.figure: go.Figure | None = None
 
@@ -236,14 +318,12 @@ class Chart:
             figure.update_layout(height=self.height, margin=dict(l=10, r=20, t=50, b=40),
                                  font=dict(family="Noto Sans CJK TC, Noto Sans TC, Microsoft JhengHei, sans-serif"))
         self.figure = figure
-        bundle = json.loads(pio.to_json(figure, validate=False))
-        self.output.outputs = ({"output_type": "display_data", "metadata": {},
-                                "data": {PLOTLY_MIME: {**bundle, "config": PLOTLY_CONFIG}}},)
+        self.plot.figure = json.loads(pio.to_json(figure, validate=False))
 
     def clear(self):
         """No chart (a finding that draws none)."""
         self.figure = None
-        self.output.outputs = ()
+        self.plot.figure = {}
 
 
 def roc_date_ticks(first, last, most: int = 8) -> tuple[list, list[str]]:

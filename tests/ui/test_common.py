@@ -1,27 +1,41 @@
-"""The pieces every page is built of: charts shown as plotly's own output, downloads made when clicked."""
+"""The pieces every page is built of: charts drawn by plotly.js sent once per page, downloads made when clicked."""
 
 import io
+import json
+import re
+from importlib import resources
 
 import openpyxl
 import pandas as pd
 import plotly.graph_objects as go
 
-from portfolio_lib.ui.common import PLOTLY_MIME, Chart, DataTable
+from portfolio_lib.ui.common import Chart, DataTable, chart_library
 
 
-def test_a_chart_is_plotlys_own_output_with_the_figures_traces_and_no_widget_script():
-    chart = Chart(height=300)
-    chart.draw(go.Figure(go.Bar(x=["甲", "乙"], y=[3, 4], name="件數")))
-    (output,) = chart.output.outputs
-    assert output["output_type"] == "display_data" and list(output["data"]) == [PLOTLY_MIME]
-    bundle = output["data"][PLOTLY_MIME]
-    assert bundle["data"][0]["x"] == ["甲", "乙"] and bundle["layout"]["height"] == 300
-    assert bundle["config"]["displaylogo"] is False
-    assert len(str(bundle)) < 100_000               # the figure only: plotly's script comes once, with the page
-    chart.draw(go.Figure(go.Bar(x=["丙"], y=[1])))  # a redraw replaces the chart
-    assert [o["data"][PLOTLY_MIME]["data"][0]["x"] for o in chart.output.outputs] == [["丙"]]
-    chart.clear()
-    assert chart.output.outputs == () and chart.figure is None
+def test_a_chart_sends_its_figure_and_the_page_gets_plotly_js_once_for_every_chart():
+    first, second = Chart(height=300), Chart()
+    first.draw(go.Figure(go.Bar(x=["甲", "乙"], y=[3, 4], name="件數")))
+    figure = first.plot.figure
+    assert figure["data"][0]["x"] == ["甲", "乙"] and figure["layout"]["height"] == 300
+    assert first.plot.config["displaylogo"] is False
+    assert len(json.dumps(first.plot.get_state(), default=str)) < 100_000    # the figure only, no script
+    library = chart_library()
+    assert first.plot.library == second.plot.library == library.model_id        # one script for the page
+    assert library.version == plotly_js_version() and "Plotly" in library.source[-200:]
+    assert len(library.source) < 0.5 * len(plotly_js_full())                     # a third of the full bundle
+    first.draw(go.Figure(go.Bar(x=["丙"], y=[1])))  # a redraw replaces the chart
+    assert [trace["x"] for trace in first.plot.figure["data"]] == [["丙"]]
+    first.clear()
+    assert first.plot.figure == {} and first.figure is None
+
+
+def plotly_js_version() -> str:
+    """The plotly.js version plotly.py writes its figures for (the one it bundles)."""
+    return re.search(r"plotly\.js v([0-9.]+)", plotly_js_full()[:300]).group(1)
+
+
+def plotly_js_full() -> str:
+    return (resources.files("plotly") / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
 
 
 def test_a_tables_downloads_are_made_when_clicked_and_hold_exactly_what_it_shows():
