@@ -372,7 +372,8 @@ def main(argv=None) -> int:
         header = (f"{'case':<24}{'done':>6}{'failed':>7}{'p50 s':>8}{'p95 s':>8}{'p95/floor':>10}"
                   f"{'stored':>8}{'refused':>8}{'peak MB':>9}{'MB/person':>10}{'server cpu s/person':>21}"
                   f"{'client cpu s/person':>21}")
-        print(header)
+        if args.users:
+            print(header)
         used = 0
         for n in args.users:
             for spread, label in ((args.spread, f"{n} over {args.spread:.0f} s"), (0, f"{n} in the same second")):
