@@ -107,13 +107,26 @@ STAFF_PAGES = ["index", "counselor", "homeroom", "teacher", "consultant", "submi
 
 
 # Each animation frame, until it is seen: is the content laid out and visible? (one check per frame, when the
-# browser lays the page out anyway, so the watching does not slow what it watches)
+# browser lays the page out anyway, so the watching does not slow what it watches). Kept on the page's clock
+# (from its navigation's start) and on the wall clock (for a time that starts on another page, a sign-in's).
 FIRST_SEEN = """(() => { window.__pfFirst = null; const selector = %s;
   const look = () => { for (const el of document.querySelectorAll(selector)) {
       const box = el.getBoundingClientRect();
-      if (box.width > 0 && box.height > 0 && el.checkVisibility()) { window.__pfFirst = performance.now(); return; } }
+      if (box.width > 0 && box.height > 0 && el.checkVisibility()) {
+        window.__pfFirst = performance.now(); window.__pfFirstAt = Date.now(); return; } }
     requestAnimationFrame(look); };
   requestAnimationFrame(look); })();"""
+
+
+def watch(page: Page, selector: str):
+    """From the page's next navigation on, note when `selector` is first seen."""
+    page.add_init_script(FIRST_SEEN % json.dumps(selector))
+
+
+def first_seen(page: Page, wall_clock: bool = False) -> float:
+    """Once seen: seconds from the page's navigation start, or the wall-clock time (epoch seconds)."""
+    page.wait_for_function("window.__pfFirst !== null", timeout=TIMEOUT, polling=100)
+    return page.evaluate("window.__pfFirstAt" if wall_clock else "window.__pfFirst") / 1000
 
 
 def wait_until_idle(server: subprocess.Popen, most: float = 120, cpu: float = 0.05):
@@ -160,13 +173,21 @@ def serve(served: Path, db: Path, preheat: bool, log: Path) -> tuple[subprocess.
     server = subprocess.Popen(command, stdout=open(log, "wb"), stderr=subprocess.STDOUT, env=env,
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(360):
+    wait_until_answers(base)
+    return server, base
+
+
+def wait_until_answers(base: str, most: float = 180):
+    """Until the server at `base` answers."""
+    deadline = time.monotonic() + most
+    while True:
         try:
             urllib.request.urlopen(base + "/", timeout=5)
-            break
+            return
         except OSError:
+            if time.monotonic() > deadline:
+                raise
             time.sleep(0.5)
-    return server, base
 
 
 def load(browser, base: str, name: str) -> tuple[float, float]:
@@ -174,11 +195,10 @@ def load(browser, base: str, name: str) -> tuple[float, float]:
     probe = PROBES[name]
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    page.add_init_script(FIRST_SEEN % json.dumps(probe.content))
+    watch(page, probe.content)
     start = time.perf_counter()
     page.goto(f"{base}/voila/render/{name}.ipynb", timeout=TIMEOUT)
-    page.wait_for_function("window.__pfFirst !== null", timeout=TIMEOUT, polling=100)
-    content = page.evaluate("window.__pfFirst") / 1000
+    content = first_seen(page)
     if probe.use is not None:
         probe.use(page)
     usable = time.perf_counter() - start

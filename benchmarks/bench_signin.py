@@ -25,7 +25,6 @@ takes it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import signal
@@ -35,7 +34,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -233,40 +231,19 @@ def import_seconds(trial) -> float:
     return statistics.median(runs)
 
 
-SEEN_AT = pages_bench.FIRST_SEEN.replace("performance.now()", "Date.now()")   # wall clock: across the sign-in
-
-
 def plain_floor(loads: int, browser) -> list[float]:
     """First content of the plain floor notebook in a plain Voila of the deployment's Python, cold kernels."""
     folder = Path(tempfile.mkdtemp(prefix="pf-floor-"))
     shutil.copy(Path(__file__).with_name("floor.ipynb"), folder / "floor.ipynb")
     (port,) = free_ports(1)
-    server = subprocess.Popen([str(PYTHON), "-m", "voila", str(folder / "floor.ipynb"), "--Voila.ip=127.0.0.1",
-                               f"--port={port}", "--no-browser"], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True, cwd=folder)
+    server = subprocess.Popen([str(PYTHON), "-m", "voila", str(folder), "--Voila.ip=127.0.0.1", f"--port={port}",
+                               "--no-browser"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True, cwd=folder)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(base + "/", timeout=5)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-        times = []
-        for i in range(loads + 1):                       # the first load warms the server; not counted
-            context = browser.new_context(viewport={"width": 1366, "height": 768})
-            page = context.new_page()
-            page.add_init_script(pages_bench.FIRST_SEEN % json.dumps(pages_bench.CHART))
-            page.goto(base + "/", timeout=pages_bench.TIMEOUT)
-            page.wait_for_function("window.__pfFirst !== null", timeout=pages_bench.TIMEOUT, polling=100)
-            if i:
-                times.append(page.evaluate("window.__pfFirst") / 1000)
-            pages_bench.leave(page)
-            context.close()
-        return times
+        pages_bench.wait_until_answers(base)
+        pages_bench.load(browser, base, "floor")         # the first load warms the server; not counted
+        return [pages_bench.load(browser, base, "floor")[0] for _ in range(loads)]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
@@ -284,17 +261,15 @@ def signed_in_visit(trial, browser, login: str, dashboards: list[str]) -> dict[s
     page.goto(trial.base + "/hub/login", timeout=pages_bench.TIMEOUT)
     page.get_by_label("帳號").fill(login)
     page.get_by_label("密碼").fill(trial.passwords[login])
-    page.add_init_script(SEEN_AT % json.dumps(LANDING))
+    pages_bench.watch(page, LANDING)
     pressed = time.time()
     page.get_by_role("button", name="登入").click()
-    page.wait_for_function("window.__pfFirst !== null", timeout=pages_bench.TIMEOUT, polling=100)
-    times = {"sign-in": page.evaluate("window.__pfFirst") / 1000 - pressed}
+    times = {"sign-in": pages_bench.first_seen(page, wall_clock=True) - pressed}
     for name in dashboards:
         tab = context.new_page()
-        tab.add_init_script(pages_bench.FIRST_SEEN % json.dumps(pages_bench.PROBES[name].content))
+        pages_bench.watch(tab, pages_bench.PROBES[name].content)
         tab.goto(f"{trial.base}/services/portfolio/voila/render/{name}.ipynb", timeout=pages_bench.TIMEOUT)
-        tab.wait_for_function("window.__pfFirst !== null", timeout=pages_bench.TIMEOUT, polling=100)
-        times[name] = tab.evaluate("window.__pfFirst") / 1000
+        times[name] = pages_bench.first_seen(tab)
         pages_bench.leave(tab)
     pages_bench.leave(page)
     context.close()

@@ -225,12 +225,12 @@ class ChartLibrary(anywidget.AnyWidget):
     dashboards draw), about a third of the full bundle's size and of its time to start in the browser."""
 
     _esm = "export default {};"
-    version = traitlets.Unicode().tag(sync=True)
     source = traitlets.Unicode().tag(sync=True)
 
     def __init__(self):
         script = resources.files(__package__).joinpath("static", PLOTLY_SCRIPT).read_text(encoding="utf-8")
-        super().__init__(version=_PLOTLY_VERSION.search(script[:300]).group(1), source=script)
+        super().__init__(source=script)
+        self.version = _PLOTLY_VERSION.search(script[:300]).group(1)     # read here; the page needs only the script
 
 
 _PLOTLY_VERSION = re.compile(r"plotly\.js \(cartesian - minified\) v([0-9.]+)")
