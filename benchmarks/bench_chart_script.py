@@ -1,13 +1,13 @@
-"""The chart script alone: one bar chart drawn by plotly.js's full bundle against its cartesian bundle.
+"""The chart script alone: one bar chart drawn by plotly.js's full bundle against the partial bundles we send.
 
     python benchmarks/bench_chart_script.py [--loads 5]
 
-Two static pages, each loading one plotly.js bundle and drawing the same four-bar chart, are served
+Static pages, each loading one plotly.js bundle and drawing the same four-bar chart, are served
 from this machine and loaded --loads times each in Debian's Chromium (a fresh browser context each
 time, so nothing is cached); printed is the median time from the navigation's start to the chart
 drawn (plotly's own promise resolving), and the bundles' sizes. The floor is the full bundle that
-plotly.py ships (what a notebook's plotly output loads); the cartesian bundle is what the dashboards
-send (`portfolio_lib/ui/static/`).
+plotly.py ships (what a notebook's plotly output loads); the partial bundles are what the dashboards
+send (`portfolio_lib/ui/static/`): basic on every chart page, cartesian on the counselor's (its heatmap).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from portfolio_lib.ui.common import PLOTLY_SCRIPT
+from portfolio_lib.ui.common import PLOTLY_BUNDLES
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu"]
 PAGE = """<html><body><div id="chart" style="width:900px;height:380px"></div><script src="{script}"></script>
@@ -44,7 +44,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="portfolio-bench-chart-"))
     bundles = {"full (plotly.py's, the floor)": resources.files("plotly") / "package_data" / "plotly.min.js",
-               "cartesian (the dashboards')": resources.files("portfolio_lib.ui") / "static" / PLOTLY_SCRIPT}
+               **{name: resources.files("portfolio_lib.ui") / "static" / script
+                  for name, script in PLOTLY_BUNDLES.items()}}
     for n, source in enumerate(bundles.values()):
         (folder / f"{n}.js").write_bytes(source.read_bytes())
         (folder / f"{n}.html").write_text(PAGE.format(script=f"{n}.js"), encoding="utf-8")

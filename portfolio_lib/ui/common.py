@@ -216,32 +216,38 @@ _TABLE_STYLE = ("<style>.pf-grid{border-collapse:collapse;font-size:13px}.pf-gri
 
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
-PLOTLY_SCRIPT = "plotly-cartesian.min.js"     # plotly.js's own cartesian bundle, of the version plotly.py writes for
+# plotly.js's own partial bundles, of the version plotly.py writes figures for, smallest first; each holds the
+# trace kinds of those before it. basic: bar, scatter, pie; cartesian adds heatmap, box, histogram, contour.
+PLOTLY_BUNDLES = {"basic": "plotly-basic.min.js", "cartesian": "plotly-cartesian.min.js"}
 
 
 class ChartLibrary(anywidget.AnyWidget):
-    """plotly.js for the page's charts, sent once per page: the cartesian bundle of the plotly.js version that
-    plotly.py writes figures for (its bar, scatter, heatmap, box, histogram and pie traces are every kind the
-    dashboards draw), about a third of the full bundle's size and of its time to start in the browser."""
+    """plotly.js for the page's charts, sent once per page: the smallest of plotly.js's partial bundles that has
+    every trace kind the page draws (`PLOTLY_BUNDLES`), a fraction of the full bundle's size and of its time to
+    start in the browser."""
 
     _esm = "export default {};"
     source = traitlets.Unicode().tag(sync=True)
 
-    def __init__(self):
-        script = resources.files(__package__).joinpath("static", PLOTLY_SCRIPT).read_text(encoding="utf-8")
+    def __init__(self, bundle: str = "basic"):
+        script = resources.files(__package__).joinpath("static", PLOTLY_BUNDLES[bundle]).read_text(encoding="utf-8")
         super().__init__(source=script)
+        self.bundle = bundle
         self.version = _PLOTLY_VERSION.search(script[:300]).group(1)     # read here; the page needs only the script
 
 
-_PLOTLY_VERSION = re.compile(r"plotly\.js \(cartesian - minified\) v([0-9.]+)")
+_PLOTLY_VERSION = re.compile(r"plotly\.js \(\w+ - minified\) v([0-9.]+)")
 _LIBRARY: ChartLibrary | None = None
 
 
-def chart_library() -> ChartLibrary:
-    """The kernel's one ChartLibrary (a Voila kernel serves one page)."""
+def chart_library(bundle: str = "basic") -> ChartLibrary:
+    """The kernel's ChartLibrary (a Voila kernel serves one page), of `bundle` or a larger one. A page that draws a
+    trace only a larger bundle has creates that chart first, so that the page gets one script; a chart created
+    later asking for more gets a larger library of its own, and the page loads both."""
     global _LIBRARY
-    if _LIBRARY is None:
-        _LIBRARY = ChartLibrary()
+    order = list(PLOTLY_BUNDLES)
+    if _LIBRARY is None or order.index(_LIBRARY.bundle) < order.index(bundle):
+        _LIBRARY = ChartLibrary(bundle)
     return _LIBRARY
 
 
@@ -250,28 +256,30 @@ class Plot(anywidget.AnyWidget):
 
     _esm = """
 const loaded = (model) => {
-  if (!window.__pfPlotly) {
-    window.__pfPlotly = (async () => {
-      const library = await model.widget_manager.get_model(model.get("library"));
-      const url = URL.createObjectURL(new Blob([library.get("source")], { type: "text/javascript" }));
-      const amd = window.define;
-      window.define = undefined;            // plotly.js as a script of the page, never as an AMD module
-      try {
-        await new Promise((resolve, reject) => {
-          const script = document.createElement("script");
-          script.src = url;
-          script.onload = resolve;
-          script.onerror = () => reject(new Error("plotly.js did not load"));
-          document.head.append(script);
-        });
-      } finally {
-        window.define = amd;
-        URL.revokeObjectURL(url);
-      }
-      return window.Plotly;
-    })();
-  }
-  return window.__pfPlotly;
+  const libraries = (window.__pfPlotly ??= { chain: Promise.resolve(), by: {} });
+  const id = model.get("library");
+  if (libraries.by[id]) return libraries.by[id];
+  libraries.by[id] = libraries.chain.then(async () => {      // one script at a time
+    const library = await model.widget_manager.get_model(id);
+    const url = URL.createObjectURL(new Blob([library.get("source")], { type: "text/javascript" }));
+    const amd = window.define;
+    window.define = undefined;              // plotly.js as a script of the page, never as an AMD module
+    try {
+      await new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = url;
+        script.onload = resolve;
+        script.onerror = () => reject(new Error("plotly.js did not load"));
+        document.head.append(script);
+      });
+    } finally {
+      window.define = amd;
+      URL.revokeObjectURL(url);
+    }
+    return window.Plotly;                   // this script's own plotly.js, kept though a later one replaces it
+  });
+  libraries.chain = libraries.by[id].catch(() => undefined);
+  return libraries.by[id];
 };
 
 export default {
@@ -304,9 +312,10 @@ class Chart:
     ChartLibrary), never a FigureWidget (which carries the whole plotly script in the state of every figure)
     nor an Output widget written while the notebook runs (which can hang a Voila page)."""
 
-    def __init__(self, height: int = 380):
+    def __init__(self, height: int = 380, bundle: str = "basic"):
+        """`bundle`: the plotly.js bundle its traces need (`PLOTLY_BUNDLES`): "cartesian" for a heatmap."""
         self.height = height
-        self.plot = Plot(config=PLOTLY_CONFIG, library=chart_library().model_id,
+        self.plot = Plot(config=PLOTLY_CONFIG, library=chart_library(bundle).model_id,
                          layout=widgets.Layout(width="100%", min_height=f"{height}px"))
         self.view = widgets.Box([self.plot], layout=widgets.Layout(width="100%"))
         self.view.add_class("pf-chart")

@@ -46,7 +46,7 @@ class CounselorDashboard(Dashboard):
         self.stage = widgets.Dropdown(options=[("第一階段", 1), ("第二階段", 2)], value=1, description="上傳階段")
         self.cards = widgets.HTML()
 
-        self.heatmap = Chart(height=300)
+        self.heatmap = Chart(height=300, bundle="cartesian")     # first: the page's one plotly.js
         self.overview = DataTable("各班上傳與認證狀況", "各班狀況")
         self.drill_class = widgets.Dropdown(description="班級", options=[])
         self.class_table = DataTable("班級學生進度", "班級學生進度")

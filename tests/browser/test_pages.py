@@ -49,7 +49,7 @@ def test_landing_lists_the_dashboards(page: Page, voila, artifacts):
 
 def test_counselor_exports_xlsx_and_refuses_a_batch_with_one_bad_row(page: Page, voila, artifacts, tmp_path):
     open_dashboard(page, voila, "counselor.ipynb", "尚未上傳的學生")
-    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=LOAD)
+    expect(page.locator(".js-plotly-plot .hm image").first).to_be_visible(timeout=LOAD)      # the heatmap's cells
     assert_no_errors(page)
     screenshot(page, artifacts / "counselor.png")
     with page.expect_download() as info:

@@ -9,10 +9,12 @@ import openpyxl
 import pandas as pd
 import plotly.graph_objects as go
 
+from portfolio_lib.ui import common
 from portfolio_lib.ui.common import Chart, DataTable, chart_library
 
 
-def test_a_chart_sends_its_figure_and_the_page_gets_plotly_js_once_for_every_chart():
+def test_a_chart_sends_its_figure_and_the_page_gets_plotly_js_once_for_every_chart(monkeypatch):
+    monkeypatch.setattr(common, "_LIBRARY", None)      # a new kernel: a new page
     first, second = Chart(height=300), Chart()
     first.draw(go.Figure(go.Bar(x=["甲", "乙"], y=[3, 4], name="件數")))
     figure = first.plot.figure
@@ -21,12 +23,27 @@ def test_a_chart_sends_its_figure_and_the_page_gets_plotly_js_once_for_every_cha
     assert len(json.dumps(first.plot.get_state(), default=str)) < 100_000    # the figure only, no script
     library = chart_library()
     assert first.plot.library == second.plot.library == library.model_id        # one script for the page
-    assert library.version == plotly_js_version() and "Plotly" in library.source[-200:]
-    assert len(library.source) < 0.5 * len(plotly_js_full())                     # a third of the full bundle
+    assert library.bundle == "basic" and library.version == plotly_js_version()
+    assert "Plotly" in library.source[-200:] and "(basic - minified)" in library.source[:300]
+    assert len(library.source) < 0.4 * len(plotly_js_full())                     # a quarter of the full bundle
     first.draw(go.Figure(go.Bar(x=["丙"], y=[1])))  # a redraw replaces the chart
     assert [trace["x"] for trace in first.plot.figure["data"]] == [["丙"]]
     first.clear()
     assert first.plot.figure == {} and first.figure is None
+
+
+def test_a_page_with_a_heatmap_gets_the_cartesian_bundle_for_all_its_charts(monkeypatch):
+    monkeypatch.setattr(common, "_LIBRARY", None)
+    heatmap = Chart(bundle="cartesian")
+    bars = Chart()                                                               # basic is inside cartesian
+    library = chart_library()
+    assert heatmap.plot.library == bars.plot.library == library.model_id and library.bundle == "cartesian"
+    assert "(cartesian - minified)" in library.source[:300] and library.version == plotly_js_version()
+    monkeypatch.setattr(common, "_LIBRARY", None)
+    bars = Chart()
+    heatmap = Chart(bundle="cartesian")                                          # asked for later: its own script
+    assert bars.plot.library != heatmap.plot.library
+    assert chart_library().bundle == "cartesian" and Chart().plot.library == heatmap.plot.library
 
 
 def plotly_js_version() -> str:
