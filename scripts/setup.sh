@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv and install the project with its dashboards, research and test extras (skipped when up to date).
+# Create .venv and install the project with its dashboards, research, PostgreSQL, deployment and test extras
+# (skipped when up to date).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -10,6 +11,6 @@ stamp=.venv/.portfolio-installed
 want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".[dashboards,research,deploy,test]"
+    .venv/bin/python -m pip install --quiet -e ".[dashboards,research,postgresql,deploy,test]"
     echo "$want" > "$stamp"
 fi

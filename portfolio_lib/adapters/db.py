@@ -1,4 +1,5 @@
-"""Database engines: any SQLAlchemy URL; SQLite files with WAL, foreign keys and synchronous=FULL."""
+"""Database engines: a SQLite file (WAL, foreign keys, synchronous=FULL), the embedded default for one school, or
+PostgreSQL (through psycopg 3) for a city's schools in one database."""
 
 from __future__ import annotations
 
@@ -23,8 +24,12 @@ def database_url(db: str | os.PathLike) -> str:
 
 def make_engine(db: str | os.PathLike) -> Engine:
     url = make_url(database_url(db))
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")        # psycopg 3, whatever SQLAlchemy's default
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        # READ COMMITTED: every statement sees what is committed when it starts, so a use case that has waited
+        # for a student's lock (`repository/locks.py`) then reads that student's items as they are
+        return create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED")
     engine = create_engine(url, connect_args={"timeout": 60})
 
     @event.listens_for(engine, "connect")
@@ -94,7 +99,11 @@ def schema_status(engine: Engine) -> tuple[str | None, str]:
 
 
 def integrity_problems(engine: Engine) -> list[str]:
-    """What the database itself finds wrong (SQLite integrity and foreign-key checks)."""
+    """What the database itself finds wrong: SQLite's integrity and foreign-key checks; on PostgreSQL, constraints
+    not validated, indexes left invalid (a failed concurrent build) and, where the amcheck extension is installed,
+    its check of every B-tree index of the schema."""
+    if engine.dialect.name == "postgresql":
+        return _postgresql_problems(engine)
     if engine.dialect.name != "sqlite":
         return []
     problems = []
@@ -104,4 +113,29 @@ def integrity_problems(engine: Engine) -> list[str]:
             problems += [f"資料庫完整性檢查：{r}" for r in result]
         for row in conn.execute(text("PRAGMA foreign_key_check")):
             problems.append(f"資料表 {row[0]} 第 {row[1]} 列參照不存在的 {row[2]}")
+    return problems
+
+
+def _postgresql_problems(engine: Engine) -> list[str]:
+    ours = "n.nspname = current_schema()"
+    with engine.connect() as conn:
+        unchecked = conn.execute(text(
+            "SELECT c.relname, k.conname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+            f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT k.convalidated AND {ours} ORDER BY 1, 2"))
+        problems = [f"資料表 {table} 的限制 {name} 尚未驗證（NOT VALID），既有資料可能不符"
+                    for table, name in unchecked]
+        problems += [f"索引 {name} 無效，需要重建（REINDEX）" for (name,) in conn.execute(text(
+            "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            f"JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid AND {ours} ORDER BY 1"))]
+        if conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'amcheck'")).first():
+            indexes = conn.execute(text(
+                "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
+                f"WHERE a.amname = 'btree' AND i.indisvalid AND {ours} ORDER BY 1")).all()
+            for (name,) in indexes:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(text("SELECT bt_index_check(CAST(:name AS regclass))"), {"name": name})
+                except DBAPIError as err:
+                    problems.append(f"索引 {name} 檢查失敗：{str(err.orig).splitlines()[0]}")
     return problems

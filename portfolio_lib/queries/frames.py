@@ -17,11 +17,14 @@ Readable = Engine | Connection
 @contextmanager
 def reading(source: Readable) -> Iterator[Connection]:
     """One connection for a question: an engine opens one (its first read begins the snapshot every later read
-    of it sees); a connection already open passes through, so helpers called with it read the same snapshot."""
+    of it sees: SQLite's read transaction, PostgreSQL's REPEATABLE READ, read only); a connection already open
+    passes through, so helpers called with it read the same snapshot."""
     if isinstance(source, Connection):
         yield source
         return
     with source.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         yield conn
 
 

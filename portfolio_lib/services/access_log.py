@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ..domain.model import AccessEvent
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retried
 
 
+@retried
 def record_access(uow: UnitOfWork, login: str, event: AccessEvent | str, target: str | None = None, *,
                   school_id: int | None = None, student_id: int | None = None, student_no: str | None = None,
                   address: str | None = None) -> None:

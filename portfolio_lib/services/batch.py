@@ -19,7 +19,7 @@ from ..domain.files import Upload
 from ..domain.model import Actor, Role
 from ..domain.rules import check_has_role
 from ..domain.units import MIB, format_mb
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retried
 from .uploads import add_outcome, add_performance
 
 MANIFEST_COLUMNS = ("學號", "學年度", "學期", "課程代碼", "類別", "內容簡述", "檔名", "欄位", "外部連結")
@@ -66,6 +66,7 @@ def _field_values(category_key: str, text: str) -> dict:
     return values
 
 
+@retried
 def batch_upload(uow: UnitOfWork, manifest: bytes, archive: bytes, manifest_name: str = "清單",
                  *, actor: Actor) -> dict:
     """Upload every row of a manifest with its files from a ZIP; any bad row refuses the whole batch."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 from ..domain.model import Actor, ItemKind, WindowKind, certification_notice
 from ..domain.rules import check_may_certify, check_window
 from .access import acting_on_student
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retried
 
 
+@retried
 def send_for_certification(uow: UnitOfWork, outcome_id: int, actor: Actor | None = None) -> None:
     """The student sends an uploaded outcome to the course teacher, inside the certification window."""
     with uow:
@@ -24,6 +25,7 @@ def send_for_certification(uow: UnitOfWork, outcome_id: int, actor: Actor | None
         uow.commit()
 
 
+@retried
 def certify(uow: UnitOfWork, outcome_id: int, passed: bool, reason: str | None = None, *, actor: Actor) -> None:
     """The course teacher (or the named proxy) certifies a pending outcome; the student is notified."""
     with uow:

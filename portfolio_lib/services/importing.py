@@ -10,9 +10,10 @@ from ..adapters.tabular import read_table
 from ..domain.errors import UnknownImportKind
 from ..domain.model import Actor, Role
 from ..domain.rules import check_has_role
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retried
 
 
+@retried
 def import_file(uow: UnitOfWork, kind: str, source: str | Path | bytes, name: str | None = None,
                 school_code: str | None = None, *, actor: Actor,
                 progress: bool = False) -> ImportResult:
@@ -27,6 +28,7 @@ def import_file(uow: UnitOfWork, kind: str, source: str | Path | bytes, name: st
         school = repo.school(school_code)
         actor = repo.resolve_actor(actor)
         check_has_role(actor, {Role.ADMIN, Role.COUNSELOR}, "匯入校務資料")
+        repo.lock_school(school.id)             # the school's people and courses change as one
         importer = IMPORTERS[kind](uow.conn, school.id, repo.school_policy(school.id), uow.now, progress)
         result = importer.run(frame, name)
         if result.changed:

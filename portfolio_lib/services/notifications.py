@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..domain.model import Actor
 from .access import acting_on_student
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retried
 
 
+@retried
 def mark_notifications_read(uow: UnitOfWork, student_no: str, actor: Actor | None = None) -> int:
     """Mark the student's unread notifications as read; returns how many."""
     with uow:

@@ -15,7 +15,7 @@ from ..domain.categories import CATEGORIES
 from ..domain.errors import ImportRejected
 from ..domain.model import Actor, ReceiptStatus, Role
 from ..domain.rules import check_has_role
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retried
 
 COLUMNS = (Col("身分證字號", "id_number", max_len=10), Col("學年度", "year", "int"), Col("學期", "semester", "int"),
            Col("紀錄類型", "record_type", max_len=40), Col("項目編號", "item_id", "int"),
@@ -31,6 +31,7 @@ def _record_types() -> dict[str, str]:
     return names
 
 
+@retried
 def import_receipt(uow: UnitOfWork, source: str | Path | bytes, year: int, semester: int, name: str | None = None,
                    *, actor: Actor, school_code: str | None = None) -> dict:
     """Read a 收訖明細 file and reconcile it with every item submitted for the term.
@@ -45,6 +46,7 @@ def import_receipt(uow: UnitOfWork, source: str | Path | bytes, year: int, semes
         school = repo.school(school_code)
         actor = repo.resolve_actor(actor)
         check_has_role(actor, {Role.RECEIPT_CHECKER, Role.SUBMITTER, Role.ADMIN}, "匯入收訖明細")
+        repo.lock_school(school.id)
         checker = Checker(frame)
         try:
             clean = checker.parse(COLUMNS)

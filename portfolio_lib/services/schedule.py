@@ -9,9 +9,10 @@ from ..domain.calendar import format_roc_datetime
 from ..domain.errors import InvalidSchoolCode, InvalidWindow, MissingField
 from ..domain.model import Actor, Role, WindowKind
 from ..domain.rules import check_has_role
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retried
 
 
+@retried
 def create_school(uow: UnitOfWork, code: str, name: str, *, actor: Actor) -> int:
     code, name = str(code).strip(), str(name).strip()
     if not (len(code) == 6 and code.isalnum()):
@@ -26,6 +27,7 @@ def create_school(uow: UnitOfWork, code: str, name: str, *, actor: Actor) -> int
         return school_id
 
 
+@retried
 def set_policy_overrides(uow: UnitOfWork, overrides: dict, school_code: str | None = None,
                          *, actor: Actor) -> None:
     """Lay a school's own dated values over the national policy (checked before saving)."""
@@ -42,6 +44,7 @@ def set_policy_overrides(uow: UnitOfWork, overrides: dict, school_code: str | No
         uow.commit()
 
 
+@retried
 def set_window(uow: UnitOfWork, year: int, semester: int, kind: WindowKind | str, opens: datetime,
                closes: datetime, school_code: str | None = None, *, actor: Actor) -> None:
     """Open a window of the schedule (upload stages, certification, 多元表現 upload, selection)."""

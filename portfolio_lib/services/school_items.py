@@ -11,7 +11,7 @@ from ..domain.files import Upload, check_file
 from ..domain.model import Actor, Role, SchoolDocumentKind, check_item_files, clean_description, plan_review_notice
 from ..domain.rules import check_quota, check_staff_role
 from .access import acting_on_student
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retried
 
 
 def _checked_document(uow: UnitOfWork, student, document: Upload | None, rules, required: bool = True):
@@ -23,6 +23,7 @@ def _checked_document(uow: UnitOfWork, student, document: Upload | None, rules, 
     return checked
 
 
+@retried
 def add_consultation_record(uow: UnitOfWork, student_no: str, consulted_on: date, description: str,
                             document: Upload | None = None, *, actor: Actor) -> int:
     """A course consultant records a consultation (課程諮詢紀錄) with a student of their school; proof optional."""
@@ -54,6 +55,7 @@ def _title(text: str, rules) -> str:
     return title
 
 
+@retried
 def upload_learning_plan(uow: UnitOfWork, student_no: str, year: int, semester: int, title: str,
                          description: str, document: Upload | None, actor: Actor | None = None) -> int:
     """A student uploads a self-directed learning plan (自主學習計畫上傳) for review."""
@@ -71,6 +73,7 @@ def upload_learning_plan(uow: UnitOfWork, student_no: str, year: int, semester: 
         return plan_id
 
 
+@retried
 def replace_learning_plan(uow: UnitOfWork, plan_id: int, title: str, description: str,
                           document: Upload | None = None, actor: Actor | None = None) -> None:
     """Replace a plan sent back for revision (or not yet reviewed); it goes back to review."""
@@ -92,6 +95,7 @@ def replace_learning_plan(uow: UnitOfWork, plan_id: int, title: str, description
         uow.commit()
 
 
+@retried
 def review_learning_plan(uow: UnitOfWork, plan_id: int, approved: bool, comment: str | None = None, *,
                          actor: Actor) -> None:
     """The student's homeroom teacher (or a counselor) reviews a plan: 通過, or 需修改 with a comment."""
@@ -115,6 +119,7 @@ def review_learning_plan(uow: UnitOfWork, plan_id: int, approved: bool, comment:
         uow.commit()
 
 
+@retried
 def upload_school_document(uow: UnitOfWork, student_no: str, kind: SchoolDocumentKind | str, description: str,
                            document: Upload | None, actor: Actor | None = None) -> int:
     """A student keeps an autobiography (自傳) or a study plan (學習計畫) in the cabinet."""
@@ -132,6 +137,7 @@ def upload_school_document(uow: UnitOfWork, student_no: str, kind: SchoolDocumen
         return doc_id
 
 
+@retried
 def delete_school_document(uow: UnitOfWork, document_id: int, actor: Actor | None = None) -> None:
     with uow:
         repo = uow.repo

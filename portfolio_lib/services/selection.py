@@ -21,7 +21,7 @@ from ..domain.rules import (
     check_window,
 )
 from .access import acting_on_student
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retried
 
 
 def _owned_item(repo, student, kind: ItemKind, item_id: int):
@@ -31,6 +31,7 @@ def _owned_item(repo, student, kind: ItemKind, item_id: int):
     return item
 
 
+@retried
 def select_for_submission(uow: UnitOfWork, student_no: str, kind: ItemKind | str, item_id: int,
                           actor: Actor | None = None) -> None:
     """Select a certified outcome or a 多元表現 record of a year, inside the selection window and caps."""
@@ -55,6 +56,7 @@ def select_for_submission(uow: UnitOfWork, student_no: str, kind: ItemKind | str
         uow.commit()
 
 
+@retried
 def unselect(uow: UnitOfWork, student_no: str, kind: ItemKind | str, item_id: int,
              actor: Actor | None = None) -> None:
     kind = ItemKind(kind)
@@ -75,6 +77,7 @@ def unselect(uow: UnitOfWork, student_no: str, kind: ItemKind | str, item_id: in
         uow.commit()
 
 
+@retried
 def pick_for_application(uow: UnitOfWork, student_no: str, kind: ItemKind | str, item_id: int,
                          actor: Actor | None = None) -> None:
     """A grade-12 student picks one of the selected items for university application (申請入學)."""
@@ -95,6 +98,7 @@ def pick_for_application(uow: UnitOfWork, student_no: str, kind: ItemKind | str,
         uow.commit()
 
 
+@retried
 def unpick(uow: UnitOfWork, student_no: str, kind: ItemKind | str, item_id: int,
            actor: Actor | None = None) -> None:
     kind = ItemKind(kind)

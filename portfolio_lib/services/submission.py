@@ -9,9 +9,10 @@ from ..adapters.exchange import digest, package_file_name
 from ..domain.errors import NothingToSubmit
 from ..domain.model import Actor, ItemKind, Role
 from ..domain.rules import check_has_role
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retried
 
 
+@retried
 def submit_selected(uow: UnitOfWork, year: int, semester: int, actor: Actor, school_code: str | None = None,
                     out_dir: str | os.PathLike | None = None) -> dict:
     """Package every selected, not yet submitted item of a term, record the submission and lock the items.
@@ -22,6 +23,7 @@ def submit_selected(uow: UnitOfWork, year: int, semester: int, actor: Actor, sch
         school = repo.school(school_code)
         actor = repo.resolve_actor(actor)
         check_has_role(actor, {Role.SUBMITTER, Role.ADMIN}, "提交中央資料庫")
+        repo.lock_school(school.id)             # no student's selection changes while the term is packaged
         rows = repo.unsubmitted_selections(school.id, year, semester)
         if not rows:
             raise NothingToSubmit(year=year, semester=semester)
@@ -31,6 +33,7 @@ def submit_selected(uow: UnitOfWork, year: int, semester: int, actor: Actor, sch
         return _package_and_commit(uow, school, year, semester, items, actor, out_dir, "submit", {})
 
 
+@retried
 def resubmit_from_receipt(uow: UnitOfWork, receipt_id: int, actor: Actor, out_dir: str | os.PathLike | None = None
                           ) -> dict:
     """A follow-up package with only the items a receipt lists as missing or with other files."""
@@ -43,6 +46,7 @@ def resubmit_from_receipt(uow: UnitOfWork, receipt_id: int, actor: Actor, out_di
         if not items:
             raise NothingToSubmit(year=receipt.academic_year, semester=receipt.semester)
         school = repo.school_by_id(receipt.school_id)
+        repo.lock_school(school.id)
         return _package_and_commit(uow, school, receipt.academic_year, receipt.semester, items, actor, out_dir,
                                    "resubmit", {"receipt": receipt_id})
 

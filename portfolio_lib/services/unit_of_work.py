@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import random
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 
 from ..adapters import tables as t
 from ..adapters.db import WRITE, ensure_schema, make_engine
@@ -56,6 +60,30 @@ class Workbench:
     def package_folder(self) -> Path:
         """Submission packages sit beside the file store: school.files/ → school.packages/."""
         return config.package_folder(self.store.root)
+
+
+P, R = ParamSpec("P"), TypeVar("R")
+ATTEMPTS = 6
+# PostgreSQL cancels one of two transactions that wait for each other (deadlock_detected) or that a serializable
+# schedule cannot order (serialization_failure); run again, it meets the other's committed result
+TRANSIENT = {"40P01", "40001"}
+
+
+def retried(use_case: Callable[P, R]) -> Callable[P, R]:
+    """A use case that runs again, after a short random pause, when the database cancelled its transaction for
+    a conflict with another (nothing of it was written: its unit of work rolled back and removed its files),
+    so that a conflict is a wait, never an error shown to the user."""
+    @functools.wraps(use_case)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return use_case(*args, **kwargs)
+            except DBAPIError as err:
+                if attempt == ATTEMPTS or getattr(err.orig, "sqlstate", None) not in TRANSIENT:
+                    raise
+                time.sleep(random.uniform(0, 0.02 * 2 ** attempt))
+        raise AssertionError("unreachable")
+    return run
 
 
 class UnitOfWork:

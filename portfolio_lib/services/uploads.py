@@ -9,7 +9,7 @@ from ..domain.files import Upload, check_file
 from ..domain.model import Actor, ItemKind, Outcome, Performance, WindowKind, check_item_files, clean_description
 from ..domain.rules import check_outcome_upload_cap, check_performance_upload_cap, check_quota, check_window
 from .access import acting_on_student
-from .unit_of_work import UnitOfWork
+from .unit_of_work import UnitOfWork, retried
 
 OUTCOME_UPLOAD_WINDOWS = (WindowKind.UPLOAD_1, WindowKind.UPLOAD_2)
 
@@ -20,6 +20,7 @@ def _check_files(document: Upload | None, video: Upload | None, rules):
     return doc, vid
 
 
+@retried
 def upload_outcome(uow: UnitOfWork, student_no: str, year: int, semester: int, course_code: str,
                    description: str, document: Upload | None = None, video: Upload | None = None,
                    actor: Actor | None = None) -> int:
@@ -56,6 +57,7 @@ def add_outcome(uow: UnitOfWork, student_no: str, year: int, semester: int, cour
     return outcome.id
 
 
+@retried
 def replace_outcome(uow: UnitOfWork, outcome_id: int, description: str, document: Upload | None = None,
                     video: Upload | None = None, keep_document: bool = False, keep_video: bool = False,
                     actor: Actor | None = None) -> None:
@@ -89,6 +91,7 @@ def replace_outcome(uow: UnitOfWork, outcome_id: int, description: str, document
         uow.commit()
 
 
+@retried
 def delete_outcome(uow: UnitOfWork, outcome_id: int, actor: Actor | None = None) -> None:
     with uow:
         repo = uow.repo
@@ -103,6 +106,7 @@ def delete_outcome(uow: UnitOfWork, outcome_id: int, actor: Actor | None = None)
         uow.commit()
 
 
+@retried
 def upload_performance(uow: UnitOfWork, student_no: str, year: int, semester: int, category: str,
                        fields: dict, description: str, document: Upload | None = None,
                        video: Upload | None = None, external_link: str | None = None,
@@ -143,6 +147,7 @@ def add_performance(uow: UnitOfWork, student_no: str, year: int, semester: int, 
 _KEEP = object()
 
 
+@retried
 def update_performance(uow: UnitOfWork, performance_id: int, *, fields: dict | None = None,
                        description: str | None = None, document: Upload | None = None,
                        video: Upload | None = None, remove_document: bool = False,
@@ -191,6 +196,7 @@ def update_performance(uow: UnitOfWork, performance_id: int, *, fields: dict | N
         uow.commit()
 
 
+@retried
 def delete_performance(uow: UnitOfWork, performance_id: int, actor: Actor | None = None) -> None:
     with uow:
         repo = uow.repo

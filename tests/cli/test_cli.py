@@ -1,20 +1,19 @@
-"""The `portfolio` command end to end, as a real process on a temporary database."""
+"""The `portfolio` command end to end, as a real process on a temporary database (SQLite and PostgreSQL)."""
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from portfolio_lib.demo.samples import make_picture
 from portfolio_lib.domain.calendar import Term, format_roc_date
-from portfolio_lib.services.unit_of_work import Workbench
 
-from ..conftest import STAFF, csv_bytes, pdf, snapshot
+from ..conftest import STAFF, Database, csv_bytes, pdf, snapshot
 
 PORTFOLIO = str(Path(sys.executable).with_name("portfolio"))
 TODAY = date.today()
@@ -22,17 +21,19 @@ TERM = Term.of(TODAY)
 CODE = f"{TERM.year:03d}330301H110101100{'02'}01"
 
 
-def run(db, *args, ok=True):
-    result = subprocess.run([PORTFOLIO, "--db", str(db), *map(str, args)], capture_output=True, text=True,
-                            stdin=subprocess.DEVNULL, timeout=120)
+def run(db: Database | Path, *args, ok=True):
+    """`portfolio --db … args` on `db` (a test database, or a path for a command that never opens it)."""
+    url, files = (db.url, db.files) if isinstance(db, Database) else (db, Path(db).with_suffix(".files"))
+    result = subprocess.run([PORTFOLIO, "--db", str(url), *map(str, args)], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=120, env={**os.environ, "PORTFOLIO_FILES": str(files)})
     if ok:
         assert result.returncode == 0, result.stderr
     return result
 
 
 @pytest.fixture
-def cli_school(tmp_path):
-    db = tmp_path / "cli.sqlite"
+def cli_school(database, tmp_path):
+    db = database
     files = {
         "staff": STAFF,
         "students": [{"學號": "S1", "姓名": "林小明", "身分證字號": "A123456789", "出生日期": "097/05/01",
@@ -93,7 +94,7 @@ def test_a_bad_upload_exits_1_and_changes_nothing(cli_school):
     db, tmp = cli_school
     fake = tmp / "report.pdf"
     fake.write_bytes(make_picture("png", 2, "not a pdf"))
-    wb = Workbench.open(db)
+    wb = db.open()
     before = snapshot(wb)
     result = run(db, "upload", "outcome", "--student", "S1", "--term", TERM, "--course", CODE,
                  "--description", "報告", "--document", fake, ok=False)
@@ -121,10 +122,10 @@ def test_usage_errors_exit_2(tmp_path, args):
 @pytest.mark.parametrize("as_", ["system:anyone", "system:system", "root", "staff:", "teacher:T002"])
 def test_an_actor_that_is_no_account_is_a_usage_error_and_writes_nothing(cli_school, as_):
     db, tmp = cli_school
-    before = db.read_bytes()
+    before = snapshot(db.open())
     result = run(db, "window", "selection", TERM, "114/01/01", "114/12/01", "--as", as_, ok=False)
     assert result.returncode == 2 and "student:學號、staff:職員編號 或 admin" in result.stderr
-    assert db.read_bytes() == before
+    assert snapshot(db.open()) == before
 
 
 def test_staff_commands_name_who_runs_them_and_only_real_accounts_with_the_role_pass(cli_school):
@@ -137,11 +138,13 @@ def test_staff_commands_name_who_runs_them_and_only_real_accounts_with_the_role_
     assert student.returncode == 1 and "沒有權限提交中央資料庫" in student.stderr
     teacher = run(db, "window", "selection", TERM, "114/01/01", "114/12/01", "--as", "staff:T002", ok=False)
     assert teacher.returncode == 1 and "沒有權限設定作業期程" in teacher.stderr
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM submission_batches").fetchone()[0] == 0
+    engine = db.open().engine
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM submission_batches")).scalar() == 0
     run(db, "window", "selection", TERM, "114/01/01", "114/12/01", "--as", "admin")
-    with sqlite3.connect(db) as conn:
-        actor = conn.execute("SELECT actor FROM audit_events WHERE action = 'set_window' ORDER BY id DESC").fetchone()
+    with engine.connect() as conn:
+        actor = conn.execute(text("SELECT actor FROM audit_events WHERE action = 'set_window' "
+                                  "ORDER BY id DESC")).first()
     assert actor[0].startswith("admin:")
 
 
@@ -157,7 +160,7 @@ def test_check_exits_1_when_a_file_is_missing(cli_school):
     report.write_bytes(pdf("to lose").data)
     run(db, "upload", "outcome", "--student", "S1", "--term", TERM, "--course", CODE, "--description", "x",
         "--document", report)
-    for stored in (tmp / "cli.files").glob("??/??/*"):
+    for stored in db.files.glob("??/??/*"):
         stored.unlink()
     result = run(db, "check", ok=False)
     assert result.returncode == 1 and "檔案不存在" in result.stdout
@@ -166,7 +169,8 @@ def test_check_exits_1_when_a_file_is_missing(cli_school):
 def test_the_database_can_be_named_by_the_environment(cli_school, monkeypatch):
     db, _ = cli_school
     result = subprocess.run([PORTFOLIO, "status", "school", str(TERM.year), "--json"], capture_output=True, text=True,
-                            env={"PORTFOLIO_DB": str(db), "PATH": "/usr/bin:/bin"}, timeout=120)
+                            env={"PORTFOLIO_DB": db.url, "PORTFOLIO_FILES": str(db.files), "PATH": "/usr/bin:/bin"},
+                            timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["學生數"] == 1
 
@@ -177,7 +181,7 @@ def test_access_log_lists_and_exports_for_administrators_only(cli_school):
 
     from portfolio_lib.services.access_log import record_access
     db, tmp = cli_school
-    wb = Workbench.open(db)
+    wb = db.open()
     record_access(wb.uow(), "s1", "sign_in", address="10.1.2.3", school_id=1)
     record_access(wb.uow(), "a001", "view_student", "counselor", school_id=1, student_no="S1")
     teacher = run(db, "access-log", "--as", "staff:T002", ok=False)
@@ -197,12 +201,12 @@ def test_a_window_closed_by_a_date_alone_takes_an_upload_at_23_59_30_and_refuses
     day = TODAY + timedelta(days=1)
     run(db, "window", "upload_1", TERM, format_roc_date(TODAY - timedelta(days=1)), format_roc_date(day),
         "--as", "staff:A001")
-    upload = [PORTFOLIO, "--db", str(db), "upload", "outcome", "--student", "S1", "--term", str(TERM), "--course",
+    upload = [PORTFOLIO, "--db", db.url, "upload", "outcome", "--student", "S1", "--term", str(TERM), "--course",
               CODE, "--description", "最後一分鐘", "--document", str(report)]
 
     def at(moment: str):
         return subprocess.run(upload, capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "PORTFOLIO_AS_OF": moment})
+                              env={**os.environ, "PORTFOLIO_AS_OF": moment, "PORTFOLIO_FILES": str(db.files)})
     midnight = at(format_roc_date(day + timedelta(days=1)) + " 00:00")
     assert midnight.returncode == 1 and "上傳期間" in midnight.stderr
     assert at(format_roc_date(day) + " 23:59:30").returncode == 0

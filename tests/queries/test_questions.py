@@ -12,17 +12,19 @@ from portfolio_lib.domain.calendar import Term
 from portfolio_lib.queries import cabinet, counselor, homeroom, items
 from portfolio_lib.queries.frames import reading
 from portfolio_lib.queries.viewer import staff_directory, viewer_by_staff_no
-from portfolio_lib.services.unit_of_work import Workbench
 
 AS_OF = datetime(2026, 11, 28, 10, 0)
 TERM = Term(115, 1)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    wb = Workbench.open(tmp_path_factory.mktemp("questions") / "demo.sqlite", clock=lambda: AS_OF)
+def demo(databases, backend, tmp_path_factory):
+    database = databases.new(backend, tmp_path_factory.mktemp("questions"), "demo")
+    wb = database.open(clock=lambda: AS_OF)
     build_demo(wb, seed=5, students=60, as_of=AS_OF)
-    return wb
+    yield wb
+    wb.engine.dispose()
+    databases.drop(database)
 
 
 def checkouts(engine, ask) -> int:

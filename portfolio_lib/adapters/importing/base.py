@@ -60,6 +60,25 @@ class Importer(ABC):
         return self._lookup(select(t.students.c.student_no, t.students.c.id)
                             .where(t.students.c.school_id == self.school_id))
 
+    def insert_many(self, table: str, columns: tuple[str, ...], rows: list[tuple]):
+        """Insert rows of `columns` into `table`: PostgreSQL's COPY (psycopg 3, inside the import's transaction),
+        else the driver's executemany of one INSERT."""
+        if not rows:
+            return
+        if self.conn.dialect.name != "postgresql":
+            self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders(len(columns))})",
+                             rows)
+            return
+        bar = tqdm(total=len(rows), desc=self.label, unit="列", disable=not self.progress or len(rows) < CHUNK,
+                   leave=False)
+        cursor = self.conn.connection.dbapi_connection.cursor()
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for start in range(0, len(rows), CHUNK):
+                for row in rows[start:start + CHUNK]:
+                    copy.write_row(row)
+                bar.update(min(CHUNK, len(rows) - start))
+        bar.close()
+
     def executemany(self, sql: str, rows: list[tuple]):
         """Write rows in chunks through the driver's executemany (with a progress bar on long imports).
 

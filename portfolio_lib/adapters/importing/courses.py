@@ -10,7 +10,7 @@ from ...domain.calendar import Term
 from ...domain.course_code import parse_course_code
 from ...domain.errors import PortfolioError
 from .. import tables as t
-from .base import Importer, flag_unknown, placeholders
+from .base import Importer, flag_unknown
 from .checks import Col, ImportResult, Problem
 
 # --- teaching assignments -------------------------------------------------------------
@@ -59,8 +59,8 @@ class TeachingImporter(Importer):
                 self.conn.execute(t.course_sections.update().where(cols.id == old.id).values(
                     subject=want[0], credits=want[1], teacher_id=want[2], proxy_teacher_id=want[3]))
                 result.updated += 1
-        self.executemany("INSERT INTO course_sections (school_id, academic_year, semester, course_code, section, "
-                         f"subject, credits, teacher_id, proxy_teacher_id) VALUES ({placeholders(9)})", inserts)
+        self.insert_many("course_sections", ("school_id", "academic_year", "semester", "course_code", "section",
+                                             "subject", "credits", "teacher_id", "proxy_teacher_id"), inserts)
         result.inserted += len(inserts)
         return result
 
@@ -120,8 +120,7 @@ class CourseRecordImporter(Importer):
         changed = old[~same_score | (old["mode"] != old["old_mode"])]
         def score(values: pd.Series) -> list:
             return values.astype(object).where(values.notna(), None).tolist()
-        self.executemany(f"INSERT INTO course_records (student_id, section_id, score, mode) "
-                         f"VALUES ({placeholders(4)})",
+        self.insert_many("course_records", ("student_id", "section_id", "score", "mode"),
                          list(zip(new["student_id"].tolist(), new["section_id"].tolist(), score(new["score"]),
                                   new["mode"].tolist())))
         self.executemany("UPDATE course_records SET score = ?, mode = ? WHERE id = ?",

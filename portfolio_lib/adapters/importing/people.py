@@ -9,7 +9,7 @@ from ...domain.grades import GRADES
 from ...domain.identity import is_valid_id_number
 from ...domain.model import Role, role_by_label
 from .. import tables as t
-from .base import Importer, flag_unknown, placeholders
+from .base import Importer, flag_unknown
 from .checks import Col, ImportResult
 
 # --- staff -----------------------------------------------------------------------------
@@ -123,9 +123,8 @@ class StudentImporter(Importer):
                     login=login))
                 result.updated += 1
         if new_rows:
-            self.executemany("INSERT INTO students (school_id, student_no, name, id_number, birth_date, entry_year, "
-                             f"login) VALUES ({placeholders(7)})",
-                             [r[:4] + (r[4].isoformat(),) + r[5:] for r in new_rows])
+            self.insert_many("students", ("school_id", "student_no", "name", "id_number", "birth_date", "entry_year",
+                                          "login"), [r[:4] + (r[4].isoformat(),) + r[5:] for r in new_rows])
             result.inserted += len(new_rows)
         ids = self.student_ids()
         enrolled = {(r.student_id, r.academic_year): (r.class_id, r.seat_no) for r in self.conn.execute(
@@ -139,8 +138,7 @@ class StudentImporter(Importer):
                 inserts.append((sid, year) + want)
             elif have != want:
                 updates.append(want + (sid, year))
-        self.executemany("INSERT INTO enrolments (student_id, academic_year, class_id, seat_no) "
-                         f"VALUES ({placeholders(4)})", inserts)
+        self.insert_many("enrolments", ("student_id", "academic_year", "class_id", "seat_no"), inserts)
         self.executemany("UPDATE enrolments SET class_id = ?, seat_no = ? "
                          "WHERE student_id = ? AND academic_year = ?", updates)
         result.inserted += len(inserts)

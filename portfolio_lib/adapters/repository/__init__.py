@@ -1,7 +1,7 @@
 """The write side's access to the database: load and save entities, count what the rules count.
 
 One class, `Repository`, the services' only door to the tables; its methods are grouped by aggregate in the
-modules of this package (people, items, schedule, selections, school items, submissions, records).
+modules of this package (locks, people, items, schedule, selections, school items, submissions, records).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from ...domain.policy import Policy
 from .items import Items
+from .locks import Locks
 from .people import People
 from .records import Records
 from .schedule import Schedule
@@ -18,7 +19,7 @@ from .selections import Selections
 from .submissions import Submissions
 
 
-class Repository(People, Items, Schedule, Selections, SchoolItems, Submissions, Records):
+class Repository(Locks, People, Items, Schedule, Selections, SchoolItems, Submissions, Records):
     def __init__(self, conn: Connection, policy: Policy):
         self.conn = conn
         self.policy = policy

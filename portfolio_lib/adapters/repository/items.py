@@ -46,6 +46,7 @@ class Items:
     # --- outcomes -------------------------------------------------------------------
 
     def outcome(self, outcome_id: int) -> Outcome:
+        self.lock_owner(t.outcomes, outcome_id)
         row = self.conn.execute(select(t.outcomes).where(t.outcomes.c.id == outcome_id)).first()
         if row is None:
             raise NotFound(entity="學習成果", key=outcome_id)
@@ -92,6 +93,7 @@ class Items:
     # --- performances ---------------------------------------------------------------
 
     def performance(self, performance_id: int) -> Performance:
+        self.lock_owner(t.performances, performance_id)
         row = self.conn.execute(select(t.performances).where(t.performances.c.id == performance_id)).first()
         if row is None:
             raise NotFound(entity="多元表現", key=performance_id)

@@ -40,9 +40,11 @@ class People:
         rows = self.conn.execute(query.limit(2)).all()
         if len(rows) != 1:
             raise NotFound(entity="學生", key=student_no)
+        self.lock_student(rows[0].id)
         return rows[0]
 
     def student_by_id(self, student_id: int):
+        self.lock_student(student_id)
         return self.conn.execute(select(t.students).where(t.students.c.id == student_id)).one()
 
     def grade_of(self, student_id: int, year: int) -> int | None:

@@ -32,6 +32,7 @@ class SchoolItems:
 
     def learning_plan(self, plan_id: int):
         """(row, LearningPlan) of a plan."""
+        self.lock_owner(t.learning_plans, plan_id)
         row = self.conn.execute(select(t.learning_plans).where(t.learning_plans.c.id == plan_id)).first()
         if row is None:
             raise NotFound(entity="自主學習計畫", key=plan_id)
@@ -48,6 +49,7 @@ class SchoolItems:
             document_name=document_name, uploaded_at=now)).inserted_primary_key[0]
 
     def school_document(self, document_id: int):
+        self.lock_owner(t.school_documents, document_id)
         row = self.conn.execute(select(t.school_documents).where(t.school_documents.c.id == document_id)).first()
         if row is None:
             raise NotFound(entity="文件", key=document_id)
