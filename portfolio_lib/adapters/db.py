@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -50,6 +50,18 @@ def make_engine(db: str | os.PathLike) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
     return engine
+
+
+def advance_sequences(conn: Connection, tables) -> None:
+    """After rows were inserted with their ids given (the demo writes whole histories at once): on PostgreSQL,
+    set each table's id sequence past its largest id, so that the next row inserted without one gets a free id.
+    SQLite takes the next id from the table itself."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        if "id" in table.c and table.c.id.autoincrement:
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                              f"COALESCE(max(id), 0) + 1, false) FROM {table.name}"))
 
 
 def alembic_config(engine: Engine):

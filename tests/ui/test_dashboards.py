@@ -27,18 +27,24 @@ from portfolio_lib.ui.identity import CabinetGate, ViewerGate
 from portfolio_lib.ui.landing import LandingPage
 from portfolio_lib.ui.teacher import TeacherDashboard
 
-from ..conftest import pdf, png, snapshot
+from ..conftest import both_backends, pdf, png, snapshot
 
 pytestmark = pytest.mark.slow
 AS_OF = datetime(2026, 11, 28, 10, 0)
 TERM = Term(115, 1)
 
 
+backend = both_backends()       # the staff dashboards on a demo school in SQLite and in PostgreSQL
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    wb = Workbench.open(tmp_path_factory.mktemp("dash") / "demo.sqlite", clock=lambda: AS_OF)
+def demo(databases, backend, tmp_path_factory):
+    database = databases.new(backend, tmp_path_factory.mktemp("dash"), "demo")
+    wb = database.open(clock=lambda: AS_OF)
     build_demo(wb, seed=11, students=204, as_of=AS_OF)
-    return wb
+    yield wb
+    wb.engine.dispose()
+    databases.drop(database)
 
 
 def viewer_with(wb, dashboard, only=None):
@@ -162,7 +168,7 @@ def test_counselor_category_chart_with_and_without_the_slide(demo):
 
 def _open_courses(wb, n):
     """(student_no, course code) pairs of 115-1 without an outcome, for students with room under the cap."""
-    return sql(wb, "SELECT st.student_no, s.course_code FROM course_records r "
+    return sql(wb, "SELECT st.student_no, min(s.course_code) FROM course_records r "
                    "JOIN course_sections s ON s.id = r.section_id "
                    "JOIN students st ON st.id = r.student_id LEFT JOIN outcomes o ON o.course_record_id = r.id "
                    "WHERE s.academic_year = 115 AND s.semester = 1 AND o.id IS NULL AND (SELECT count(*) FROM outcomes "
@@ -218,11 +224,14 @@ def cards(value: str) -> dict:
 
 def cli_json(wb, *args):
     import json
+    import os
     import subprocess
     import sys
     from pathlib import Path
-    result = subprocess.run([str(Path(sys.executable).with_name("portfolio")), "--db", wb.engine.url.database,
-                             *args, "--json"], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    result = subprocess.run([str(Path(sys.executable).with_name("portfolio")), "--db",
+                             wb.engine.url.render_as_string(hide_password=False), *args, "--json"],
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
+                            env={**os.environ, "PORTFOLIO_FILES": str(wb.store.root)})
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -233,8 +242,8 @@ def test_the_cli_the_landing_page_the_counselor_and_the_homeroom_give_the_same_f
         SELECT c.id, c.name, st.staff_no FROM performances p
         JOIN enrolments e ON e.student_id = p.student_id AND e.academic_year = p.academic_year
         JOIN classes c ON c.id = e.class_id JOIN staff st ON st.id = c.homeroom_teacher_id
-        WHERE p.synced = 1 AND p.academic_year = 115 ORDER BY c.name LIMIT 1""")[0]
-    synced = sql(demo, "SELECT count(*) FROM performances WHERE synced = 1 AND academic_year = 115")[0][0]
+        WHERE p.synced AND p.academic_year = 115 ORDER BY c.name LIMIT 1""")[0]
+    synced = sql(demo, "SELECT count(*) FROM performances WHERE synced AND academic_year = 115")[0][0]
     assert synced > 0
 
     school_year = cli_json(demo, "status", "school", "115")
@@ -242,7 +251,7 @@ def test_the_cli_the_landing_page_the_counselor_and_the_homeroom_give_the_same_f
     landing = cards(LandingPage(demo, now=AS_OF, identity="").cards.value)
     counselor = CounselorDashboard(demo, viewer_with(demo, "counselor"), now=AS_OF)
     assert landing == school_year and cards(counselor.cards.value) == school_term
-    uploaded = sql(demo, "SELECT count(*) FROM performances WHERE synced = 0 AND academic_year = 115")[0][0]
+    uploaded = sql(demo, "SELECT count(*) FROM performances WHERE NOT synced AND academic_year = 115")[0][0]
     assert school_year["已上傳多元表現"] == uploaded
 
     rows = {r["學號"]: r for r in cli_json(demo, "status", "class", f"115/{class_name}", "--semester", "1")}
@@ -259,7 +268,7 @@ def test_the_cli_the_landing_page_the_counselor_and_the_homeroom_give_the_same_f
             assert (int(r.勾選成果.split("/")[0]), int(r.勾選多元表現.split("/")[0])) == (cli["勾選成果"],
                                                                                      cli["勾選多元表現"])
     in_class = sql(demo, """SELECT count(*) FROM performances p JOIN enrolments e ON e.student_id = p.student_id
-                            AND e.academic_year = p.academic_year WHERE e.class_id = :c AND p.synced = 0""", c=class_id)
+                            AND e.academic_year = p.academic_year WHERE e.class_id = :c AND NOT p.synced""", c=class_id)
     assert sum(r["多元表現"] for r in rows.values()) == in_class[0][0]
     # who to remind: the counselor's list names, for this class, exactly whom the homeroom table flags
     counselor.tabs.selected_index = 2

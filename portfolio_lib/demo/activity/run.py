@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 from tqdm import tqdm
 
 from ...adapters import tables as t
-from ...adapters.db import WRITE
+from ...adapters.db import WRITE, advance_sequences
 from ...domain.calendar import Term
 from ...domain.files import Upload, check_file
 from ...services.unit_of_work import Workbench
@@ -118,6 +118,7 @@ def write_activity(wb: Workbench, plan: Plan, files: Files, rng: random.Random, 
                     conn.execute(insert(table), data)
             for update in writer.synced_updates:
                 conn.execute(t.performances.update().where(t.performances.c.id == update.pop("id")).values(**update))
+            advance_sequences(conn, t.metadata.sorted_tables)
             conn.execute(insert(t.audit_events).values(
                 at=as_of, actor="system:demo", action="demo", entity="school", entity_id=plan.school_code,
                 after=json.dumps({"outcomes": len(rows.outcomes), "performances": len(rows.performances),
