@@ -51,19 +51,29 @@ def _upload(path: str | None) -> Upload | None:
         raise UsageError(f"無法讀取檔案 {path}：{err.strerror}") from None
 
 
-def _actor(text: str | None) -> Actor | None:
-    """Who acts, from --as: a student, a staff member, or `admin`, the administrator path, named."""
-    if not text:
+def _actor(args) -> Actor | None:
+    """Who acts, from --as: a student, a staff member, or `admin`, the administrator path, named; of the school
+    --school names (numbers repeat between the schools of one database). With no --as, a command on a --student
+    is the student's own, in that school."""
+    if not args.as_:
+        student = getattr(args, "student", None)
+        if student and args.school_id is not None:
+            return Actor(ActorKind.STUDENT.value, student, school_id=args.school_id)
         return None
     try:
-        return Actor.parse(text)
+        return Actor.parse(args.as_, args.school_id)
     except ValueError as err:
         raise UsageError(str(err)) from None
 
 
+def _school_id(wb: Workbench, code: str) -> int:
+    from .queries.viewer import school_id_of
+    return school_id_of(wb.engine, code)
+
+
 def _staff_actor(args, action: str) -> Actor:
     """Staff-level commands name who runs them: --as staff:職員編號, or --as admin."""
-    actor = _actor(args.as_)
+    actor = _actor(args)
     if actor is None:
         raise UsageError(f"{action}須以 --as staff:職員編號 指定執行的教職員，或以 --as admin 表明以系統管理者身分執行")
     return actor
@@ -90,8 +100,14 @@ def cmd_init(wb: Workbench, args) -> dict:
 
 
 def cmd_demo(wb: Workbench, args) -> dict:
-    from .demo import build_demo
+    from .demo import build_city, build_demo
     as_of = _moment(args.as_of) if args.as_of else None
+    if args.schools:
+        if args.school_code or args.school_name:
+            raise UsageError("--schools 建立一整個城市的示範學校（代碼 999301 起），"
+                             "不能同時指定 --school-code 或 --school-name")
+        return build_city(wb, args.schools, seed=args.seed, students=args.students, as_of=as_of,
+                          progress=not args.json)
     names = {"school_code": args.school_code} if args.school_code else {}
     if args.school_name:
         names["school_name"] = args.school_name
@@ -118,7 +134,7 @@ def cmd_upload_outcome(wb: Workbench, args) -> dict:
     term = _term(args.term)
     outcome_id = services.upload_outcome(wb.uow(), args.student, term.year, term.semester, args.course,
                                          args.description, _upload(args.document), _upload(args.video),
-                                         actor=_actor(args.as_))
+                                         actor=_actor(args))
     return {"outcome_id": outcome_id}
 
 
@@ -126,30 +142,31 @@ def cmd_upload_performance(wb: Workbench, args) -> dict:
     term = _term(args.term)
     record_id = services.upload_performance(wb.uow(), args.student, term.year, term.semester, args.category,
                                             _fields(args.field), args.description, _upload(args.document),
-                                            _upload(args.video), args.link, actor=_actor(args.as_))
+                                            _upload(args.video), args.link, actor=_actor(args))
     return {"performance_id": record_id}
 
 
 def cmd_send(wb: Workbench, args) -> dict:
-    services.send_for_certification(wb.uow(), args.outcome_id, actor=_actor(args.as_))
+    services.send_for_certification(wb.uow(), args.outcome_id, actor=_actor(args))
     return {"outcome_id": args.outcome_id, "status": "pending"}
 
 
 def cmd_certify(wb: Workbench, args) -> dict:
-    actor = Actor(ActorKind.STAFF.value, args.teacher) if args.teacher else _staff_actor(args, "認證")
+    actor = (Actor(ActorKind.STAFF.value, args.teacher, school_id=args.school_id) if args.teacher
+             else _staff_actor(args, "認證"))
     services.certify(wb.uow(), args.outcome_id, passed=args.result == "pass", reason=args.reason, actor=actor)
     return {"outcome_id": args.outcome_id, "status": "passed" if args.result == "pass" else "failed"}
 
 
 def cmd_select(wb: Workbench, args) -> dict:
     verb = services.unselect if args.undo else services.select_for_submission
-    verb(wb.uow(), args.student, ItemKind(args.kind), args.item_id, actor=_actor(args.as_))
+    verb(wb.uow(), args.student, ItemKind(args.kind), args.item_id, actor=_actor(args))
     return {"student": args.student, "kind": args.kind, "item_id": args.item_id, "selected": not args.undo}
 
 
 def cmd_pick(wb: Workbench, args) -> dict:
     verb = services.unpick if args.undo else services.pick_for_application
-    verb(wb.uow(), args.student, ItemKind(args.kind), args.item_id, actor=_actor(args.as_))
+    verb(wb.uow(), args.student, ItemKind(args.kind), args.item_id, actor=_actor(args))
     return {"student": args.student, "kind": args.kind, "item_id": args.item_id, "picked": not args.undo}
 
 
@@ -192,7 +209,7 @@ def cmd_access_log(wb: Workbench, args):
         actor = repo.resolve_actor(actor)
         check_has_role(actor, {Role.ADMIN}, "查閱存取紀錄")
         if actor.kind == "staff":
-            school_id = repo.staff_member(actor.key).school_id
+            school_id = actor.school_id
         else:
             school_id = repo.school(args.school).id if args.school else None
     since = parse_roc_date(args.since) if args.since else None
@@ -287,12 +304,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--school-code")
     p.add_argument("--school-name")
 
-    p = command("demo", cmd_demo, "build the demo school in an empty database")
+    p = command("demo", cmd_demo, "add the demo school (or, with --schools N, a city of N) to the database")
     p.add_argument("--seed", type=int, default=115)
     p.add_argument("--students", type=int, default=1500, help="students enrolled in a year (default 1500)")
     p.add_argument("--as-of", help="the moment the demo stands at, an ROC date (default: now)")
     p.add_argument("--school-code", help="code of the demo school (default 999301); another code makes a second school")
     p.add_argument("--school-name", help="name of the demo school")
+    p.add_argument("--schools", type=int, metavar="N",
+                   help="a city: N demo schools in one database (999301, 999302, …; the M tier is --schools 40)")
 
     p = command("import", cmd_import, "import a file from the school administration system")
     p.add_argument("kind", choices=[k.replace("_", "-") for k in IMPORTERS])
@@ -419,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("no database: give --db or set PORTFOLIO_DB")
     try:
         wb = None if standalone else Workbench.open(db, args.files)
+        args.school_id = _school_id(wb, args.school) if args.school and wb is not None else None
         result = args.handler(wb, args)
     except UsageError as err:
         parser.error(str(err))

@@ -1,5 +1,5 @@
-"""A realistic demo school, built deterministically from a seed."""
+"""A realistic demo school, or a city of them in one database, built deterministically from a seed."""
 
-from .build import build_demo
+from .build import build_city, build_demo, city_school
 
-__all__ = ["build_demo"]
+__all__ = ["build_city", "build_demo", "city_school"]

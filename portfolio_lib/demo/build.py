@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import services
 from ..adapters import tables as t
@@ -24,13 +24,13 @@ from .schedule import term_windows
 
 def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as_of: datetime | None = None,
                progress: bool = False, school_code: str = SCHOOL_CODE, school_name: str = SCHOOL_NAME) -> dict:
-    """Fill an empty database with a demo school as it stands at `as_of` (default: now).
-
-    A second school for research across schools is another database with its own code, name and seed."""
+    """Add a demo school as it stands at `as_of` (default: now) to the database: its staff, students, courses,
+    schedule and three years of activity, deterministic from `seed`. A database may hold several (a city's), each
+    with its own code; student and staff numbers repeat between them, as between real schools."""
     as_of = as_of or wb.clock()
     with wb.engine.connect() as conn:
-        if conn.execute(select(func.count()).select_from(t.schools)).scalar_one():
-            raise AlreadyExists(entity="資料庫中的學校", key="（示範學校只能建在空白資料庫）")
+        if conn.execute(select(t.schools.c.id).where(t.schools.c.code == school_code)).first():
+            raise AlreadyExists(entity="示範學校", key=school_code)
     rng = random.Random(seed)
     current = academic_year_of(as_of.date())
     years = [current - 2, current - 1, current]
@@ -44,10 +44,11 @@ def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as
                             ("teaching", plan.teaching_frame()), ("course_records", plan.record_frame()),
                             ("cadre", plan.cadre_frame()), ("guardians", plan.guardian_frame())):
             services.import_file(wb.uow(), kind, frame.to_csv(index=False).encode("utf-8"), name=f"demo-{kind}.csv",
-                                 actor=builder, progress=progress)
+                                 school_code=school_code, actor=builder, progress=progress)
         for term in plan.terms:
             for kind, (opens, closes) in term_windows(term).items():
-                services.set_window(wb.uow(), term.year, term.semester, kind, opens, closes, actor=builder)
+                services.set_window(wb.uow(), term.year, term.semester, kind, opens, closes,
+                                    school_code=school_code, actor=builder)
         files = store_sample_files(wb, rng, as_of)
         counts = write_activity(wb, plan, files, rng, as_of, progress)
     finally:
@@ -55,3 +56,22 @@ def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as
     return {"school": school_code, "students": len(plan.enrolled(current)), "students_all_years": plan.student_count,
             "staff": len(plan.staff),
             "as_of": as_of.isoformat(), "seed": seed, **counts}
+
+
+def city_school(n: int) -> tuple[str, str]:
+    """The code and name of a city demo's n-th school (from 1): 999301 示範第1高中, 999302 示範第2高中, …"""
+    return f"{999300 + n}", f"示範第{n}高中"
+
+
+def build_city(wb: Workbench, schools: int, seed: int = DEFAULT_SEED, students: int = 1500,
+               as_of: datetime | None = None, progress: bool = False) -> dict:
+    """A city's demo: `schools` demo schools in one database, the n-th built from seed + n, so that each has its own
+    staff, students, courses and history while their numbers repeat, as between a city's real schools."""
+    built = []
+    for n in range(1, schools + 1):
+        code, name = city_school(n)
+        built.append(build_demo(wb, seed=seed + n, students=students, as_of=as_of, progress=progress,
+                                school_code=code, school_name=name))
+    totals = {key: sum(b[key] for b in built) for key in ("students", "staff", "outcomes", "performances",
+                                                         "selections", "course_records")}
+    return {"schools": [b["school"] for b in built], **totals}

@@ -204,12 +204,20 @@ class NotFound(PortfolioError):
     template = "找不到{entity}「{key}」。"
 
 
+class InSeveralSchools(NotFound):
+    template = "{entity}「{key}」在資料庫的多所學校都有，請指定學校（命令列：--school 學校代碼）。"
+
+
 class AlreadyExists(PortfolioError):
     template = "{entity}「{key}」已經存在。"
 
 
 class PermissionDenied(PortfolioError):
     template = "{who}沒有權限{action}。"
+
+
+class OtherSchool(PermissionDenied):
+    template = "{who}是另一所學校的帳號，不能處理這所學校的資料。"
 
 
 class GuardianReadOnly(PermissionDenied):

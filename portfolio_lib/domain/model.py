@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlparse
@@ -152,6 +152,10 @@ class Actor:
     kind: str
     key: str
     roles: frozenset = frozenset()
+    # the school whose account this is: numbers repeat between schools, so in a database of several schools a
+    # student or staff number means one person only with it. None: not known yet (the database's only school)
+    # or, for the administrator path, every school.
+    school_id: int | None = None
 
     def __post_init__(self):
         ActorKind(self.kind)        # an unknown kind is a programming error, never a silent pass
@@ -167,14 +171,15 @@ class Actor:
         return cls(ActorKind.ADMIN.value, name or getpass.getuser())
 
     @classmethod
-    def parse(cls, text: str) -> "Actor":
-        """`student:學號`, `staff:職員編號` or `admin` (the administrator path, recorded with the OS user)."""
+    def parse(cls, text: str, school_id: int | None = None) -> "Actor":
+        """`student:學號`, `staff:職員編號` or `admin` (the administrator path, recorded with the OS user), of the
+        school `school_id` where the database holds several."""
         kind, _, key = text.strip().partition(":")
         if kind == ActorKind.ADMIN.value and not key:
-            return cls.administrator()
+            return replace(cls.administrator(), school_id=school_id)
         if kind not in (ActorKind.STUDENT.value, ActorKind.STAFF.value) or not key.strip():
             raise ValueError(f"--as 請寫成 student:學號、staff:職員編號 或 admin（系統管理者），不能是「{text}」")
-        return cls(kind, key.strip())
+        return cls(kind, key.strip(), school_id=school_id)
 
 
 @dataclass(frozen=True)

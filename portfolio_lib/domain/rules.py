@@ -81,27 +81,27 @@ def check_acts_for_student(actor: Actor, student_no: str, action: str):
         return
     if actor.kind == ActorKind.GUARDIAN:
         raise GuardianReadOnly(action=action)
-    raise PermissionDenied(who=_who(actor), action=action)
+    raise PermissionDenied(who=who(actor), action=action)
 
 
 def check_may_certify(actor: Actor, teacher_no: str | None, proxy_no: str | None, subject: str):
     """Only the course's teacher, or its named proxy, certifies its outcomes."""
     if actor.kind == ActorKind.STAFF and actor.key in {teacher_no, proxy_no} - {None}:
         return
-    raise NotCourseTeacher(teacher=_who(actor), subject=subject)
+    raise NotCourseTeacher(teacher=who(actor), subject=subject)
 
 
 def check_staff_role(actor: Actor, roles: set[Role], action: str):
     """A staff member with one of `roles` (what a teacher signs with their own name: no administrator path)."""
     if actor.kind == ActorKind.STAFF and actor.roles & roles:
         return
-    raise PermissionDenied(who=_who(actor), action=action)
+    raise PermissionDenied(who=who(actor), action=action)
 
 
 def check_has_role(actor: Actor, roles: set[Role], action: str):
     if actor.kind == ActorKind.ADMIN or (actor.kind == ActorKind.STAFF and actor.roles & roles):
         return
-    raise PermissionDenied(who=_who(actor), action=action)
+    raise PermissionDenied(who=who(actor), action=action)
 
 
 def check_selectable_outcome(status: OutcomeStatus):
@@ -139,6 +139,7 @@ def check_application_pick(kind: ItemKind, grade: int, selected: bool, picks: in
         raise ApplicationPickLimitReached(count=picks, limit=limit, kind=kind.value, kind_label=kind.label)
 
 
-def _who(actor: Actor) -> str:
+def who(actor: Actor) -> str:
+    """How a message names the actor: 學生 113001、教職員 T001、家長、系統管理者."""
     return {ActorKind.STUDENT: f"學生 {actor.key} ", ActorKind.STAFF: f"教職員 {actor.key} ",
             ActorKind.GUARDIAN: "家長 ", ActorKind.ADMIN: f"系統管理者 {actor.key} "}[ActorKind(actor.kind)]

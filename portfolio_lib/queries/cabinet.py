@@ -41,8 +41,9 @@ class CabinetViewer:
     def actor(self) -> Actor:
         """Who acts from this cabinet: the student, or the guardian (whom every service refuses)."""
         if self.read_only:
-            return Actor(ActorKind.GUARDIAN.value, self.parent_login or f"guardian-of-{self.student_no}")
-        return Actor(ActorKind.STUDENT.value, self.student_no)
+            return Actor(ActorKind.GUARDIAN.value, self.parent_login or f"guardian-of-{self.student_no}",
+                         school_id=self.school_id)
+        return Actor(ActorKind.STUDENT.value, self.student_no, school_id=self.school_id)
 
     @property
     def label(self) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select
 
 from ..adapters import tables as t
 from ..domain.categories import CATEGORIES
+from ..domain.errors import InSeveralSchools
 from ..domain.model import ItemKind, outcome_can_send, outcome_selectable, performance_selectable
 from .frames import Readable, missing, question, reading
 from .frames import frame as _frame
@@ -76,9 +77,13 @@ def student_items(engine: Readable, student_id: int) -> pd.DataFrame:
 
 
 def student_id_of(engine: Readable, student_no: str, school_id: int | None = None) -> int | None:
-    """The student with this number (of one school, in a database of several), None when there is none."""
+    """The student with this number (of one school, in a database of several), None when there is none; a number
+    found in several schools with none named is refused (InSeveralSchools), never answered with one of them."""
     where = [t.students.c.student_no == str(student_no)]
     if school_id is not None:
         where.append(t.students.c.school_id == school_id)
     with reading(engine) as conn:
-        return conn.execute(select(t.students.c.id).where(*where).order_by(t.students.c.id)).scalars().first()
+        found = conn.execute(select(t.students.c.id).where(*where).order_by(t.students.c.id).limit(2)).scalars().all()
+    if len(found) > 1:
+        raise InSeveralSchools(entity="學號", key=student_no)
+    return found[0] if found else None

@@ -25,7 +25,7 @@ class Viewer:
 
     @property
     def actor(self) -> Actor:
-        return Actor(ActorKind.STAFF.value, self.staff_no)
+        return Actor(ActorKind.STAFF.value, self.staff_no, school_id=self.school_id)
 
     @property
     def label(self) -> str:
@@ -48,6 +48,15 @@ def _viewer(engine: Readable, where, login: str | None = None) -> Viewer | None:
         roles = frozenset(Role(r) for r in conn.execute(
             select(t.staff_roles.c.role).where(t.staff_roles.c.staff_id == row.id)).scalars())
     return Viewer(row.id, row.staff_no, row.name, row.school_id, roles, login)
+
+
+def school_id_of(engine: Readable, code: str) -> int:
+    """The id of the school with this code."""
+    with reading(engine) as conn:
+        found = conn.execute(select(t.schools.c.id).where(t.schools.c.code == str(code).strip())).scalar()
+    if found is None:
+        raise NotFound(entity="學校", key=code)
+    return found
 
 
 def viewer_by_login(engine: Readable, login: str) -> Viewer | None:

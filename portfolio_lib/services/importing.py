@@ -25,8 +25,8 @@ def import_file(uow: UnitOfWork, kind: str, source: str | Path | bytes, name: st
     frame = read_table(data, name)
     with uow:
         repo = uow.repo
-        school = repo.school(school_code)
-        actor = repo.resolve_actor(actor)
+        school = repo.school_for(school_code, actor)
+        actor = repo.resolve_actor(actor, school.id)
         check_has_role(actor, {Role.ADMIN, Role.COUNSELOR}, "匯入校務資料")
         repo.lock_school(school.id)             # the school's people and courses change as one
         importer = IMPORTERS[kind](uow.conn, school.id, repo.school_policy(school.id), uow.now, progress)

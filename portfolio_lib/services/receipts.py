@@ -43,8 +43,8 @@ def import_receipt(uow: UnitOfWork, source: str | Path | bytes, year: int, semes
     frame = read_table(data, name)
     with uow:
         repo = uow.repo
-        school = repo.school(school_code)
-        actor = repo.resolve_actor(actor)
+        school = repo.school_for(school_code, actor)
+        actor = repo.resolve_actor(actor, school.id)
         check_has_role(actor, {Role.RECEIPT_CHECKER, Role.SUBMITTER, Role.ADMIN}, "匯入收訖明細")
         repo.lock_school(school.id)
         checker = Checker(frame)

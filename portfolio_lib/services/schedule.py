@@ -33,8 +33,8 @@ def set_policy_overrides(uow: UnitOfWork, overrides: dict, school_code: str | No
     """Lay a school's own dated values over the national policy (checked before saving)."""
     with uow:
         repo = uow.repo
-        school = repo.school(school_code)
-        actor = repo.resolve_actor(actor)
+        school = repo.school_for(school_code, actor)
+        actor = repo.resolve_actor(actor, school.id)
         check_has_role(actor, {Role.ADMIN}, "修改學校設定")
         uow.workbench.policy.with_overrides(overrides)
         text = json.dumps(overrides, ensure_ascii=False, sort_keys=True)
@@ -55,8 +55,8 @@ def set_window(uow: UnitOfWork, year: int, semester: int, kind: WindowKind | str
                             closes=format_roc_datetime(closes))
     with uow:
         repo = uow.repo
-        school = repo.school(school_code)
-        actor = repo.resolve_actor(actor)
+        school = repo.school_for(school_code, actor)
+        actor = repo.resolve_actor(actor, school.id)
         check_has_role(actor, {Role.ADMIN, Role.COUNSELOR}, "設定作業期程")
         old = repo.window(school.id, year, semester, kind)
         repo.save_window(school.id, year, semester, kind, opens, closes)

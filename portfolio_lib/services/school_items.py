@@ -31,8 +31,8 @@ def add_consultation_record(uow: UnitOfWork, student_no: str, consulted_on: date
         repo = uow.repo
         consultant = repo.resolve_actor(actor)
         check_staff_role(consultant, {Role.CONSULTANT}, "登錄課程諮詢紀錄")
-        member = repo.staff_member(consultant.key)
-        student = repo.student(student_no, repo.school_by_id(member.school_id).code)   # their own school's
+        member = repo.staff_member(consultant.key, consultant.school_id)
+        student = repo.student(student_no, school_id=member.school_id)   # their own school's
         term = Term.of(consulted_on)
         rules = repo.school_policy(student.school_id).rules(term)
         description = clean_description(description, rules)

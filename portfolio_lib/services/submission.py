@@ -20,8 +20,8 @@ def submit_selected(uow: UnitOfWork, year: int, semester: int, actor: Actor, sch
     The package file and the database change together: if either fails, neither is left behind."""
     with uow:
         repo = uow.repo
-        school = repo.school(school_code)
-        actor = repo.resolve_actor(actor)
+        school = repo.school_for(school_code, actor)
+        actor = repo.resolve_actor(actor, school.id)
         check_has_role(actor, {Role.SUBMITTER, Role.ADMIN}, "提交中央資料庫")
         repo.lock_school(school.id)             # no student's selection changes while the term is packaged
         rows = repo.unsubmitted_selections(school.id, year, semester)
@@ -39,9 +39,9 @@ def resubmit_from_receipt(uow: UnitOfWork, receipt_id: int, actor: Actor, out_di
     """A follow-up package with only the items a receipt lists as missing or with other files."""
     with uow:
         repo = uow.repo
-        actor = repo.resolve_actor(actor)
-        check_has_role(actor, {Role.SUBMITTER, Role.ADMIN}, "重新提交")
         receipt = repo.receipt(receipt_id)
+        actor = repo.resolve_actor(actor, receipt.school_id)
+        check_has_role(actor, {Role.SUBMITTER, Role.ADMIN}, "重新提交")
         items = repo.items_to_resubmit(receipt_id)
         if not items:
             raise NothingToSubmit(year=receipt.academic_year, semester=receipt.semester)

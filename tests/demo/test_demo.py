@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from portfolio_lib.adapters import tables as t
-from portfolio_lib.demo import build_demo
+from portfolio_lib.demo import build_city, build_demo, city_school
 from portfolio_lib.domain.errors import AlreadyExists
 from portfolio_lib.queries import category_distribution
 from portfolio_lib.services.check import check_workbench
@@ -118,10 +118,28 @@ def test_the_demo_passes_check_and_its_files_are_real(demo):
     assert kinds == {"pdf", "png", "jpg", "mp3", "mp4"}
 
 
-def test_the_demo_is_built_only_in_an_empty_database(demo):
+def test_a_demo_school_is_built_once_per_code(demo):
     wb, _ = demo
     with pytest.raises(AlreadyExists):
         build_demo(wb, seed=7, students=210, as_of=AS_OF)
+
+
+def test_a_city_demo_holds_its_schools_side_by_side_each_as_built_alone(tmp_path):
+    """`portfolio demo --schools N`: N schools in one database, numbers repeating between them as between real
+    schools; each school's rows are what the same seed builds alone, and the whole passes `check`."""
+    city = Workbench.open(tmp_path / "city.sqlite")
+    summary = build_city(city, 2, seed=30, students=60, as_of=AS_OF)
+    assert summary["schools"] == [city_school(1)[0], city_school(2)[0]]
+    assert check_workbench(city) == []
+    alone = Workbench.open(tmp_path / "alone.sqlite")
+    code, name = city_school(2)
+    built = build_demo(alone, seed=32, students=60, as_of=AS_OF, school_code=code, school_name=name)
+    per_school = ("SELECT count(*) FROM outcomes o JOIN students s ON s.id = o.student_id JOIN schools k "
+                  "ON k.id = s.school_id WHERE k.code = '{code}'")
+    assert scalar(city, per_school.format(code=code)) == scalar(alone, per_school.format(code=code)) \
+        == built["outcomes"]
+    assert scalar(city, "SELECT count(*) FROM (SELECT student_no FROM students GROUP BY student_no "
+                        "HAVING count(DISTINCT school_id) = 2)") > 0
 
 
 def test_past_submissions_have_their_packages(demo):

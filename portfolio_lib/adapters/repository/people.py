@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, insert, select, update
 
-from ...domain.errors import AlreadyExists, NotFound, UnknownAccount
+from ...domain.errors import AlreadyExists, InSeveralSchools, NotFound, OtherSchool, UnknownAccount
 from ...domain.model import Actor, ActorKind, Role
 from ...domain.policy import Policy
+from ...domain.rules import who
 from .. import answers
 from .. import tables as t
 
@@ -27,18 +28,30 @@ class People:
             raise NotFound(entity="學校", key=code or "（資料庫中有多所學校，請指定學校代碼）")
         return rows[0]
 
+    def school_for(self, code: str | None, actor: Actor | None = None):
+        """The school a use case is about: named by code, else the acting account's own, else the only one."""
+        if not code and actor is not None and actor.school_id is not None:
+            return self.school_by_id(actor.school_id)
+        return self.school(code)
+
     def school_by_id(self, school_id: int):
         return self.conn.execute(select(t.schools).where(t.schools.c.id == school_id)).one()
 
     def school_policy(self, school_id: int) -> Policy:
         return answers.school_policy(self.conn, school_id, self.policy)
 
-    def student(self, student_no: str, school_code: str | None = None):
+    def student(self, student_no: str, school_code: str | None = None, school_id: int | None = None):
+        """A student by number, of the school named by code or id; numbers repeat between schools, so in a database
+        of several a number found in more than one is refused until the school is named."""
         query = select(t.students).where(t.students.c.student_no == str(student_no))
         if school_code:
             query = query.join(t.schools).where(t.schools.c.code == school_code)
+        if school_id is not None:
+            query = query.where(t.students.c.school_id == school_id)
         rows = self.conn.execute(query.limit(2)).all()
-        if len(rows) != 1:
+        if len(rows) > 1:
+            raise InSeveralSchools(entity="學號", key=student_no)
+        if not rows:
             raise NotFound(entity="學生", key=student_no)
         self.lock_student(rows[0].id)
         return rows[0]
@@ -55,7 +68,9 @@ class People:
         if school_id is not None:
             query = query.where(t.staff.c.school_id == school_id)
         rows = self.conn.execute(query.limit(2)).all()
-        if len(rows) != 1:
+        if len(rows) > 1:
+            raise InSeveralSchools(entity="職員編號", key=staff_no)
+        if not rows:
             raise NotFound(entity="教職員", key=staff_no)
         return rows[0]
 
@@ -63,22 +78,26 @@ class People:
         member = self.staff_member(staff_no, school_id)
         roles = self.conn.execute(
             select(t.staff_roles.c.role).where(t.staff_roles.c.staff_id == member.id)).scalars()
-        return Actor("staff", member.staff_no, frozenset(Role(r) for r in roles))
+        return Actor("staff", member.staff_no, frozenset(Role(r) for r in roles), member.school_id)
 
     def resolve_actor(self, actor: Actor, school_id: int | None = None) -> Actor:
-        """The actor as the database knows it: a staff member (of `school_id`, where the use case is about one
-        school) with their roles read afresh, a student or a guardian that exists; the administrator path as
-        named. Roles a caller passed are never trusted."""
+        """The actor as the database knows it, of their school: a staff member with their roles read afresh, a
+        student or a guardian that exists; the administrator path as named. `school_id` is the school the use case
+        is about: an actor of another school is refused (OtherSchool), an actor whose school is not known yet is
+        looked up in it. Roles a caller passed are never trusted."""
         kind = ActorKind(actor.kind)
+        if actor.school_id is not None and school_id is not None and actor.school_id != school_id:
+            raise OtherSchool(who=who(actor))
+        school = actor.school_id if actor.school_id is not None else school_id
         if kind is ActorKind.STAFF:
-            return self.staff_actor(actor.key, school_id)
+            return self.staff_actor(actor.key, school)
         if kind is ActorKind.STUDENT:
-            self.student(actor.key)
-        elif kind is ActorKind.GUARDIAN:
+            return Actor(actor.kind, actor.key, school_id=self.student(actor.key, school_id=school).school_id)
+        if kind is ActorKind.GUARDIAN:
             guardian = select(t.guardians.c.id).where(t.guardians.c.login == actor.key).limit(1)
             if self.conn.execute(guardian).first() is None:
                 raise UnknownAccount(login=actor.key, kinds="家長")
-        return Actor(actor.kind, actor.key)
+        return Actor(actor.kind, actor.key, school_id=actor.school_id)
 
     def add_school(self, code: str, name: str) -> int:
         if self.conn.execute(select(t.schools.c.id).where(t.schools.c.code == code)).first():

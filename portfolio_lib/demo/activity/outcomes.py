@@ -29,7 +29,7 @@ class OutcomeActivity:
         uploaded = self._crowded(*win[stage], scale_days=8 if stage is WindowKind.UPLOAD_1 else 3)
         if uploaded > self.as_of:
             return
-        outcome_id = len(self.rows.outcomes) + 1
+        outcome_id = self.first_ids["outcomes"] + len(self.rows.outcomes)
         kind, topic = self.rng.choice(cat.OUTCOME_KINDS), self.rng.choice(cat.OUTCOME_TOPICS)
         description = clean_description(f"{record.subject}{kind}：{topic}", rules)
         doc, doc_name, vid, vid_name = self._files_for_item()

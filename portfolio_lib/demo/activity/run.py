@@ -59,30 +59,42 @@ def store_sample_files(wb: Workbench, rng: random.Random, as_of: datetime) -> Fi
                      "media_type": checked.media_type, "stored_at": as_of})
         (files.videos if slot == "video" else files.documents).append((stored.sha256, checked.ext, stored.size))
     with wb.engine.begin() as conn:
-        conn.execute(insert(t.files), rows)
+        known = set(conn.execute(select(t.files.c.sha256).where(t.files.c.sha256.in_([r["sha256"] for r in rows])))
+                    .scalars())                    # another demo school of the database stored the same sample
+        new = [r for r in {r["sha256"]: r for r in rows}.values() if r["sha256"] not in known]
+        if new:
+            conn.execute(insert(t.files), new)
     return files
 
 
 def write_activity(wb: Workbench, plan: Plan, files: Files, rng: random.Random, as_of: datetime,
                     progress: bool) -> dict:
     with wb.engine.connect() as conn:
-        student_ids = dict(conn.execute(select(t.students.c.student_no, t.students.c.id)).all())
-        staff_ids = dict(conn.execute(select(t.staff.c.staff_no, t.staff.c.id)).all())
+        school_id = conn.execute(select(t.schools.c.id).where(t.schools.c.code == plan.school_code)).scalar_one()
+        student_ids = dict(conn.execute(select(t.students.c.student_no, t.students.c.id)
+                                        .where(t.students.c.school_id == school_id)).all())
+        staff_ids = dict(conn.execute(select(t.staff.c.staff_no, t.staff.c.id)
+                                      .where(t.staff.c.school_id == school_id)).all())
         records = conn.execute(
             select(t.course_records.c.id, t.course_records.c.student_id, t.course_sections.c.academic_year,
                    t.course_sections.c.semester, t.course_sections.c.subject, t.course_sections.c.teacher_id,
                    t.course_sections.c.proxy_teacher_id)
-            .join(t.course_sections).order_by(t.course_records.c.id)).all()
+            .join(t.course_sections).where(t.course_sections.c.school_id == school_id)
+            .order_by(t.course_records.c.id)).all()
         cadres = conn.execute(select(t.performances.c.id, t.performances.c.student_id,
                                      t.performances.c.academic_year, t.performances.c.semester)
-                              .where(t.performances.c.synced.is_(True)).order_by(t.performances.c.id)).all()
+                              .join(t.students, t.students.c.id == t.performances.c.student_id)
+                              .where(t.performances.c.synced.is_(True), t.students.c.school_id == school_id)
+                              .order_by(t.performances.c.id)).all()
         next_performance = (conn.execute(select(func.max(t.performances.c.id))).scalar() or 0) + 1
+        first_ids = {table.name: (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+                     for table in (t.outcomes, t.submission_batches)}
     by_term: dict[tuple, list] = {}
     for r in records:
         by_term.setdefault((r.student_id, r.academic_year, r.semester), []).append(r)
     late = {staff_ids[s["staff_no"]] for s in plan.staff if s["late"]}
     rows = Rows()
-    writer = ActivityWriter(wb, plan, files, rng, as_of, rows, late)
+    writer = ActivityWriter(wb, plan, files, rng, as_of, rows, late, school_id, first_ids)
     people = {student_ids[p["student_no"]]: p for p in plan.people}
     for term in tqdm(plan.terms, desc="示範學校", disable=not progress, leave=False):
         for p in plan.enrolled(term.year):
@@ -99,7 +111,7 @@ def write_activity(wb: Workbench, plan: Plan, files: Files, rng: random.Random, 
     with wb.engine.connect() as conn:
         homerooms = {(r.student_id, r.academic_year): r.homeroom_teacher_id for r in conn.execute(
             select(t.enrolments.c.student_id, t.enrolments.c.academic_year, t.classes.c.homeroom_teacher_id)
-            .join(t.classes, t.classes.c.id == t.enrolments.c.class_id))}
+            .join(t.classes, t.classes.c.id == t.enrolments.c.class_id).where(t.classes.c.school_id == school_id))}
     consultants = [staff_ids[s["staff_no"]] for s in plan.staff if "課程諮詢師" in s["roles"]]
     school_rows = writer.school_items(people, homerooms, consultants)
     with wb.engine.connect() as conn:

@@ -56,10 +56,11 @@ class SelectionActivity:
             at = term_windows(Term(year, 2))[WindowKind.SELECTION][1] + timedelta(days=5)
             if at > self.as_of:
                 continue
-            batch_id = len(self.rows.batches) + 1
+            batch_id = self.first_ids["submission_batches"] + len(self.rows.batches)
             items.sort()
             digest = ""                                     # the package's digest, set when it is built
-            self.rows.batches.append({"id": batch_id, "school_id": 1, "academic_year": year, "semester": semester,
+            self.rows.batches.append({"id": batch_id, "school_id": self.school_id, "academic_year": year,
+                                      "semester": semester,
                                       "created_by": "staff:T0005", "created_at": at, "digest": digest,
                                       "item_count": len(items)})
             for kind, item_id in items:

@@ -14,9 +14,11 @@ from .selections import SelectionActivity
 class ActivityWriter(OutcomeActivity, PerformanceActivity, SelectionActivity, SchoolItemActivity):
     """Makes the rows of three years of portfolio activity, obeying the policy at every step."""
 
-    def __init__(self, wb, plan, files, rng, as_of, rows, late_teachers):
+    def __init__(self, wb, plan, files, rng, as_of, rows, late_teachers, school_id: int, first_ids: dict):
         self.wb, self.plan, self.files, self.rng, self.as_of, self.rows = wb, plan, files, rng, as_of, rows
         self.late_teachers = late_teachers
+        self.school_id = school_id
+        self.first_ids = first_ids          # table → the id its first new row gets (after the other schools' rows)
         self.synced_updates: list[dict] = []
         self.outcome_state: dict[int, dict] = {}
         self.performance_state: dict[int, dict] = {}
