@@ -114,6 +114,15 @@ def cmd_demo(wb: Workbench, args) -> dict:
     return build_demo(wb, seed=args.seed, students=args.students, as_of=as_of, progress=not args.json, **names)
 
 
+def cmd_grant_roles(wb: Workbench, args) -> dict:
+    """As the database's owner: the workbench's role gets rows, the research role the de-identified views."""
+    from .adapters.roles import grant_roles
+    try:
+        return grant_roles(wb.engine, args.app, args.research)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
 def cmd_import(wb: Workbench, args) -> dict:
     kind = args.kind.replace("-", "_")
     result = services.import_file(wb.uow(), kind, args.file, school_code=args.school,
@@ -312,6 +321,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--school-name", help="name of the demo school")
     p.add_argument("--schools", type=int, metavar="N",
                    help="a city: N demo schools in one database (999301, 999302, …; the M tier is --schools 40)")
+
+    p = command("grant-roles", cmd_grant_roles, "PostgreSQL, as the database's owner: grant the workbench's role "
+                "rows and the research role the de-identified views")
+    p.add_argument("--app", required=True, help="the role the workbench connects as")
+    p.add_argument("--research", required=True, help="the role researchers connect as")
 
     p = command("import", cmd_import, "import a file from the school administration system")
     p.add_argument("kind", choices=[k.replace("_", "-") for k in IMPORTERS])
