@@ -25,7 +25,7 @@ stamp=.venv-deploy/.portfolio-installed
 want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     .venv-deploy/bin/python -m pip install --quiet --upgrade pip
-    .venv-deploy/bin/python -m pip install --quiet -e ".[dashboards,research,deploy]"
+    .venv-deploy/bin/python -m pip install --quiet -e ".[dashboards,research,postgresql,deploy]"
     echo "$want" > "$stamp"
 fi
 if [ ! -x .venv-deploy/proxy/node_modules/.bin/configurable-http-proxy ]; then
