@@ -202,6 +202,15 @@ def cmd_status(wb: Workbench, args):
             raise UsageError("班級請寫成 學年度/班級，例如 115/101")
         return status_table(queries.class_status(wb.engine, int(year), name, semester=args.semester,
                                                  school_code=args.school))
+    if args.scope == "city":
+        table = queries.school_figures(wb.engine, int(args.key), semester=args.semester)
+        table = table.drop(columns="school_id").rename(columns={"code": "學校代碼", "name": "學校", **SUMMARY_LABELS})
+        if args.out:
+            from .adapters.tabular import csv_bytes, xlsx_bytes
+            data = xlsx_bytes(table, "各校狀況") if args.out.endswith(".xlsx") else csv_bytes(table)
+            Path(args.out).write_bytes(data)
+            return {"schools": len(table), "written": args.out}
+        return table
     summary = queries.school_summary(wb.engine, int(args.key), semester=args.semester, school_code=args.school)
     return summary.rename(index=SUMMARY_LABELS)
 
@@ -383,9 +392,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--term", required=True)
 
-    p = command("status", cmd_status, "status of a student, a class (YEAR/CLASS) or the school (YEAR)")
-    p.add_argument("scope", choices=["student", "class", "school"])
+    p = command("status", cmd_status, "status of a student, a class (YEAR/CLASS), the school (YEAR) or every school "
+                "of the database side by side (city YEAR)")
+    p.add_argument("scope", choices=["student", "class", "school", "city"])
     p.add_argument("key")
+    p.add_argument("--out", help="city: write the table to FILE.xlsx or FILE.csv instead of printing it")
     p.add_argument("--semester", type=int, choices=[1, 2],
                    help="one semester's outcomes (default: the whole year); selections and 多元表現 are yearly")
 

@@ -23,45 +23,60 @@ def _school_filter(query, school_code: str | None):
     return query
 
 
-def school_summary(engine: Readable, year: int, semester: int | None = None,
-                   school_code: str | None = None) -> pd.Series:
-    """Headline figures of a year (and semester): students, outcomes by status, selections, 多元表現."""
-    o, p, s, e = t.outcomes, t.performances, t.selections, t.enrolments
-    enrolled = _school_filter(select(func.count(distinct(e.c.student_id))).join(t.students)
-                              .where(e.c.academic_year == year), school_code)
+FIGURES = ("students", "outcomes", "not_sent", "pending", "passed", "failed", "selected_outcomes",
+           "students_without_upload", "performances", "selected_performances")
+
+
+def school_figures(engine: Readable, year: int, semester: int | None = None,
+                   school_code: str | None = None) -> pd.DataFrame:
+    """Headline figures of a year (and semester) for every school of the database (or only the one of
+    `school_code`), one row each (code, name and `FIGURES`), counted in the database grouped by school: students,
+    outcomes by status, selections, 多元表現. A city's table and a school's summary are rows of this one answer."""
+    o, p, s, e, st = t.outcomes, t.performances, t.selections, t.enrolments, t.students
+    school = st.c.school_id.label("school_id")
+    enrolled = (select(school, func.count(distinct(e.c.student_id)).label("students")).join(st)
+                .where(e.c.academic_year == year).group_by(st.c.school_id))
     term = [o.c.academic_year == year] + ([o.c.semester == semester] if semester else [])
-    outcome_counts = _school_filter(select(
-        func.count(o.c.id).label("outcomes"),
+    outcome_counts = select(
+        school, func.count(o.c.id).label("outcomes"),
         func.sum(case((o.c.status == OutcomeStatus.UPLOADED.value, 1), else_=0)).label("not_sent"),
         func.sum(case((o.c.status == OutcomeStatus.PENDING.value, 1), else_=0)).label("pending"),
         func.sum(case((o.c.status == OutcomeStatus.PASSED.value, 1), else_=0)).label("passed"),
         func.sum(case((o.c.status == OutcomeStatus.FAILED.value, 1), else_=0)).label("failed"),
         func.count(distinct(o.c.student_id)).label("students_uploading"),
-    ).join(t.students, t.students.c.id == o.c.student_id).where(*term), school_code)
-    selected = _school_filter(select(s.c.item_kind, func.count()).join(t.students, t.students.c.id == s.c.student_id)
-                              .where(s.c.academic_year == year).group_by(s.c.item_kind), school_code)
-    perf = _school_filter(select(func.count(p.c.id)).join(t.students, t.students.c.id == p.c.student_id)
-                          .where(p.c.academic_year == year, answers.uploaded_performance(),
-                                 *([p.c.semester == semester] if semester else [])),
-                          school_code)
+    ).join(st, st.c.id == o.c.student_id).where(*term).group_by(st.c.school_id)
+    selected = (select(school, s.c.item_kind, func.count().label("n")).join(st, st.c.id == s.c.student_id)
+                .where(s.c.academic_year == year).group_by(st.c.school_id, s.c.item_kind))
+    perf = (select(school, func.count(p.c.id).label("performances")).join(st, st.c.id == p.c.student_id)
+            .where(p.c.academic_year == year, answers.uploaded_performance(),
+                   *([p.c.semester == semester] if semester else [])).group_by(st.c.school_id))
     with reading(engine) as conn:
-        students = conn.execute(enrolled).scalar_one()
-        counts = conn.execute(outcome_counts).one()._asdict()
-        chosen = dict(conn.execute(selected).all())
-        performances = conn.execute(perf).scalar_one()
-    figures = {
-        "students": students,
-        "outcomes": counts["outcomes"] or 0,
-        "not_sent": counts["not_sent"] or 0,
-        "pending": counts["pending"] or 0,
-        "passed": counts["passed"] or 0,
-        "failed": counts["failed"] or 0,
-        "selected_outcomes": chosen.get(ItemKind.OUTCOME.value, 0),
-        "students_without_upload": students - (counts["students_uploading"] or 0),
-        "performances": performances,
-        "selected_performances": chosen.get(ItemKind.PERFORMANCE.value, 0),
-    }
-    return pd.Series(figures, name=f"{year}-{semester}" if semester else str(year))
+        schools = _frame(conn, select(t.schools.c.id.label("school_id"), t.schools.c.code, t.schools.c.name)
+                         .order_by(t.schools.c.code))
+        parts = [_frame(conn, _school_filter(query, school_code)) for query in (enrolled, outcome_counts, perf)]
+        chosen = _frame(conn, _school_filter(selected, school_code))
+    if school_code:
+        schools = schools[schools["code"] == school_code]
+    for part in parts:
+        schools = schools.merge(part, on="school_id", how="left")
+    for kind, column in ((ItemKind.OUTCOME.value, "selected_outcomes"),
+                         (ItemKind.PERFORMANCE.value, "selected_performances")):
+        counts = chosen[chosen["item_kind"] == kind][["school_id", "n"]].rename(columns={"n": column})
+        schools = schools.merge(counts, on="school_id", how="left")
+    numbers = ["students", "outcomes", "not_sent", "pending", "passed", "failed", "students_uploading",
+               "performances", "selected_outcomes", "selected_performances"]
+    schools[numbers] = schools[numbers].astype("Float64").fillna(0).astype(int)
+    schools["students_without_upload"] = schools["students"] - schools["students_uploading"]
+    return schools[["school_id", "code", "name", *FIGURES]]
+
+
+def school_summary(engine: Readable, year: int, semester: int | None = None,
+                   school_code: str | None = None) -> pd.Series:
+    """Headline figures of a year (and semester) of one school (by code), or of every school of the database
+    together: its row, or the sum of the rows, of `school_figures`."""
+    figures = school_figures(engine, year, semester, school_code)
+    totals = figures[list(FIGURES)].sum()
+    return pd.Series({key: int(totals[key]) for key in FIGURES}, name=f"{year}-{semester}" if semester else str(year))
 
 
 def students_of_class(engine: Readable, year: int, class_name: str, school_code: str | None = None) -> pd.DataFrame:

@@ -106,3 +106,31 @@ def test_the_command_line_names_the_school_where_numbers_repeat(city, database):
                           text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert _school_of_outcome(city, json.loads(done.stdout)["outcome_id"]) == city.second
+
+
+def test_every_school_side_by_side_is_each_schools_own_summary(city, database, tmp_path):
+    """`portfolio status city YEAR`: one row per school, each exactly what that school's own summary says, and the
+    same table as an XLSX file."""
+    import openpyxl
+
+    from portfolio_lib.queries import school_figures, school_summary
+    services.upload_outcome(city.uow(), "113001", 113, 1, course_code(0), "二校", document=pdf("two"),
+                            actor=Actor("student", "113001", school_id=city.second))
+    table = school_figures(city.wb.engine, 113, 1)
+    assert list(table["code"]) == ["330301", SECOND]
+    for row in table.itertuples():
+        assert school_summary(city.wb.engine, 113, 1, school_code=row.code).to_dict() == {
+            key: getattr(row, key) for key in school_summary(city.wb.engine, 113, 1).index}
+    assert table.set_index("code").loc[SECOND, "outcomes"] == 1 and table.set_index("code").loc["330301",
+                                                                                                  "outcomes"] == 0
+    env = {"PORTFOLIO_FILES": str(database.files), "PATH": "/usr/bin:/bin"}
+    shown = subprocess.run([PORTFOLIO, "--db", database.url, "status", "city", "113", "--semester", "1", "--json"],
+                           capture_output=True, text=True, env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert [(r["學校代碼"], r["已上傳學習成果"]) for r in json.loads(shown.stdout)] == [("330301", 0), (SECOND, 1)]
+    out = tmp_path / "各校.xlsx"
+    written = subprocess.run([PORTFOLIO, "--db", database.url, "status", "city", "113", "--out", str(out)],
+                             capture_output=True, text=True, env=env)
+    assert written.returncode == 0, written.stderr
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("學校代碼", "學校", "學生數") and [r[0] for r in rows[1:]] == ["330301", SECOND]
