@@ -25,7 +25,8 @@ def class_overview(engine: Readable, viewer: Viewer, year: int, semester: int | 
     """One row per class of the school, as data: students, uploads by status, selections, the upload rate
     (one GROUP BY). `queries.vocabulary.overview_table` reads it out."""
     require(viewer, COUNSELING)
-    per, sel = outcomes_per_student(year, semester), selected_per_student(year)
+    per = outcomes_per_student(year, semester, school_id=viewer.school_id)
+    sel = selected_per_student(year, school_id=viewer.school_id)
     c, e = t.classes, t.enrolments
     query = (select(c.c.id.label("class_id"), c.c.grade, c.c.name.label("class_name"),
                     t.staff.c.name.label("homeroom_teacher"), func.count(e.c.student_id).label("students"),

@@ -97,20 +97,30 @@ def student_counts(engine: Readable, roster: pd.DataFrame, year: int, semester: 
     return table
 
 
-def outcomes_per_student(year: int, semester: int | None, student_ids: list[int] | None = None):
+def _of_school(school_id: int):
+    """The students of one school, as a subquery: a school's figures inside a city's database read only its rows."""
+    return select(t.students.c.id).where(t.students.c.school_id == school_id)
+
+
+def outcomes_per_student(year: int, semester: int | None, student_ids: list[int] | None = None,
+                         school_id: int | None = None):
     o = t.outcomes
     where = [o.c.academic_year == year] + ([o.c.semester == semester] if semester else [])
     if student_ids is not None:
         where.append(o.c.student_id.in_(student_ids))
+    if school_id is not None:
+        where.append(o.c.student_id.in_(_of_school(school_id)))
     return select(
         o.c.student_id, func.count().label("n"),
         *[func.sum(case((o.c.status == s.value, 1), else_=0)).label(s.value) for s in OutcomeStatus],
     ).where(*where).group_by(o.c.student_id).subquery()
 
 
-def selected_per_student(year: int, student_ids: list[int] | None = None):
+def selected_per_student(year: int, student_ids: list[int] | None = None, school_id: int | None = None):
     s = t.selections
     where = [s.c.academic_year == year] + ([s.c.student_id.in_(student_ids)] if student_ids is not None else [])
+    if school_id is not None:
+        where.append(s.c.student_id.in_(_of_school(school_id)))
     return select(s.c.student_id,
                   func.sum(case((s.c.item_kind == ItemKind.OUTCOME.value, 1), else_=0)).label("sel_o"),
                   func.sum(case((s.c.item_kind == ItemKind.PERFORMANCE.value, 1), else_=0)).label("sel_p"),
