@@ -45,18 +45,23 @@ def bench_demo(folder: Path, students: int) -> dict:
     return {"seconds": time.perf_counter() - start, "summary": summary}
 
 
-def bench_import(folder: Path, students: int, repeat: int) -> dict:
-    """Import course records into a school with rosters and sections; the floor inserts the same rows raw."""
+def rostered_school(wb: Workbench, students: int) -> bytes:
+    """A demo school's staff, students and teaching imported into `wb` (then closed); returns its course-record
+    file, the rows the import benchmarks load."""
     import random
-    base = folder / "base.sqlite"
-    wb = Workbench.open(base, clock=lambda: AS_OF)
     services.create_school(wb.uow(), SCHOOL_CODE, SCHOOL_NAME, actor=ADMIN)
     plan = Plan(random.Random(1), [113, 114, 115], students, AS_OF)
     for kind, frame in (("staff", plan.staff_frame()), ("students", plan.student_frame()),
                         ("teaching", plan.teaching_frame())):
         services.import_file(wb.uow(), kind, frame.to_csv(index=False).encode(), name=kind, actor=ADMIN)
     wb.engine.dispose()
-    csv = plan.record_frame().to_csv(index=False).encode()
+    return plan.record_frame().to_csv(index=False).encode()
+
+
+def bench_import(folder: Path, students: int, repeat: int) -> dict:
+    """Import course records into a school with rosters and sections; the floor inserts the same rows raw."""
+    base = folder / "base.sqlite"
+    csv = rostered_school(Workbench.open(base, clock=lambda: AS_OF), students)
     rows = csv.count(b"\n") - 1
 
     def fresh(name: str) -> Path:

@@ -14,39 +14,27 @@ Figures are the best of --repeat runs.
 from __future__ import annotations
 
 import argparse
-import random
 import shutil
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench_core import ADMIN, AS_OF, rostered_school  # noqa: E402  (same folder)
+
 from portfolio_lib import services  # noqa: E402
 from portfolio_lib.demo import build_demo  # noqa: E402
-from portfolio_lib.demo.roster import SCHOOL_CODE, SCHOOL_NAME, Plan  # noqa: E402
-from portfolio_lib.domain.model import Actor  # noqa: E402
 from portfolio_lib.services.unit_of_work import Workbench  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
-
-AS_OF = datetime(2026, 11, 28, 10, 0)
-ADMIN = Actor.administrator("benchmark")
 
 
 def bench_import(server: PostgresServer, folder: Path, students: int, repeat: int) -> dict:
     server.execute("CREATE DATABASE base")
-    wb = Workbench.open(server.url("base"), files=folder / "files", clock=lambda: AS_OF)
-    services.create_school(wb.uow(), SCHOOL_CODE, SCHOOL_NAME, actor=ADMIN)
-    plan = Plan(random.Random(1), [113, 114, 115], students, AS_OF)
-    for kind, frame in (("staff", plan.staff_frame()), ("students", plan.student_frame()),
-                        ("teaching", plan.teaching_frame())):
-        services.import_file(wb.uow(), kind, frame.to_csv(index=False).encode(), name=kind, actor=ADMIN)
-    wb.engine.dispose()
-    csv = plan.record_frame().to_csv(index=False).encode()
+    csv = rostered_school(Workbench.open(server.url("base"), files=folder / "files", clock=lambda: AS_OF), students)
     rows, imports, floors = None, [], []
     for n in range(repeat):
         server.execute(f"CREATE DATABASE import_{n} TEMPLATE base")
