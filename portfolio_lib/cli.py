@@ -215,6 +215,25 @@ def cmd_status(wb: Workbench, args):
     return summary.rename(index=SUMMARY_LABELS)
 
 
+def cmd_officer(wb: Workbench, args):
+    """The city's education office's accounts: list them, or (the administrator path) add, change or remove one."""
+    from .queries.viewer import officer_directory
+    if args.action == "list":
+        return officer_directory(wb.engine).drop(columns="officer_id").rename(
+            columns={"officer_no": "職員編號", "name": "姓名", "login": "登入帳號"})
+    if not args.officer_no:
+        raise UsageError("請寫出教育局帳號的職員編號，例如 portfolio officer add E001 --name 林科員 "
+                         "--login e001 --as admin")
+    actor = _staff_actor(args, "設定教育局帳號")
+    if args.action == "remove":
+        services.remove_district_officer(wb.uow(), args.officer_no, actor=actor)
+        return {"removed": args.officer_no}
+    if not args.name:
+        raise UsageError("新增或修改教育局帳號須以 --name 寫出姓名")
+    officer_id = services.save_district_officer(wb.uow(), args.officer_no, args.name, args.login, actor=actor)
+    return {"officer_id": officer_id, "officer_no": args.officer_no}
+
+
 def cmd_access_log(wb: Workbench, args):
     """The school's access log, for its administrators (校管理者) or the administrator path."""
     from .adapters.repository import Repository
@@ -401,6 +420,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one semester's outcomes (default: the whole year); selections and 多元表現 are yearly")
 
     command("check", cmd_check, "verify stored files against their hashes and the database's integrity")
+
+    p = command("officer", cmd_officer, "the city's education office (教育局) accounts, who see every school's counts "
+                                        "and no one's names: list, or add/remove one (--as admin)")
+    p.add_argument("action", choices=["list", "add", "remove"])
+    p.add_argument("officer_no", nargs="?", help="the officer's number, e.g. E001")
+    p.add_argument("--name", help="add: the officer's name")
+    p.add_argument("--login", help="add: their sign-on name (the directory's)")
 
     p = command("access-log", cmd_access_log, "list or export the access log: sign-ins, pages opened and "
                                               "whose data (school administrators, --as staff:NO or --as admin)")

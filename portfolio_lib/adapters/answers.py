@@ -26,6 +26,18 @@ def school_rules(conn: Connection, school_id: int, term: Term, national: Policy)
     return school_policy(conn, school_id, national).rules(term)
 
 
+def every_school_rules(conn: Connection, term: Term, national: Policy) -> dict[int, Rules]:
+    """The rules in force in a term for every school of the database, by school id (schools with the same
+    overrides share one resolution)."""
+    resolved: dict[str | None, Rules] = {}
+    rules = {}
+    for school_id, overrides in conn.execute(select(t.schools.c.id, t.schools.c.policy_overrides)):
+        if overrides not in resolved:
+            resolved[overrides] = national.with_overrides(overrides).rules(term)
+        rules[school_id] = resolved[overrides]
+    return rules
+
+
 def uploaded_performance():
     """多元表現 the student uploaded: records synced from the school system (幹部) are not uploads and do not
     count against the yearly cap."""

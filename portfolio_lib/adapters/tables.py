@@ -88,6 +88,15 @@ guardians = Table(
     UniqueConstraint("student_id", "login"),
 )
 
+# the city's education office (教育局): accounts of no school, who read every school's counts and no one's names
+district_officers = Table(
+    "district_officers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("officer_no", String(20), nullable=False, unique=True),
+    Column("name", String(50), nullable=False),
+    Column("login", String(64), index=True),       # server identity (e.g. JupyterHub user)
+)
+
 enrolments = Table(
     "enrolments", metadata,
     Column("student_id", ForeignKey("students.id"), primary_key=True),

@@ -16,8 +16,10 @@ from ..adapters import tables as t
 from ..domain.calendar import academic_year_of
 from ..domain.errors import AlreadyExists
 from ..domain.model import Actor
+from ..queries.viewer import officer_directory
 from ..services.unit_of_work import Workbench
 from .activity import store_sample_files, write_activity
+from .activity.receipts import receive_submissions
 from .roster import DEFAULT_SEED, SCHOOL_CODE, SCHOOL_NAME, Plan
 from .schedule import term_windows
 
@@ -26,7 +28,8 @@ def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as
                progress: bool = False, school_code: str = SCHOOL_CODE, school_name: str = SCHOOL_NAME) -> dict:
     """Add a demo school as it stands at `as_of` (default: now) to the database: its staff, students, courses,
     schedule and three years of activity, deterministic from `seed`. A database may hold several (a city's), each
-    with its own code; student and staff numbers repeat between them, as between real schools."""
+    with its own code; student and staff numbers repeat between them, as between real schools, and sign-on names
+    do not. The first demo school of a database brings the demo's district officer (`DEMO_OFFICER`)."""
     as_of = as_of or wb.clock()
     with wb.engine.connect() as conn:
         if conn.execute(select(t.schools.c.id).where(t.schools.c.code == school_code)).first():
@@ -49,13 +52,20 @@ def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as
             for kind, (opens, closes) in term_windows(term).items():
                 services.set_window(wb.uow(), term.year, term.semester, kind, opens, closes,
                                     school_code=school_code, actor=builder)
+        if officer_directory(wb.engine).empty:
+            services.save_district_officer(wb.uow(), *DEMO_OFFICER, actor=builder)
         files = store_sample_files(wb, rng, as_of)
         counts = write_activity(wb, plan, files, rng, as_of, progress)
+        counts["receipts"] = receive_submissions(wb, plan, rng, as_of)
     finally:
         wb.clock = clock
     return {"school": school_code, "students": len(plan.enrolled(current)), "students_all_years": plan.student_count,
             "staff": len(plan.staff),
             "as_of": as_of.isoformat(), "seed": seed, **counts}
+
+
+# the demo's officer of the city's education office (教育局), added with the first demo school of a database
+DEMO_OFFICER = ("E001", "林科員", "e001")
 
 
 def city_school(n: int) -> tuple[str, str]:

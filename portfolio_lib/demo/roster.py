@@ -27,6 +27,9 @@ class Plan:
     def __init__(self, rng: random.Random, years: list[int], students: int, as_of: datetime,
                  school_code: str = SCHOOL_CODE):
         self.rng, self.years, self.as_of, self.school_code = rng, years, as_of, school_code
+        # sign-on names are the city's, one per person across every school: the demo school keeps the short ones,
+        # another school's carry its code (c999302-a001), while staff and student numbers repeat between schools
+        self.login_prefix = "" if school_code == SCHOOL_CODE else f"c{school_code}-"
         self.terms = [Term(y, s) for y in years for s in (1, 2) if at(Term(y, s).starts) <= as_of]
         per_grade = max(1, students // 3)
         self.classes_per_grade = max(1, round(per_grade / CLASS_SIZE))
@@ -100,7 +103,7 @@ class Plan:
 
     def staff_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{"職員編號": s["staff_no"], "姓名": s["name"], "身分": "、".join(s["roles"]),
-                              "登入帳號": s["staff_no"].lower()} for s in self.staff])
+                              "登入帳號": self.login_prefix + s["staff_no"].lower()} for s in self.staff])
 
     def student_frame(self) -> pd.DataFrame:
         rows = []
@@ -111,13 +114,14 @@ class Plan:
                              "年級": self.grade(p["entry"], year),
                              "班級": self.class_name(p["entry"], year, p["group"]),
                              "座號": p["seat"], "導師職員編號": self.homeroom(p["entry"], p["group"]),
-                             "登入帳號": f"s{p['student_no']}"})
+                             "登入帳號": f"{self.login_prefix}s{p['student_no']}"})
         return pd.DataFrame(rows)
 
     def guardian_frame(self) -> pd.DataFrame:
         """A parent account for most students (some families have none)."""
         return pd.DataFrame([{"學號": p["student_no"], "家長姓名": p["name"][0] + "家長",
-                              "家長登入帳號": f"p{p['student_no']}"} for p in self.people if p["diligence"] > 0.1])
+                              "家長登入帳號": f"{self.login_prefix}p{p['student_no']}"}
+                             for p in self.people if p["diligence"] > 0.1])
 
     def course_code(self, entry: int, grade: int, index: int, domain: str) -> str:
         course_type = "1" if grade == 10 else ("A" if index % 3 == 0 else "1") if grade == 11 else "C"

@@ -1,6 +1,6 @@
 """The bundled sign-on directory: an OpenLDAP `slapd` holding the demo school's accounts.
 
-Every staff member, student and guardian with a sign-on name in the school database gets an
+Every staff member, student, guardian and district officer with a sign-on name in the school database gets an
 entry with a random password. The passwords are kept in one file only root can read (mode 600),
 and only their salted hashes are in the directory. A password is never derived from anything
 about the person (the seed's system used the last six digits of the national ID; we never do).
@@ -34,14 +34,16 @@ PASSWORD_FILE = "demo-passwords.csv"
 class DirectoryAccount:
     login: str
     name: str
-    kind: str          # 教職員, 學生, 家長
+    kind: str          # 教職員, 學生, 家長, 教育局
 
 
 def school_accounts(engine: Engine) -> list[DirectoryAccount]:
-    """Every sign-on name the school database knows (staff, students, guardians), each once, by login."""
+    """Every sign-on name the school database knows (staff, students, guardians, district officers), each once, by
+    login."""
     found: dict[str, DirectoryAccount] = {}
     with engine.connect() as conn:
-        for kind, table in (("教職員", t.staff), ("學生", t.students), ("家長", t.guardians)):
+        for kind, table in (("教職員", t.staff), ("學生", t.students), ("家長", t.guardians),
+                            ("教育局", t.district_officers)):
             for login, name in conn.execute(select(table.c.login, table.c.name).where(table.c.login.is_not(None))
                                             .order_by(table.c.id)):
                 key = login.strip().lower()

@@ -36,6 +36,7 @@ class Role(StrEnum):
     ADMIN = "admin"
     CONSULTANT = "consultant"
     RESEARCHER = "researcher"
+    DISTRICT = "district"        # the city's education office (教育局): every school's counts, no one's names
 
     @property
     def label(self) -> str:
@@ -45,14 +46,19 @@ class Role(StrEnum):
 ROLE_LABELS = {
     Role.HOMEROOM: "導師", Role.COUNSELOR: "輔導老師", Role.TEACHER: "授課教師",
     Role.SUBMITTER: "提交人員", Role.RECEIPT_CHECKER: "收訖明細", Role.ADMIN: "校管理者",
-    Role.CONSULTANT: "課程諮詢師", Role.RESEARCHER: "研究者",
+    Role.CONSULTANT: "課程諮詢師", Role.RESEARCHER: "研究者", Role.DISTRICT: "教育局承辦人",
 }
+
+# the roles a school gives its staff (the staff import's 身分); the district's role belongs to the city's education
+# office, whose officers are accounts of no school
+SCHOOL_ROLES = tuple(role for role in Role if role is not Role.DISTRICT)
 
 
 def role_by_label(text: str) -> Role:
+    """A school staff role by its name or value; the district's role is no school's to give."""
     text = text.strip()
-    for role, label in ROLE_LABELS.items():
-        if text in (role.value, label):
+    for role in SCHOOL_ROLES:
+        if text in (role.value, ROLE_LABELS[role]):
             return role
     raise ValueError(text)
 

@@ -41,6 +41,8 @@ PAGES = (
          "portfolio_lib.ui.research:ResearchDashboard"),
     Page("access", "存取紀錄", "access.ipynb", frozenset({Role.ADMIN}),
          "portfolio_lib.ui.access:AccessLogDashboard"),
+    Page("district", "教育局各校總覽", "district.ipynb", frozenset({Role.DISTRICT}),
+         "portfolio_lib.ui.district:DistrictDashboard"),
 )
 BY_KEY = {page.key: page for page in PAGES}
 DASHBOARDS = {page.key: page for page in PAGES if page.staff_only}   # the staff dashboards, in menu order

@@ -1,7 +1,9 @@
-"""What a sign-on name is in the school database: staff with roles, a student, a guardian of some children.
+"""What a sign-on name is in the school database: staff with roles, a student, a guardian of some children, an
+officer of the city's education office.
 
 The school database is the one source of truth for roles: the staff, student and guardian imports'
-login columns (登入帳號, 家長登入帳號) name the accounts. Sign-on names match case-insensitively.
+login columns (登入帳號, 家長登入帳號) and the district officers' sign-on names name the accounts. Sign-on names
+match case-insensitively.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from ..domain.model import ROLE_LABELS, Role
 from .cabinet import CabinetViewer, guardian_children, student_by_login
 from .frames import Readable
-from .viewer import Viewer, viewer_by_login
+from .viewer import DistrictViewer, Viewer, officer_by_login, viewer_by_login
 
 
 @dataclass(frozen=True)
@@ -20,10 +22,11 @@ class Account:
     staff: Viewer | None = None
     student: CabinetViewer | None = None
     children: tuple[CabinetViewer, ...] = ()
+    officer: DistrictViewer | None = None
 
     @property
     def known(self) -> bool:
-        return bool(self.staff or self.student or self.children)
+        return bool(self.staff or self.student or self.children or self.officer)
 
     @property
     def school_id(self) -> int | None:
@@ -39,7 +42,7 @@ class Account:
     @property
     def home(self) -> str:
         """Where the account lands after signing in: a student or a parent on the cabinet, staff on the landing page."""
-        return "index" if self.staff is not None else "cabinet"
+        return "index" if self.staff is not None or self.officer is not None else "cabinet"
 
     @property
     def kinds(self) -> list[str]:
@@ -51,6 +54,8 @@ class Account:
             kinds.append("學生")
         if self.children:
             kinds.append("家長")
+        if self.officer is not None:
+            kinds.append(ROLE_LABELS[Role.DISTRICT])
         return kinds
 
 
@@ -60,4 +65,4 @@ def account_of(engine: Readable, login: str) -> Account:
     if not login:
         return Account(login)
     return Account(login, staff=viewer_by_login(engine, login), student=student_by_login(engine, login),
-                   children=tuple(guardian_children(engine, login)))
+                   children=tuple(guardian_children(engine, login)), officer=officer_by_login(engine, login))

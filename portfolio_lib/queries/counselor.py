@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from ..adapters import tables as t
 from ..domain.calendar import Term
@@ -16,35 +16,16 @@ from ..reference import slide_reference
 from .frames import Readable, question
 from .frames import frame as _frame
 from .schedule import certification_due
-from .scope import COUNSELING, STATUS_COUNTS, outcomes_per_student, require, selected_per_student
+from .scope import COUNSELING, class_counts, require
 from .status import school_summary
 from .viewer import Viewer, school_identity
 
 
 def class_overview(engine: Readable, viewer: Viewer, year: int, semester: int | None = None) -> pd.DataFrame:
-    """One row per class of the school, as data: students, uploads by status, selections, the upload rate
-    (one GROUP BY). `queries.vocabulary.overview_table` reads it out."""
+    """One row per class of the school, as data, with its homeroom teacher (`scope.class_counts`).
+    `queries.vocabulary.overview_table` reads it out."""
     require(viewer, COUNSELING)
-    per = outcomes_per_student(year, semester, school_id=viewer.school_id)
-    sel = selected_per_student(year, school_id=viewer.school_id)
-    c, e = t.classes, t.enrolments
-    query = (select(c.c.id.label("class_id"), c.c.grade, c.c.name.label("class_name"),
-                    t.staff.c.name.label("homeroom_teacher"), func.count(e.c.student_id).label("students"),
-                    func.count(per.c.student_id).label("students_uploading"),
-                    func.coalesce(func.sum(per.c.n), 0).label("outcomes"),
-                    *[func.coalesce(func.sum(per.c[status]), 0).label(name) for status, name in STATUS_COUNTS.items()],
-                    func.coalesce(func.sum(sel.c.sel_o), 0).label("selected_outcomes"))
-             .select_from(c).join(e, and_(e.c.class_id == c.c.id, e.c.academic_year == year))
-             .outerjoin(per, per.c.student_id == e.c.student_id)
-             .outerjoin(sel, sel.c.student_id == e.c.student_id)
-             .outerjoin(t.staff, t.staff.c.id == c.c.homeroom_teacher_id)
-             .where(c.c.school_id == viewer.school_id, c.c.academic_year == year)
-             .group_by(c.c.id, c.c.grade, c.c.name, t.staff.c.name).order_by(c.c.name))
-    table = _frame(engine, query)
-    table["students_without_upload"] = table["students"] - table["students_uploading"]
-    table["upload_rate"] = (table["students_uploading"] / table["students"].where(table["students"] > 0)
-                            ).fillna(0).round(3)
-    return table
+    return class_counts(engine, viewer.school_id, year, semester, homeroom=True)
 
 
 @question

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from ..adapters import answers
 from ..adapters import tables as t
@@ -95,6 +95,41 @@ def student_counts(engine: Readable, roster: pd.DataFrame, year: int, semester: 
         for column in indexed.columns:
             table[column] = table["id"].map(indexed[column]).fillna(0).astype(int)
     return table
+
+
+def class_counts(engine: Readable, school_id: int, year: int, semester: int | None = None,
+                 homeroom: bool = False) -> pd.DataFrame:
+    """One row per class of a school, as data: students, students uploading, outcomes by status, selected outcomes,
+    students without an upload and the upload rate, in one GROUP BY; with `homeroom`, the homeroom teacher's name.
+    The counselor's class overview and the district's drill-down (counts only, no names) read it."""
+    per = outcomes_per_student(year, semester, school_id=school_id)
+    sel = selected_per_student(year, school_id=school_id)
+    c, e = t.classes, t.enrolments
+    keys = [c.c.id.label("class_id"), c.c.grade, c.c.name.label("class_name")]
+    if homeroom:
+        keys.append(t.staff.c.name.label("homeroom_teacher"))
+    query = (select(*keys, func.count(e.c.student_id).label("students"),
+                    func.count(per.c.student_id).label("students_uploading"),
+                    func.coalesce(func.sum(per.c.n), 0).label("outcomes"),
+                    *[func.coalesce(func.sum(per.c[status]), 0).label(name) for status, name in STATUS_COUNTS.items()],
+                    func.coalesce(func.sum(sel.c.sel_o), 0).label("selected_outcomes"))
+             .select_from(c).join(e, and_(e.c.class_id == c.c.id, e.c.academic_year == year))
+             .outerjoin(per, per.c.student_id == e.c.student_id)
+             .outerjoin(sel, sel.c.student_id == e.c.student_id))
+    if homeroom:
+        query = query.outerjoin(t.staff, t.staff.c.id == c.c.homeroom_teacher_id)
+    table = _frame(engine, query.where(c.c.school_id == school_id, c.c.academic_year == year)
+                   .group_by(*keys).order_by(c.c.name))
+    counts = ["students", "students_uploading", "outcomes", *STATUS_COUNTS.values(), "selected_outcomes"]
+    table[counts] = table[counts].astype(int)        # PostgreSQL's sums are numeric
+    table["students_without_upload"] = table["students"] - table["students_uploading"]
+    table["upload_rate"] = rate(table["students_uploading"], table["students"])
+    return table
+
+
+def rate(part: pd.Series, whole: pd.Series) -> pd.Series:
+    """part / whole to three places, 0 where the whole is 0: every rate the pages show."""
+    return (part / whole.where(whole > 0)).fillna(0).astype(float).round(3)
 
 
 def _of_school(school_id: int):

@@ -40,6 +40,53 @@ class Viewer:
             raise PermissionDenied(who=f"{self.name} ", action=f"開啟「{DASHBOARDS[dashboard].title}」")
 
 
+@dataclass(frozen=True)
+class DistrictViewer:
+    """An officer of the city's education office (教育局): sees every school of the database, by counts only, and
+    belongs to none (`school_id` None matches no school's rows)."""
+
+    officer_id: int
+    officer_no: str
+    name: str
+    login: str | None = None
+    school_id = None
+    roles = frozenset({Role.DISTRICT})
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.officer_no}，{ROLE_LABELS[Role.DISTRICT]}）"
+
+    may_open = Viewer.may_open
+    require = Viewer.require
+
+
+def _officer(engine: Readable, where, login: str | None = None) -> DistrictViewer | None:
+    o = t.district_officers
+    with reading(engine) as conn:
+        row = conn.execute(select(o).where(where).order_by(o.c.id)).first()
+    return None if row is None else DistrictViewer(row.id, row.officer_no, row.name, login)
+
+
+def officer_by_login(engine: Readable, login: str) -> DistrictViewer | None:
+    """The district officer a sign-on name maps to (case-insensitive)."""
+    return _officer(engine, func.lower(t.district_officers.c.login) == login.strip().lower(), login.strip())
+
+
+def officer_by_id(engine: Readable, officer_id: int) -> DistrictViewer:
+    officer = _officer(engine, t.district_officers.c.id == officer_id)
+    if officer is None:
+        raise NotFound(entity="教育局帳號", key=officer_id)
+    return officer
+
+
+def officer_directory(engine: Readable) -> pd.DataFrame:
+    """The district officers (officer_id, officer_no, name, login), for the demo's view-as picker and the CLI."""
+    o = t.district_officers
+    with reading(engine) as conn:
+        rows = conn.execute(select(o.c.id, o.c.officer_no, o.c.name, o.c.login).order_by(o.c.officer_no)).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["officer_id", "officer_no", "name", "login"])
+
+
 def _viewer(engine: Readable, where, login: str | None = None) -> Viewer | None:
     with reading(engine) as conn:
         row = conn.execute(select(t.staff).where(where).order_by(t.staff.c.id)).first()

@@ -22,6 +22,7 @@ from ..domain.model import (
 )
 from ..domain.pages import page_title
 from ..domain.units import MIB
+from .district import COLUMNS as DISTRICT_COLUMNS
 from .frames import missing
 
 HEADERS = {
@@ -68,6 +69,38 @@ def overview_table(overview: pd.DataFrame) -> pd.DataFrame:
                "pending", "passed", "failed", "selected_outcomes", "students_without_upload", "upload_rate"]
     shown = overview[columns].assign(homeroom_teacher=overview["homeroom_teacher"].fillna(""))
     return shown.rename(columns={**HEADERS, "outcomes": "成果件數", "selected_outcomes": "已勾選成果"})
+
+
+# --- the district's pages (`queries.district`) ------------------------------------------------------------
+
+DISTRICT_HEADERS = {
+    "code": "學校代碼", "name": "學校", "students": "學生數", "stage_1_rate": "第一階段截止前上傳率",
+    "stage_2_rate": "第二階段截止前上傳率", "students_without_upload": "未上傳學生", "outcomes": "成果件數",
+    "not_sent": "未送認證", "pending": "待認證", "overdue": "逾期未認證（超過一週）",
+    "oldest_pending_days": "最久待認證天數", "passed": "通過", "failed": "不通過", "performances": "多元表現",
+    "selecting_students": "已勾選學生",
+    "selection_rate": "勾選學生比率", "selected_outcomes": "勾選成果", "selected_performances": "勾選多元表現",
+    "selection_state": "勾選期間", "selection_closes": "勾選截止", "submitted_items": "已提交件數",
+    "last_submitted": "最近提交", **{status.value: f"收訖：{status.label}" for status in ReceiptStatus},
+}
+WINDOW_STATES = {"upcoming": "未開始", "open": "開放中", "closed": "已截止", "unset": "未設定"}
+
+
+def district_table(schools: pd.DataFrame) -> pd.DataFrame:
+    """Every school side by side (`queries.district.school_table`) as the district page and its downloads read:
+    rates as shares, window states in words, ROC dates and times."""
+    shown = schools[DISTRICT_COLUMNS].assign(
+        selection_state=schools["selection_state"].map(WINDOW_STATES),
+        selection_closes=schools["selection_closes"].map(_roc),
+        last_submitted=schools["last_submitted"].map(_roc))
+    return shown.rename(columns=DISTRICT_HEADERS)
+
+
+def district_class_table(classes: pd.DataFrame) -> pd.DataFrame:
+    """A school's classes by counts only (`queries.district.school_classes`): no teacher's or student's name."""
+    columns = ["grade", "class_name", "students", "students_uploading", "outcomes", "not_sent", "pending", "passed",
+               "failed", "selected_outcomes", "students_without_upload", "upload_rate"]
+    return classes[columns].rename(columns={**HEADERS, "outcomes": "成果件數", "selected_outcomes": "已勾選成果"})
 
 
 def backlog_table(backlog: pd.DataFrame) -> pd.DataFrame:

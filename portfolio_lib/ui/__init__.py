@@ -15,10 +15,11 @@ class _Notice:
 
 
 def open_dashboard(key: str):
-    """The dashboard `key` (counselor, homeroom, teacher, consultant, submission, research, access, cabinet)
-    for whoever is looking, on $PORTFOLIO_DB."""
+    """The dashboard `key` (counselor, homeroom, teacher, consultant, submission, research, access, district,
+    cabinet) for whoever is looking, on $PORTFOLIO_DB."""
+    from ..domain.model import Role
     from ..services.unit_of_work import Workbench
-    from .identity import CabinetGate, ViewerGate
+    from .identity import CabinetGate, DistrictGate, ViewerGate
     wb = Workbench.from_environment()
     if wb is None:
         from ..services.config import NO_DATABASE
@@ -26,7 +27,8 @@ def open_dashboard(key: str):
     if key == "cabinet":
         from .cabinet import StudentCabinet
         return CabinetGate(wb, StudentCabinet)
-    return ViewerGate(wb, key, dashboard_app(key))
+    gate = DistrictGate if Role.DISTRICT in DASHBOARDS[key].roles else ViewerGate
+    return gate(wb, key, dashboard_app(key))
 
 
 def dashboard_app(key: str):

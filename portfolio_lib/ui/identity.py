@@ -18,7 +18,15 @@ import ipywidgets as widgets
 from ..domain.model import AccessEvent
 from ..domain.pages import DASHBOARDS
 from ..queries.accounts import account_of
-from ..queries.viewer import Viewer, staff_directory, viewer_by_id, viewer_by_login
+from ..queries.viewer import (
+    Viewer,
+    officer_by_id,
+    officer_by_login,
+    officer_directory,
+    staff_directory,
+    viewer_by_id,
+    viewer_by_login,
+)
 from ..services.access_log import record_access
 from ..services.unit_of_work import Workbench
 
@@ -101,10 +109,25 @@ class ViewerGate(Gate):
         self.dashboard = dashboard
         super().__init__(wb, build, identity, now)
 
+    def viewer_for(self, identity: str):
+        """The account a sign-on name maps to (a staff member), or None."""
+        return viewer_by_login(self.wb.engine, identity)
+
+    def directory(self) -> list[tuple[str, int]]:
+        """The demo picker's choices: whoever may open the page, as (label, key)."""
+        staff = staff_directory(self.wb.engine, self.dashboard)
+        several = staff["school"].nunique() > 1
+        return [(f"{f'{r.school} ' if several else ''}{r.name}（{r.staff_no}，{r.roles}）", int(r.staff_id))
+                for r in staff.itertuples()]
+
+    def viewer_of(self, key: int):
+        """The viewer a picker's choice names."""
+        return viewer_by_id(self.wb.engine, key)
+
     def signed_in(self, identity: str) -> widgets.Widget:
-        viewer = viewer_by_login(self.wb.engine, identity)
+        viewer = self.viewer_for(identity)
         if viewer is None:
-            return _notice(f"登入帳號「{identity}」沒有對應的教職員資料，請洽校管理者。")
+            return _notice(f"登入帳號「{identity}」沒有對應的{self.accounts}資料，請洽校管理者。")
         if not viewer.may_open(self.dashboard):
             return _notice(f"{viewer.name} 沒有開啟「{DASHBOARDS[self.dashboard].title}」的權限。")
         self.login = viewer.login
@@ -112,17 +135,32 @@ class ViewerGate(Gate):
         note_access(self.wb, viewer.login, AccessEvent.OPEN, self.dashboard, viewer.school_id)
         return self.body
 
+    accounts = "教職員"
+
     def demo(self) -> widgets.Widget:
-        staff = staff_directory(self.wb.engine, self.dashboard)
-        several = staff["school"].nunique() > 1
-        options = [(f"{f'{r.school} ' if several else ''}{r.name}（{r.staff_no}，{r.roles}）", int(r.staff_id))
-                   for r in staff.itertuples()]
+        options = self.directory()
         if not options:
-            return _notice("資料庫中沒有可以開啟這個儀表板的教職員。")
-        view = self._picker(options, "檢視身分", "請選擇要以哪位教職員的身分檢視。")
-        self.picker.observe(lambda change: self._open(viewer_by_id(self.wb.engine, change["new"])), names="value")
-        self._open(viewer_by_id(self.wb.engine, options[0][1]))
+            return _notice(f"資料庫中沒有可以開啟這個儀表板的{self.accounts}。")
+        view = self._picker(options, "檢視身分", f"請選擇要以哪位{self.accounts}的身分檢視。")
+        self.picker.observe(lambda change: self._open(self.viewer_of(change["new"])), names="value")
+        self._open(self.viewer_of(options[0][1]))
         return view
+
+
+class DistrictGate(ViewerGate):
+    """The district's page: for the city's education office's officers, who belong to no school."""
+
+    accounts = "教育局帳號"
+
+    def viewer_for(self, identity: str):
+        return officer_by_login(self.wb.engine, identity)
+
+    def directory(self) -> list[tuple[str, int]]:
+        return [(f"{r.name}（{r.officer_no}，教育局）", int(r.officer_id))
+                for r in officer_directory(self.wb.engine).itertuples()]
+
+    def viewer_of(self, key: int):
+        return officer_by_id(self.wb.engine, key)
 
 
 class CabinetGate(Gate):

@@ -43,7 +43,11 @@ class LandingPage:
         if self.account is None and sign_in_required() or self.account is not None and not self.account.known:
             school, staff_or_demo = None, False
         self.chart = Chart(height=420)
-        if staff_or_demo:
+        officer = self.account is not None and self.account.officer is not None and self.account.staff is None
+        if officer:                     # the city's education office: every school's figures together
+            school, staff_or_demo = None, True
+            self.chart.draw(self._render_city(schools), keep_layout=True)
+        elif staff_or_demo:
             self.chart.draw(self._render(school), keep_layout=True)
         if not staff_or_demo and school is not None:
             self.title.value = f"<h3>{html.escape(school.name)}</h3><p>今天是 {format_roc_date(self.now)}</p>"
@@ -78,9 +82,10 @@ class LandingPage:
         elif account.children:
             items.append("<li><a class='pf-dashboard-link' href='cabinet.ipynb'>孩子的學習歷程檔案櫃</a>"
                          "<span style='color:#57606a'>（家長，唯讀）</span></li>")
+        viewers = [v for v in (account.staff, account.officer) if v is not None] if account is not None else []
         for key, page in DASHBOARDS.items():
             title, roles, notebook = page.title, page.roles, page.notebook
-            if account is not None and not (account.staff and account.staff.may_open(key)):
+            if account is not None and not any(v.may_open(key) for v in viewers):
                 continue
             who = "、".join(ROLE_LABELS[r] for r in sorted(roles))
             items.append(f"<li><a class='pf-dashboard-link' href='{notebook}'>{html.escape(title)}</a>"
@@ -98,17 +103,28 @@ class LandingPage:
         wb = Workbench.from_environment()
         return cls(wb) if wb is not None else _message(NO_DATABASE)
 
+    def _render_city(self, schools) -> go.Figure:
+        """Every school of the database together: the sum of their figures and their 多元表現 by category."""
+        self.title.value = (f"<h3>全市各校（{len(schools)} 所學校）</h3>"
+                            f"<p>{self.term.label}　今天是 {format_roc_date(self.now)}</p>")
+        self.cards.value = cards_html(summary_cards(school_summary(self.wb.engine, self.term.year)))
+        return self._categories(category_distribution(self.wb.engine, year=self.term.year - 1))
+
     def _render(self, school) -> go.Figure:
-        figure = go.Figure()
         if school is None:
             self.title.value = "<p>資料庫中還沒有學校。請先匯入名冊或建立示範學校（portfolio demo）。</p>"
-            return figure
+            return go.Figure()
         self.title.value = (f"<h3>{html.escape(school.name)}</h3>"
                             f"<p>{self.term.label}　今天是 {format_roc_date(self.now)}　（學校代碼 {school.code}）</p>")
         figures = school_summary(self.wb.engine, self.term.year, school_code=school.code)
         self.cards.value = cards_html(summary_cards(figures))
-        table = category_distribution(self.wb.engine, year=self.term.year - 1,
-                                      school_code=school.code).sort_values("count")
+        return self._categories(category_distribution(self.wb.engine, year=self.term.year - 1,
+                                                      school_code=school.code))
+
+    def _categories(self, table) -> go.Figure:
+        """The year before's 多元表現 by category, as bars."""
+        table = table.sort_values("count")
+        figure = go.Figure()
         figure.add_bar(x=table["count"], y=table["label"], orientation="h",
                            text=[f"{c:,}（{s:.0%}）" for c, s in zip(table["count"], table["share"])],
                            marker_color="#4c78a8", hovertemplate="%{y}：%{x} 件<extra></extra>")

@@ -41,7 +41,7 @@ def dropdown(page: Page, label: str):
 
 def test_landing_lists_the_dashboards(page: Page, voila, artifacts):
     open_dashboard(page, voila, "index.ipynb", "學生數")
-    expect(page.locator("a.pf-dashboard-link")).to_have_count(8)
+    expect(page.locator("a.pf-dashboard-link")).to_have_count(9)
     expect(page.locator(".js-plotly-plot .bars .point").first).to_be_visible(timeout=LOAD)
     assert_no_errors(page)
     screenshot(page, artifacts / "landing.png")
@@ -169,6 +169,33 @@ def test_access_log_narrows_by_event_and_exports_what_it_shows(page: Page, voila
     assert "帳號或密碼錯誤" in open(info.value.path(), encoding="utf-8-sig").read()
     assert_no_errors(page)
     screenshot(page, artifacts / "access.png")
+
+
+def test_district_sorts_the_schools_exports_them_and_opens_a_schools_classes(page: Page, voila, artifacts):
+    open_dashboard(page, voila, "district.ipynb", "各校上傳、認證、勾選與提交狀況")
+    expect(page.locator(".pf-chart .bars .point").first).to_be_visible(timeout=LOAD)
+    assert_no_errors(page)
+    schools = page.locator(".pf-table", has_text="各校上傳").locator("tbody tr")
+    expect(schools).to_have_count(1)
+    dropdown(page, "排序").select_option(label="待認證")
+    page.get_by_role("button", name="由大到小").click()
+    with page.expect_download() as info:
+        page.locator(".pf-table", has_text="各校上傳").locator("a.pf-download", has_text="CSV").click()
+    assert info.value.suggested_filename == "各校狀況.csv"
+    exported = pd.read_csv(info.value.path(), encoding="utf-8-sig", dtype={"學校代碼": str})
+    assert list(exported["學校代碼"]) == ["999301"] and "逾期未認證（超過一週）" in exported.columns
+    with sqlite3.connect(voila["db"]) as conn:
+        pending = conn.execute("SELECT count(*) FROM outcomes WHERE academic_year = 115 AND semester = 1 "
+                               "AND status = 'pending'").fetchone()[0]
+        names = [r[0] for r in conn.execute("SELECT name FROM students")]
+    assert int(exported.loc[0, "待認證"]) == pending
+    dropdown(page, "學校").select_option(label="999301 示範市立示範高級中學")
+    classes = page.locator(".pf-table", has_text="該校各班狀況").locator("tbody tr")
+    expect(classes.first).to_be_visible(timeout=30_000)
+    text = page.locator("body").inner_text()
+    assert "101" in text and not [name for name in names if name in text]
+    assert_no_errors(page)
+    screenshot(page, artifacts / "district.png")
 
 
 @pytest.mark.parametrize("notebook,ready", [("counselor.ipynb", "尚未上傳的學生"), ("homeroom.ipynb", "班級學生進度"),

@@ -60,7 +60,8 @@ def people(deployment):
 
 
 class Cast:
-    """Who is who in the demo school: a student, their parent, a homeroom teacher and their class, ..."""
+    """Who is who in the demo school: a student, their parent, a homeroom teacher and their class, ..., and the city's
+    education office's officer."""
 
     def __init__(self, d):
         self.d = d
@@ -89,3 +90,4 @@ class Cast:
                              "WHERE r.role = 'counselor' ORDER BY st.id LIMIT 1")[0]
         self.admin = one("SELECT st.login FROM staff st JOIN staff_roles r ON r.staff_id = st.id "
                          "WHERE r.role = 'admin' ORDER BY st.id LIMIT 1")[0]
+        self.district = one("SELECT login FROM district_officers ORDER BY id LIMIT 1")[0]

@@ -18,8 +18,8 @@ from portfolio_lib.demo.samples import make_pdf
 pytestmark = [pytest.mark.slow, pytest.mark.deploy]
 
 PAGES = ["index.ipynb", "cabinet.ipynb", "homeroom.ipynb", "teacher.ipynb", "counselor.ipynb", "consultant.ipynb",
-         "submission.ipynb", "research.ipynb", "access.ipynb"]
-ROLES = ["student", "parent", "homeroom", "teacher", "researcher"]
+         "submission.ipynb", "research.ipynb", "access.ipynb", "district.ipynb"]
+ROLES = ["student", "parent", "homeroom", "teacher", "researcher", "district"]
 # Tables of a student's own data, and how to find whose each row is.
 OWNED = {"outcomes": "student_id", "performances": "student_id", "selections": "student_id",
          "application_picks": "student_id", "notifications": "student_id", "learning_plans": "student_id",
@@ -38,7 +38,8 @@ def digests(d) -> dict[int, str]:
 
 
 def scope(d, login: str, page: str) -> set[int]:
-    """The students whose data this sign-on name may see (and, where allowed, change) on this page."""
+    """The students whose data this sign-on name may see (and, where allowed, change) on this page: none, for the
+    city's education office on any page."""
     if page == "cabinet.ipynb":
         return {r[0] for r in d.sql("SELECT id FROM students WHERE login = ? UNION "
                                     "SELECT student_id FROM guardians WHERE login = ?", login, login)}

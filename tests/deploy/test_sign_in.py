@@ -123,3 +123,20 @@ def test_a_teacher_lands_on_the_dashboards_of_their_roles(page: Page, deployment
     expect(page.get_by_text("待認證").first).to_be_visible(timeout=LOAD)
     page.goto(deployment.base + "/services/portfolio/voila/render/counselor.ipynb", timeout=LOAD)
     expect(page.get_by_text("沒有開啟「輔導室總覽」的權限")).to_be_visible(timeout=LOAD)
+
+
+@pytest.mark.browser
+def test_a_district_officer_lands_on_the_city_and_opens_no_schools_page(page: Page, deployment, people, artifacts):
+    sign_in(page, deployment, people.district, deployment.passwords[people.district])
+    page.wait_for_url(re.compile(r".*/voila/render/index\.ipynb"), timeout=LOAD)
+    expect(page.locator("a.pf-dashboard-link")).to_have_text("教育局各校總覽", timeout=LOAD)
+    expect(page.get_by_text("全市各校").first).to_be_visible()
+    page.locator("a.pf-dashboard-link").click()
+    expect(page.get_by_text("各校上傳、認證、勾選與提交狀況").first).to_be_visible(timeout=LOAD)
+    expect(page.locator(".pf-demo-banner")).to_have_count(0)
+    page.screenshot(path=artifacts / "deploy-district.png", full_page=True)
+    for notebook in ("counselor.ipynb", "homeroom.ipynb"):
+        page.goto(deployment.base + f"/services/portfolio/voila/render/{notebook}", timeout=LOAD)
+        expect(page.get_by_text("沒有對應的教職員資料")).to_be_visible(timeout=LOAD)
+    page.goto(deployment.base + "/services/portfolio/voila/render/cabinet.ipynb", timeout=LOAD)
+    expect(page.get_by_text("沒有對應的學生或家長資料")).to_be_visible(timeout=LOAD)

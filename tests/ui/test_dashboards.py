@@ -368,7 +368,7 @@ def test_landing_lists_only_the_dashboards_of_the_viewers_roles(demo):
     page = LandingPage(demo, now=AS_OF, identity=login)
     assert "teacher.ipynb" in page.links.value and "counselor.ipynb" not in page.links.value
     assert "homeroom.ipynb" not in page.links.value and "cabinet.ipynb" not in page.links.value
-    assert LandingPage(demo, now=AS_OF, identity="").links.value.count("pf-dashboard-link") == 8
+    assert LandingPage(demo, now=AS_OF, identity="").links.value.count("pf-dashboard-link") == 9
 
 
 def test_a_student_or_parent_sees_only_their_cabinet_link_and_no_school_figures(demo):

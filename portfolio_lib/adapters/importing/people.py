@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ...domain import row_reasons as why
 from ...domain.grades import GRADES
 from ...domain.identity import is_valid_id_number
-from ...domain.model import Role, role_by_label
+from ...domain.model import SCHOOL_ROLES, role_by_label
 from .. import tables as t
 from .base import Importer, flag_unknown
 from .checks import Col, ImportResult
@@ -26,7 +26,7 @@ class StaffImporter(Importer):
             except ValueError:
                 return None
         clean["role_set"] = clean["roles"].map(roles_of)
-        allowed = "、".join(r.label for r in Role)
+        allowed = "、".join(r.label for r in SCHOOL_ROLES)
         checker.flag(clean["roles"].ne("") & clean["role_set"].isna(), "身分",
                      why.values(why.UNKNOWN_ROLE, allowed=allowed))
         checker.flag(clean["staff_no"].duplicated(keep=False) & clean["staff_no"].ne(""), "職員編號", why.DUPLICATE)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from ...domain.errors import AlreadyExists, InSeveralSchools, NotFound, OtherSchool, UnknownAccount
 from ...domain.model import Actor, ActorKind, Role
@@ -103,6 +103,24 @@ class People:
         if self.conn.execute(select(t.schools.c.id).where(t.schools.c.code == code)).first():
             raise AlreadyExists(entity="學校", key=code)
         return self.conn.execute(insert(t.schools).values(code=code, name=name)).inserted_primary_key[0]
+
+    def district_officer(self, officer_no: str):
+        """A district officer's row by number, or None."""
+        o = t.district_officers
+        return self.conn.execute(select(o).where(o.c.officer_no == officer_no)).first()
+
+    def save_district_officer(self, officer_no: str, name: str, login: str | None) -> int:
+        """Add a district officer, or change the name and sign-on name of the one with this number."""
+        o = t.district_officers
+        old = self.district_officer(officer_no)
+        if old is None:
+            return self.conn.execute(insert(o).values(officer_no=officer_no, name=name, login=login)
+                                     ).inserted_primary_key[0]
+        self.conn.execute(update(o).where(o.c.id == old.id).values(name=name, login=login))
+        return old.id
+
+    def remove_district_officer(self, officer_id: int):
+        self.conn.execute(delete(t.district_officers).where(t.district_officers.c.id == officer_id))
 
     def save_policy_overrides(self, school_id: int, text: str):
         self.conn.execute(update(t.schools).where(t.schools.c.id == school_id).values(policy_overrides=text))
