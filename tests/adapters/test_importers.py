@@ -79,6 +79,20 @@ def test_a_file_with_bad_rows_is_refused_whole_with_a_report(empty_school):
     assert snapshot(wb) == before
 
 
+@pytest.mark.parametrize("role", ["教育局承辦人", "district"])
+def test_a_school_cannot_give_its_staff_the_education_offices_role(empty_school, role):
+    """The district's role reads every school's counts: it belongs to officers of no school, never to a school's
+    staff, whatever a staff file says."""
+    wb = empty_school
+    before = snapshot(wb)
+    rows = [dict(STAFF[0]), {**STAFF[1], "身分": f"導師、{role}"}]
+    with pytest.raises(ImportRejected) as err:
+        services.import_file(wb.uow(), "staff", csv_bytes(rows), name="staff.csv", actor=ADMIN)
+    assert [(p.row, p.column) for p in err.value.facts["problems"]] == [(3, "身分")]
+    assert "教育局" not in err.value.facts["problems"][0].reason.split("：", 1)[-1]
+    assert snapshot(wb) == before
+
+
 def test_missing_columns_are_named(empty_school):
     with pytest.raises(ImportRejected) as err:
         services.import_file(empty_school.uow(), "staff", csv_bytes([{"職員編號": "A1"}]), name="staff.csv",
