@@ -16,8 +16,7 @@ from .frames import Readable, question
 from .frames import frame as _frame
 from .items import student_items
 from .rules import school_rules
-from .scope import COUNSELING, check_class, class_roster, student_counts, windows
-from .status import used_bytes
+from .scope import COUNSELING, check_class, classes_of, student_rows, windows
 from .viewer import Viewer
 
 
@@ -38,18 +37,17 @@ def class_progress(engine: Readable, viewer: Viewer, class_id: int | None, term:
     values) the student is flagged for. The pages turn it into Chinese headers with one vocabulary
     (`queries.vocabulary.progress_table`)."""
     rules = school_rules(engine, viewer.school_id, term, policy)
-    table = student_counts(engine, class_roster(engine, viewer, term.year, class_id), term.year, term.semester)
-    used = used_bytes(engine, table["id"].tolist())
-    table["used_bytes"] = table["id"].map(used).fillna(0).astype(int)
+    columns, rows = student_rows(engine, classes_of(engine, viewer, term.year, class_id), term.year, term.semester,
+                                 used_bytes=True)
     selection = windows(engine, viewer.school_id, term.year).get((0, WindowKind.SELECTION))
     closing = bool(selection and selection[0] <= now <= selection[1]
                    and (selection[1] - now).days <= rules.warn_selection_closing_days)
-    table = table.assign(
-        outcome_cap=rules.outcome_upload_cap_per_semester, outcome_selection_cap=rules.outcome_selection_cap_per_year,
-        performance_cap=rules.performance_upload_cap_per_year,
-        performance_selection_cap=rules.performance_selection_cap_per_year)
-    table["reminders"] = [reminders_for(row, rules, closing) for row in table.itertuples()]
-    return table.rename(columns={"id": "student_id"})
+    caps = (rules.outcome_upload_cap_per_semester, rules.outcome_selection_cap_per_year,
+            rules.performance_upload_cap_per_year, rules.performance_selection_cap_per_year)
+    return pd.DataFrame.from_records(
+        [(*row, *caps, reminders_for(row, rules, closing)) for row in rows],
+        columns=["student_id" if column == "id" else column for column in columns] + [
+            "outcome_cap", "outcome_selection_cap", "performance_cap", "performance_selection_cap", "reminders"])
 
 
 def reminders_for(row, rules, selection_closing: bool) -> tuple[Reminder, ...]:

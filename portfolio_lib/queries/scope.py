@@ -3,16 +3,17 @@ per-student counts several dashboards build on. Scoping is enforced here, not in
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import BigInteger, Integer, and_, bindparam, case, cast, func, select
 
 from ..adapters import answers
 from ..adapters import tables as t
 from ..domain.errors import NotFound, PermissionDenied
 from ..domain.model import ItemKind, OutcomeStatus, Role, WindowKind
-from .frames import Readable, question, reading
+from .frames import Readable, reading
 from .frames import frame as _frame
 from .viewer import Viewer
 
@@ -28,28 +29,30 @@ def require(viewer: Viewer, roles: set):
 
 
 def check_class(engine: Readable, viewer: Viewer, class_id: int):
-    row = _frame(engine, select(t.classes.c.school_id, t.classes.c.homeroom_teacher_id)
-                 .where(t.classes.c.id == class_id))
-    if row.empty or int(row.iloc[0, 0]) != viewer.school_id:
+    with reading(engine) as conn:
+        row = conn.execute(select(t.classes.c.school_id, t.classes.c.homeroom_teacher_id)
+                           .where(t.classes.c.id == class_id)).first()
+    if row is None or row.school_id != viewer.school_id:
         raise NotFound(entity="班級", key=class_id)
     if viewer.roles & COUNSELING:
         return
-    if Role.HOMEROOM in viewer.roles and row.iloc[0, 1] == viewer.staff_id:
+    if Role.HOMEROOM in viewer.roles and row.homeroom_teacher_id == viewer.staff_id:
         return
     raise PermissionDenied(who=f"{viewer.name} ", action="查看其他班級的資料")
 
 
-@question
-def class_roster(engine: Readable, viewer: Viewer, year: int, class_id: int | None) -> pd.DataFrame:
-    """The roster of one class the viewer may open, or of every class they may (a homeroom teacher's own)."""
-    c = t.classes
-    query = answers.roster(year).where(c.c.school_id == viewer.school_id)
+def classes_of(engine: Readable, viewer: Viewer, year: int, class_id: int | None) -> list[int]:
+    """The class a viewer asks for, if they may open it (refused here otherwise), or with `class_id` None every class
+    of the year they may open (a homeroom teacher's own; every class of the school for counselors)."""
     if class_id is not None:
         check_class(engine, viewer, class_id)
-        query = query.where(c.c.id == class_id)
-    elif not viewer.roles & COUNSELING:
+        return [class_id]
+    c = t.classes
+    query = select(c.c.id).where(c.c.school_id == viewer.school_id, c.c.academic_year == year)
+    if not viewer.roles & COUNSELING:
         query = query.where(c.c.homeroom_teacher_id == viewer.staff_id)
-    return _frame(engine, query)
+    with reading(engine) as conn:
+        return list(conn.execute(query.order_by(c.c.name)).scalars())
 
 
 def school_years(engine: Readable, viewer: Viewer) -> list[int]:
@@ -70,31 +73,49 @@ STATUS_COUNTS = {s.value: "not_sent" if s is OutcomeStatus.UPLOADED else s.value
 COUNTS = ["outcomes", *STATUS_COUNTS.values(), "selected_outcomes", "selected_performances", "performances"]
 
 
-@question
-def student_counts(engine: Readable, roster: pd.DataFrame, year: int, semester: int | None) -> pd.DataFrame:
-    """A roster (from `answers.roster`) with each student's counts, as data: outcomes of the term and each
-    status, the year's selections of each kind and the year's uploaded 多元表現 (the caps count them so).
-    Every per-student table (the homeroom's, the counselor's drill-down and reminder list, `portfolio status
-    class`) reads these columns."""
-    ids = roster["id"].tolist()
-    table = roster.copy()
-    for column in COUNTS:
-        table[column] = 0
-    if not ids:
-        return table
+def student_counts(engine: Readable, class_ids: list[int], year: int, semester: int | None,
+                   used_bytes: bool = False) -> pd.DataFrame:
+    """The roster of some classes in a year (`answers.roster`: id, class_id, class_name, seat, student_no, name)
+    with each student's counts, as data: outcomes of the term and each status, the year's selections of each kind
+    and the year's uploaded 多元表現 (the caps count them so), and with `used_bytes` the space their files take.
+    Every per-student table (the homeroom's, the counselor's drill-down and reminder list, `portfolio status class`)
+    reads these columns. One statement, built once, its values bound."""
+    columns, rows = student_rows(engine, class_ids, year, semester, used_bytes)
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns)
+
+
+def student_rows(engine: Readable, class_ids: list[int], year: int, semester: int | None,
+                 used_bytes: bool = False) -> tuple[list[str], list]:
+    """`student_counts` as its column names and rows (for a question that adds columns of its own first)."""
+    statement = _counts_statement(semester is not None, used_bytes)
+    with reading(engine) as conn:
+        result = conn.execute(statement, {"classes": list(class_ids), "year": year, "semester": semester or 0})
+        return list(result.keys()), result.all()
+
+
+@functools.cache
+def _counts_statement(by_semester: bool, used_bytes: bool):
+    """The statement of `student_counts`, for the classes `:classes` in year `:year` (and semester `:semester`)."""
+    year = bindparam("year")
+    roster = (answers.roster(year).where(t.classes.c.id.in_(bindparam("classes", expanding=True)))
+              .order_by(None).subquery())
+    ids = select(roster.c.id)
+    per = outcomes_per_student(year, bindparam("semester") if by_semester else None, ids)
+    sel = selected_per_student(year, ids)
     p = t.performances
-    parts = [_frame(engine, select(outcomes_per_student(year, semester, ids))).rename(
-                 columns={"n": "outcomes", **STATUS_COUNTS}),
-             _frame(engine, select(selected_per_student(year, ids))).rename(
-                 columns={"sel_o": "selected_outcomes", "sel_p": "selected_performances"}),
-             _frame(engine, select(p.c.student_id, func.count().label("performances"))
-                    .where(p.c.student_id.in_(ids), p.c.academic_year == year, answers.uploaded_performance())
-                    .group_by(p.c.student_id))]
-    for part in parts:
-        indexed = part.set_index("student_id")
-        for column in indexed.columns:
-            table[column] = table["id"].map(indexed[column]).fillna(0).astype(int)
-    return table
+    perf = (select(p.c.student_id, func.count().label("n"))
+            .where(p.c.student_id.in_(ids), p.c.academic_year == year, answers.uploaded_performance())
+            .group_by(p.c.student_id).subquery())
+    counts = [per.c.n, *[per.c[status] for status in STATUS_COUNTS], sel.c.sel_o, sel.c.sel_p, perf.c.n]
+    query = (select(*roster.c, *[cast(func.coalesce(column, 0), Integer).label(name)
+                                 for column, name in zip(counts, COUNTS)])
+             .select_from(roster).outerjoin(per, per.c.student_id == roster.c.id)
+             .outerjoin(sel, sel.c.student_id == roster.c.id).outerjoin(perf, perf.c.student_id == roster.c.id))
+    if used_bytes:
+        used = answers.used_bytes_by_student(ids).subquery()
+        query = query.add_columns(cast(func.coalesce(used.c.used, 0), BigInteger).label("used_bytes")).outerjoin(
+            used, used.c.student_id == roster.c.id)
+    return query.order_by(roster.c.class_name, roster.c.seat)
 
 
 def class_counts(engine: Readable, school_id: int, year: int, semester: int | None = None,
@@ -140,7 +161,7 @@ def _of_school(school_id: int):
 def outcomes_per_student(year: int, semester: int | None, student_ids: list[int] | None = None,
                          school_id: int | None = None):
     o = t.outcomes
-    where = [o.c.academic_year == year] + ([o.c.semester == semester] if semester else [])
+    where = [o.c.academic_year == year] + ([o.c.semester == semester] if semester is not None else [])
     if student_ids is not None:
         where.append(o.c.student_id.in_(student_ids))
     if school_id is not None:

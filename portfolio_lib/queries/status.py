@@ -8,6 +8,7 @@ from sqlalchemy import and_, case, distinct, func, select
 from ..adapters import answers
 from ..adapters import tables as t
 from ..domain.categories import CATEGORIES
+from ..domain.errors import InSeveralSchools
 from ..domain.model import ItemKind, OutcomeStatus
 from . import items
 from .frames import Readable, question, reading
@@ -79,18 +80,22 @@ def school_summary(engine: Readable, year: int, semester: int | None = None,
     return pd.Series({key: int(totals[key]) for key in FIGURES}, name=f"{year}-{semester}" if semester else str(year))
 
 
-def students_of_class(engine: Readable, year: int, class_name: str, school_code: str | None = None) -> pd.DataFrame:
-    """The roster of a class by its name (id, class_id, class_name, seat, student_no, name), for the command
-    line."""
-    return _frame(engine, _school_filter(answers.roster(year).where(t.classes.c.name == class_name), school_code))
-
-
 @question
 def class_status(engine: Readable, year: int, class_name: str, semester: int | None = None,
                  school_code: str | None = None) -> pd.DataFrame:
-    """One row per student of a class, as data: the counts every per-student table reads
-    (`scope.student_counts`)."""
-    return student_counts(engine, students_of_class(engine, year, class_name, school_code), year, semester)
+    """One row per student of a class (by its name, of the school by code where the database holds several), as
+    data: the counts every per-student table reads (`scope.student_counts`). A class name found in several schools
+    with no school named is refused (InSeveralSchools), as a student number is."""
+    c = t.classes
+    query = select(c.c.id, c.c.school_id).where(c.c.academic_year == year, c.c.name == class_name)
+    if school_code:
+        query = query.where(c.c.school_id == select(t.schools.c.id).where(t.schools.c.code == school_code)
+                            .scalar_subquery())
+    with reading(engine) as conn:
+        classes = conn.execute(query).all()
+    if len({row.school_id for row in classes}) > 1:
+        raise InSeveralSchools(entity="班級", key=f"{year}/{class_name}")
+    return student_counts(engine, [row.id for row in classes], year, semester)
 
 
 @question
@@ -132,4 +137,4 @@ def category_distribution(engine: Readable, year: int | None = None, grade: int 
     return table[["category", "label", "count", "share"]]
 
 
-__all__ = ["school_summary", "class_status", "student_items", "category_distribution", "students_of_class"]
+__all__ = ["school_summary", "class_status", "student_items", "category_distribution"]

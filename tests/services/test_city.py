@@ -134,3 +134,11 @@ def test_every_school_side_by_side_is_each_schools_own_summary(city, database, t
     assert written.returncode == 0, written.stderr
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("學校代碼", "學校", "學生數") and [r[0] for r in rows[1:]] == ["330301", SECOND]
+
+
+def test_a_class_name_in_several_schools_is_refused_until_the_school_is_named(city):
+    from portfolio_lib.queries import class_status
+    with pytest.raises(InSeveralSchools):
+        class_status(city.wb.engine, 113, "101", 1)
+    mine = class_status(city.wb.engine, 113, "101", 1, school_code=SECOND)
+    assert list(mine["name"]) == ["二校林小明", "二校張小華"]

@@ -17,7 +17,7 @@ from portfolio_lib.domain.model import Actor
 from portfolio_lib.queries import counselor as counselor_q
 from portfolio_lib.queries import district as q
 from portfolio_lib.queries import homeroom as homeroom_q
-from portfolio_lib.queries.scope import class_roster
+from portfolio_lib.queries.scope import classes_of
 from portfolio_lib.queries.viewer import officer_by_login, school_id_of, staff_directory, viewer_by_staff_no
 from portfolio_lib.ui.counselor import CounselorDashboard
 from portfolio_lib.ui.district import DistrictDashboard
@@ -144,7 +144,7 @@ def test_school_staff_cannot_open_the_district_page_and_an_officer_no_schools_pa
         counselor_q.class_overview(city.engine, district, TERM.year, TERM.semester)
     class_id = sql(city, "SELECT min(id) FROM classes WHERE academic_year = 115")[0][0]
     with pytest.raises(NotFound):                        # an officer belongs to no school: no class is theirs
-        class_roster(city.engine, district, TERM.year, class_id)
+        classes_of(city.engine, district, TERM.year, class_id)
     student_no = sql(city, "SELECT min(student_no) FROM students")[0][0]
     with pytest.raises(NotFound):
         homeroom_q.student_cabinet(city.engine, district, student_no, TERM.year)
