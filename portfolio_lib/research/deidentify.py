@@ -14,6 +14,7 @@ from sqlalchemy import Engine, and_, func, select
 from ..adapters import answers
 from ..adapters import tables as t
 from ..domain.calendar import Term
+from ..domain.errors import NoResearchData
 from ..domain.model import ItemKind
 from ..domain.policy import Policy
 from ..queries.frames import frame as _frame
@@ -23,10 +24,10 @@ DATA_DICTIONARY = {
         "pid": "學生代號：以本次匯出的金鑰計算的假名，同一份匯出內一致，不同金鑰之間無法串連",
         "school_code": "學校代碼", "entry_year": "入學學年度", "birth_year": "出生年（西元）",
     },
-    "enrolments": {"pid": "學生代號", "academic_year": "學年度", "grade": "年級（10–12）",
+    "enrolments": {"pid": "學生代號", "school_code": "學校代碼", "academic_year": "學年度", "grade": "年級（10–12）",
                    "class_name": "班級（學校自訂的班級代號，如 101）"},
     "outcomes": {
-        "pid": "學生代號", "academic_year": "學年度", "semester": "學期",
+        "pid": "學生代號", "school_code": "學校代碼", "academic_year": "學年度", "semester": "學期",
         "course_domain": "課程領域代碼（課程代碼第 20–21 碼）", "course_type": "課程類型（課程代碼第 17 碼）",
         "status": "認證狀態（uploaded 未送認證、pending 待認證、passed 通過、failed 不通過）",
         "uploaded_on": "上傳日期", "sent_on": "送出認證日期", "first_certified_on": "第一次認證日期",
@@ -35,7 +36,8 @@ DATA_DICTIONARY = {
         "selected": "已勾選", "submitted": "已提交中央資料庫",
     },
     "performances": {
-        "pid": "學生代號", "academic_year": "學年度", "semester": "學期", "category": "多元表現類別",
+        "pid": "學生代號", "school_code": "學校代碼", "academic_year": "學年度", "semester": "學期",
+        "category": "多元表現類別",
         "synced": "由校務系統同步（幹部）", "uploaded_on": "上傳日期", "has_document": "有證明文件",
         "has_video": "有影音檔案", "selected": "已勾選", "submitted": "已提交中央資料庫",
     },
@@ -61,38 +63,69 @@ def pseudonymiser(key: bytes) -> Callable[[str, str], str]:
     return pid
 
 
-def deidentified_tables(engine: Engine, key: bytes, policy: Policy | None = None) -> dict[str, pd.DataFrame]:
+def deidentified_tables(engine: Engine, key: bytes, policy: Policy | None = None,
+                        school_code: str | None = None) -> dict[str, pd.DataFrame]:
     """The research tables; every person appears only as a keyed pseudonym, dates of birth only as a year.
-    The selection caps are each school's rules of each year under `policy` (the national one by default)."""
+    The selection caps are each school's rules of each year under `policy` (the national one by default). With
+    `school_code`, only that school's rows: a city's database is read one school at a time."""
     pid = pseudonymiser(key)
-    s = t.students
-    people = _frame(engine, select(s.c.id, s.c.student_no, t.schools.c.code.label("school_code"), s.c.entry_year,
-                                   s.c.birth_date).join(t.schools, t.schools.c.id == s.c.school_id))
-    people["pid"] = [pid(c, n) for c, n in zip(people["school_code"], people["student_no"])]
-    people["birth_year"] = people["birth_date"].map(lambda d: d.year)
-    ids = dict(zip(people["id"], people["pid"]))
-    students = people[["pid", "school_code", "entry_year", "birth_year"]]
+    s, sc = t.students, t.schools
+    with engine.connect() as conn:
+        school_id = None
+        if school_code is not None:
+            school_id = conn.execute(select(sc.c.id).where(sc.c.code == str(school_code))).scalar()
+            if school_id is None:
+                raise NoResearchData(reason=f"資料庫中沒有學校 {school_code}")
 
-    e, c = t.enrolments, t.classes
-    enrolments = _frame(engine, select(e.c.student_id, e.c.academic_year, c.c.grade, c.c.name)
-                        .join(c, c.c.id == e.c.class_id))
-    o, r, cs, cert, sel = t.outcomes, t.course_records, t.course_sections, t.certifications, t.selections
-    certs = select(cert.c.outcome_id, func.count().label("certifications"),
-                   func.min(cert.c.id).label("first_id"),
-                   func.max(cert.c.certified_at).label("certified_at")).group_by(cert.c.outcome_id).subquery()
-    first = (select(cert.c.outcome_id, cert.c.certified_at.label("first_certified_at"),
-                    cert.c.passed.label("first_passed"))
-             .join(certs, certs.c.first_id == cert.c.id).subquery())
-    outcomes = _frame(engine, select(
-        o.c.student_id, o.c.academic_year, o.c.semester, cs.c.course_code, o.c.status, o.c.uploaded_at,
-        o.c.sent_at, first.c.first_certified_at, first.c.first_passed, certs.c.certified_at,
-        certs.c.certifications, o.c.document_sha256, o.c.video_sha256, sel.c.id.label("selection_id"),
-        o.c.submitted_at)
-        .join(r, r.c.id == o.c.course_record_id).join(cs, cs.c.id == r.c.section_id)
-        .outerjoin(certs, certs.c.outcome_id == o.c.id).outerjoin(first, first.c.outcome_id == o.c.id)
-        .outerjoin(sel, and_(sel.c.item_kind == ItemKind.OUTCOME.value, sel.c.item_id == o.c.id)))
+        def of_school(query, column):
+            """Only the rows of the school asked for (every row without one)."""
+            if school_id is None:
+                return query
+            return query.where(column.in_(select(s.c.id).where(s.c.school_id == school_id)))
+
+        people = _frame(conn, of_school(select(s.c.id, s.c.student_no, sc.c.code.label("school_code"),
+                                               s.c.entry_year, s.c.birth_date).join(sc, sc.c.id == s.c.school_id),
+                                        s.c.id))
+        people["pid"] = [pid(c, n) for c, n in zip(people["school_code"], people["student_no"])]
+        people["birth_year"] = people["birth_date"].map(lambda d: d.year)
+        ids = dict(zip(people["id"], people["pid"]))
+        schools = dict(zip(people["id"], people["school_code"]))
+        students = people[list(DATA_DICTIONARY["students"])]
+
+        e, c = t.enrolments, t.classes
+        enrolments = _frame(conn, of_school(select(e.c.student_id, e.c.academic_year, c.c.grade, c.c.name)
+                                            .join(c, c.c.id == e.c.class_id), e.c.student_id))
+        o, r, cs, cert, sel = t.outcomes, t.course_records, t.course_sections, t.certifications, t.selections
+        certs = select(cert.c.outcome_id, func.count().label("certifications"),
+                       func.min(cert.c.id).label("first_id"),
+                       func.max(cert.c.certified_at).label("certified_at")).group_by(cert.c.outcome_id)
+        certs = of_school(certs.join(o, o.c.id == cert.c.outcome_id), o.c.student_id).subquery()
+        first = (select(cert.c.outcome_id, cert.c.certified_at.label("first_certified_at"),
+                        cert.c.passed.label("first_passed"))
+                 .join(certs, certs.c.first_id == cert.c.id).subquery())
+        outcomes = _frame(conn, of_school(select(
+            o.c.student_id, o.c.academic_year, o.c.semester, cs.c.course_code, o.c.status, o.c.uploaded_at,
+            o.c.sent_at, first.c.first_certified_at, first.c.first_passed, certs.c.certified_at,
+            certs.c.certifications, o.c.document_sha256, o.c.video_sha256, sel.c.id.label("selection_id"),
+            o.c.submitted_at)
+            .join(r, r.c.id == o.c.course_record_id).join(cs, cs.c.id == r.c.section_id)
+            .outerjoin(certs, certs.c.outcome_id == o.c.id).outerjoin(first, first.c.outcome_id == o.c.id)
+            .outerjoin(sel, and_(sel.c.item_kind == ItemKind.OUTCOME.value, sel.c.item_id == o.c.id)),
+            o.c.student_id))
+        p = t.performances
+        performances = _frame(conn, of_school(select(
+            p.c.student_id, p.c.academic_year, p.c.semester, p.c.category, p.c.synced, p.c.uploaded_at,
+            p.c.document_sha256, p.c.video_sha256, sel.c.id.label("selection_id"), p.c.submitted_at)
+            .outerjoin(sel, and_(sel.c.item_kind == ItemKind.PERFORMANCE.value, sel.c.item_id == p.c.id)),
+            p.c.student_id))
+        w = t.windows
+        deadlines = select(sc.c.code.label("school_code"), w.c.academic_year, w.c.semester, w.c.kind, w.c.opens,
+                           w.c.closes).join(sc, sc.c.id == w.c.school_id)
+        deadlines = _frame(conn, deadlines if school_id is None else deadlines.where(w.c.school_id == school_id))
+        caps = _selection_caps(conn, policy or Policy.default(), school_id)
     outcomes = pd.DataFrame({
-        "pid": outcomes["student_id"].map(ids), "academic_year": outcomes["academic_year"],
+        "pid": outcomes["student_id"].map(ids), "school_code": outcomes["student_id"].map(schools),
+        "academic_year": outcomes["academic_year"],
         "semester": outcomes["semester"], "course_domain": outcomes["course_code"].str[19:21],
         "course_type": outcomes["course_code"].str[16], "status": outcomes["status"],
         "uploaded_on": _day(outcomes["uploaded_at"]), "sent_on": _day(outcomes["sent_at"]),
@@ -102,42 +135,38 @@ def deidentified_tables(engine: Engine, key: bytes, policy: Policy | None = None
         "certifications": outcomes["certifications"].fillna(0).astype(int),
         "has_document": outcomes["document_sha256"].notna(), "has_video": outcomes["video_sha256"].notna(),
         "selected": outcomes["selection_id"].notna(), "submitted": outcomes["submitted_at"].notna()})
-    p = t.performances
-    performances = _frame(engine, select(
-        p.c.student_id, p.c.academic_year, p.c.semester, p.c.category, p.c.synced, p.c.uploaded_at,
-        p.c.document_sha256, p.c.video_sha256, sel.c.id.label("selection_id"), p.c.submitted_at)
-        .outerjoin(sel, and_(sel.c.item_kind == ItemKind.PERFORMANCE.value, sel.c.item_id == p.c.id)))
     performances = pd.DataFrame({
-        "pid": performances["student_id"].map(ids), "academic_year": performances["academic_year"],
+        "pid": performances["student_id"].map(ids), "school_code": performances["student_id"].map(schools),
+        "academic_year": performances["academic_year"],
         "semester": performances["semester"], "category": performances["category"],
         "synced": performances["synced"].astype(bool), "uploaded_on": _day(performances["uploaded_at"]),
         "has_document": performances["document_sha256"].notna(), "has_video": performances["video_sha256"].notna(),
         "selected": performances["selection_id"].notna(), "submitted": performances["submitted_at"].notna()})
-    enrolments = pd.DataFrame({"pid": enrolments["student_id"].map(ids), "academic_year": enrolments["academic_year"],
+    enrolments = pd.DataFrame({"pid": enrolments["student_id"].map(ids),
+                               "school_code": enrolments["student_id"].map(schools),
+                               "academic_year": enrolments["academic_year"],
                                "grade": enrolments["grade"], "class_name": enrolments["name"]})
-    w = t.windows
-    deadlines = _frame(engine, select(t.schools.c.code.label("school_code"), w.c.academic_year, w.c.semester, w.c.kind,
-                                      w.c.opens, w.c.closes).join(t.schools, t.schools.c.id == w.c.school_id))
     deadlines = pd.DataFrame({"school_code": deadlines["school_code"], "academic_year": deadlines["academic_year"],
                               "semester": deadlines["semester"], "kind": deadlines["kind"],
                               "opens_on": _day(deadlines["opens"]), "closes_on": _day(deadlines["closes"])})
     return {"students": students.reset_index(drop=True), "enrolments": enrolments, "outcomes": outcomes,
-            "performances": performances, "deadlines": deadlines,
-            "selection_caps": _selection_caps(engine, policy or Policy.default())}
+            "performances": performances, "deadlines": deadlines, "selection_caps": caps}
 
 
-def _selection_caps(engine: Engine, policy: Policy) -> pd.DataFrame:
-    """Each school's yearly selection caps (its overrides applied), for every year it has classes."""
+def _selection_caps(conn, policy: Policy, school_id: int | None = None) -> pd.DataFrame:
+    """Each school's yearly selection caps (its overrides applied), for every year it has classes (of one school,
+    or of all)."""
+    query = (select(t.schools.c.id, t.schools.c.code, t.classes.c.academic_year).distinct()
+             .join(t.classes, t.classes.c.school_id == t.schools.c.id)
+             .order_by(t.schools.c.code, t.classes.c.academic_year))
+    if school_id is not None:
+        query = query.where(t.schools.c.id == school_id)
     rows = []
-    with engine.connect() as conn:
-        years = conn.execute(select(t.schools.c.id, t.schools.c.code, t.classes.c.academic_year).distinct()
-                             .join(t.classes, t.classes.c.school_id == t.schools.c.id)
-                             .order_by(t.schools.c.code, t.classes.c.academic_year)).all()
-        for school_id, code, year in years:
-            rules = answers.school_rules(conn, school_id, Term(int(year), 1), policy)
-            rows.append({"school_code": code, "academic_year": int(year),
-                         "outcomes": rules.outcome_selection_cap_per_year,
-                         "performances": rules.performance_selection_cap_per_year})
+    for school, code, year in conn.execute(query).all():
+        rules = answers.school_rules(conn, school, Term(int(year), 1), policy)
+        rows.append({"school_code": code, "academic_year": int(year),
+                     "outcomes": rules.outcome_selection_cap_per_year,
+                     "performances": rules.performance_selection_cap_per_year})
     return pd.DataFrame(rows, columns=list(DATA_DICTIONARY["selection_caps"]))
 
 
@@ -145,16 +174,48 @@ def _day(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.normalize()
 
 
+# each column's type in an export (a column of the same name means the same thing in every table)
+_TEXT = ("pid", "school_code", "class_name", "course_domain", "course_type", "status", "category", "kind")
+_FLAGS = ("first_passed", "synced", "has_document", "has_video", "selected", "submitted")
+
+
+def _arrow_schema(name: str):
+    import pyarrow as pa
+
+    def kind(column: str):
+        if column in _TEXT:
+            return pa.string()
+        if column in _FLAGS:
+            return pa.bool_()
+        return pa.timestamp("us") if column.endswith("_on") else pa.int64()
+    return pa.schema([(column, kind(column)) for column in DATA_DICTIONARY[name]])
+
+
 def export_deidentified(engine: Engine, folder: str | os.PathLike, key: bytes,
                         policy: Policy | None = None) -> list[Path]:
-    """Write each research table as Parquet and as CSV (UTF-8 with BOM), and the data dictionary."""
+    """Write each research table as Parquet and as CSV (UTF-8 with BOM), and the data dictionary. The schools are
+    read and written one at a time, each school a row group of every Parquet file (so a reader can take one school
+    without the rest), and a city's database is never whole in memory."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, table in deidentified_tables(engine, key, policy).items():
-        table.to_parquet(folder / f"{name}.parquet", index=False)
-        table.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8-sig")
-        written += [folder / f"{name}.parquet", folder / f"{name}.csv"]
+    with engine.connect() as conn:
+        codes = list(conn.execute(select(t.schools.c.code).order_by(t.schools.c.code)).scalars())
+    writers = {name: pq.ParquetWriter(folder / f"{name}.parquet", _arrow_schema(name)) for name in DATA_DICTIONARY}
+    try:
+        for name in DATA_DICTIONARY:                      # the CSV files' headers, once
+            pd.DataFrame(columns=list(DATA_DICTIONARY[name])).to_csv(folder / f"{name}.csv", index=False,
+                                                                     encoding="utf-8-sig")
+        for code in codes:
+            for name, table in deidentified_tables(engine, key, policy, school_code=code).items():
+                writers[name].write_table(pa.Table.from_pandas(table, schema=_arrow_schema(name),
+                                                               preserve_index=False))
+                table.to_csv(folder / f"{name}.csv", mode="a", header=False, index=False, encoding="utf-8")
+    finally:
+        for writer in writers.values():
+            writer.close()
+    written = [folder / f"{name}.{ext}" for name in DATA_DICTIONARY for ext in ("parquet", "csv")]
     dictionary = pd.DataFrame([{"table": table, "column": column, "description": text}
                                for table, columns in DATA_DICTIONARY.items() for column, text in columns.items()])
     dictionary.to_csv(folder / "data_dictionary.csv", index=False, encoding="utf-8-sig")

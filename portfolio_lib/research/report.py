@@ -12,7 +12,7 @@ from ..domain.errors import ReportFailed, ResearchSourceInvalid
 from .analyses import Finding
 from .charts import SUPPRESSED_MARK, export_images, figure_html
 from .notebooks import NOTEBOOKS_DIR, REPORTS
-from .sources import ResearchData
+from .sources import ResearchData, ResearchSet
 from .suppression import DEFAULT_K, check_threshold
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -38,24 +38,21 @@ class Report:
 
     With `figures_dir`, `save()` writes every chart as PNG and SVG and every table as CSV (UTF-8 with BOM)."""
 
-    def __init__(self, data: ResearchData, k: int = DEFAULT_K, figures_dir: str | os.PathLike | None = None):
+    def __init__(self, data: ResearchData | ResearchSet, k: int = DEFAULT_K,
+                 figures_dir: str | os.PathLike | None = None):
         self.data, self.k = data, check_threshold(k)
         self.figures_dir = Path(figures_dir) if figures_dir else None
         self.findings: list[Finding] = []
         self._script_sent = False
 
     def sources_html(self) -> str:
-        d = self.data
         rows = []
-        for code, source in d.origins:
-            pids = set(d.students.loc[d.students["school_code"].astype(str) == code, "pid"])
-            enrolled = d.enrolments[d.enrolments["pid"].isin(pids)]
-            years = sorted(enrolled["academic_year"].unique())
-            rows.append({"學校代碼": code, "資料來源": Path(source).name,
+        for school in self.data.summary().itertuples():
+            years = school.years
+            rows.append({"學校代碼": school.school_code, "資料來源": Path(school.source).name,
                          "學年度": f"{years[0]}–{years[-1]}" if years else "—",
-                         "學生（人次）": f"{len(enrolled):,}",
-                         "課程學習成果": f"{int(d.outcomes['pid'].isin(pids).sum()):,}",
-                         "多元表現": f"{int(d.performances['pid'].isin(pids).sum()):,}"})
+                         "學生（人次）": f"{school.enrolments:,}",
+                         "課程學習成果": f"{school.outcomes:,}", "多元表現": f"{school.performances:,}"})
         table = pd.DataFrame(rows).to_html(index=False, classes="research-table", border=0) + TABLE_STYLE
         return (f"<p>資料：去識別化資料（學生以假名代號表示，不含姓名、身分證字號與生日）。"
                 f"小格隱藏門檻 k = {self.k}。</p>{table}")

@@ -33,8 +33,8 @@ class ResearchDashboard(Dashboard):
     def __init__(self, wb: Workbench, viewer: Viewer, now: datetime | None = None):
         super().__init__(wb, viewer, now)
         self.code, self.school = school_identity(wb.engine, viewer.school_id)
-        tables = deidentified_tables(wb.engine, secrets.token_bytes(32), wb.policy)
-        self.data = ResearchData.from_tables(tables, source=self.school).where(schools=[self.code])
+        tables = deidentified_tables(wb.engine, secrets.token_bytes(32), wb.policy, school_code=self.code)
+        self.data = ResearchData.from_tables(tables, source=self.school)
         self.finding = widgets.Dropdown(options=[(label, key) for key, (label, _, _) in CATALOGUE.items()],
                                         value=next(iter(CATALOGUE)), description="分析項目",
                                         layout=widgets.Layout(width="36em"))

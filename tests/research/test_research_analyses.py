@@ -114,8 +114,12 @@ def test_an_export_reads_back_as_the_database_read_with_the_same_key(schools, tm
     wb = Workbench.open(schools[1])
     export_deidentified(wb.engine, tmp_path, b"shared key")
     direct, exported = from_database(schools[1], b"shared key"), from_export(tmp_path)
+    assert list(exported.catalogue()["school_code"]) == ["999302"]
+    pd.testing.assert_frame_equal(direct.catalogue().drop(columns="source"),
+                                  exported.catalogue().drop(columns="source"))
     for name in DATA_DICTIONARY:
-        pd.testing.assert_frame_equal(getattr(direct, name), getattr(exported, name), check_dtype=False)
+        pd.testing.assert_frame_equal(getattr(direct.load("999302"), name), getattr(exported.load("999302"), name),
+                                      check_dtype=False)
     mixed = combine([from_database(schools[0], b"other key"), exported])
     assert mixed.schools == ["999301", "999302"]
 
@@ -280,3 +284,40 @@ def test_trends_leave_out_a_school_year_with_fewer_than_k_students(both):
 def test_an_empty_selection_gives_a_finding_that_says_so():
     finding = a.categories_by_year_grade(_tiny(), 10)
     assert finding.figure is None and finding.tables == () and "沒有多元表現紀錄" in finding.note
+
+
+def test_a_city_is_read_one_school_at_a_time_and_adds_up_to_what_the_database_counts(tmp_path, monkeypatch):
+    """A city's database is never read whole: every analysis loads one school's de-identified rows at a time and adds
+    the schools' counts up, to the same findings as the city's tables held in memory, and to the database's own
+    counts."""
+    from portfolio_lib.demo import build_city
+    from portfolio_lib.research import deidentified_tables
+    from portfolio_lib.research.sources import DatabaseSource
+    db = tmp_path / "city.sqlite"
+    wb = Workbench.open(db)
+    build_city(wb, 3, seed=50, students=60, as_of=AS_OF)
+    whole = ResearchData.from_tables(deidentified_tables(wb.engine, b"city key"), "whole")
+    loads = []
+    load = DatabaseSource.load
+
+    def one_school(self, code):
+        part = load(self, code)
+        loads.append((code, part.schools))
+        return part
+    monkeypatch.setattr(DatabaseSource, "load", one_school)
+    city = load_research_data([db], key=b"city key")
+    assert city.schools == ["999301", "999302", "999303"] and loads == []
+    for analysis in ALL:
+        read, held = analysis(city, 10), analysis(whole, 10)
+        assert read.note == held.note and read.facts == pytest.approx(held.facts)
+        for (_, one, _), (_, other, _) in zip(read.tables, held.tables, strict=True):
+            pd.testing.assert_frame_equal(one, other, check_dtype=False)
+    assert all(schools == [code] for code, schools in loads) and len(loads) == 3 * len(ALL)
+    with wb.engine.connect() as conn:
+        passed, total = conn.execute(text(
+            "SELECT SUM(c.passed), COUNT(*) FROM certifications c "
+            "WHERE c.id = (SELECT MIN(id) FROM certifications WHERE outcome_id = c.outcome_id)")).one()
+        enrolled = conn.execute(text("SELECT count(*) FROM enrolments")).scalar()
+    facts = a.pass_rates_by_domain(city, 10).facts
+    assert facts["decisions"] == total and facts["overall_pass_rate"] == pytest.approx(passed / total)
+    assert int(a.funnel_by_cohort(city, 2).tables[0][1].loc[TOTAL, TOTAL]) == enrolled

@@ -10,19 +10,22 @@ from ...reference import slide_reference
 from ..charts import PALETTE, styled
 from ..sources import ResearchData
 from ..suppression import DEFAULT_K, check_threshold, publish
-from .common import Finding, count_table, empty, enrolled, stacked_shares, tables, year_grade
+from .common import Finding, count_table, counted, empty, enrolled, stacked_shares, tables, tally, year_grade
 
 
 def categories_by_year_grade(data: ResearchData, k: int = DEFAULT_K) -> Finding:
     """多元表現 records by category, for each academic year and grade, as counts and shares."""
     k = check_threshold(k)
     title = "多元表現類別分布（依學年度與年級）"
-    perf = enrolled(data, data.performances)
-    if perf.empty:
-        return empty("categories_by_year_grade", title, "所選範圍內沒有多元表現紀錄")
     labels = {key: c.label for key, c in CATEGORIES.items()}
-    counts = count_table(year_grade(perf, len(data.schools) > 1), perf["category"].map(labels),
-                     order=list(labels.values()))
+    several = len(data.schools) > 1
+
+    def count(part):
+        perf = enrolled(part, part.performances)
+        return {"records": count_table(year_grade(perf, several), perf["category"].map(labels))}
+    counts = counted(tally(data, count), "records", order=list(labels.values()))
+    if counts.empty or not counts.to_numpy().sum():
+        return empty("categories_by_year_grade", title, "所選範圍內沒有多元表現紀錄")
     counts = counts.loc[:, counts.sum() > 0]
     pub = publish(counts, k)
     fig = stacked_shares(pub, title, pub.note)
@@ -35,12 +38,15 @@ def categories_beside_slide(data: ResearchData, k: int = DEFAULT_K) -> Finding:
     k = check_threshold(k)
     title = "多元表現類別占比與學校簡報（F–M 項目）對照"
     slide = slide_reference()
-    perf = enrolled(data, data.performances)
-    if perf.empty:
+
+    def count(part):
+        perf = enrolled(part, part.performances)
+        codes = perf["category"].map(lambda key: CATEGORIES[key].application_code)
+        return {"records": count_table(perf["academic_year"].astype(str) + " 學年", codes)}
+    counts = counted(tally(data, count), "records", order=list(slide["code"]))
+    if counts.empty or not counts.to_numpy().sum():
         return empty("categories_beside_slide", title, "所選範圍內沒有多元表現紀錄")
-    codes = perf["category"].map(lambda key: CATEGORIES[key].application_code)
-    years = perf["academic_year"].astype(str) + " 學年"
-    pub = publish(count_table(years, codes, order=list(slide["code"])), k)
+    pub = publish(counts, k)
     items = slide["code"] + " " + slide["item"]
     shares = pub.shares.T.set_axis(items.tolist()) if len(pub.shares) else pd.DataFrame(index=items)
     shares.insert(0, "學校簡報", slide["slide_share"].to_numpy())

@@ -44,18 +44,48 @@ def national_rules(year: int):
     return Policy.default().rules(Term(int(year), 1))
 
 
-def domains(data: ResearchData, outcomes: pd.DataFrame) -> pd.Series:
-    """The subject domain (course code characters 20–21) of each outcome, by its name."""
+def domain_names(data) -> dict[str, str]:
+    """Subject domain codes (course code characters 20–21) and their names, as the data's latest year reads them."""
     year = max(data.years) if data.years else Term.of(date.today()).year
-    labels = dict(national_rules(year).codes["course_domain"])
-    return outcomes["course_domain"].map(lambda code: labels.get(code, "其他"))
+    return dict(national_rules(year).codes["course_domain"])
+
+
+def domains(names: dict[str, str], outcomes: pd.DataFrame) -> pd.Series:
+    """The subject domain of each outcome, by its name (`domain_names`)."""
+    return outcomes["course_domain"].map(lambda code: names.get(code, "其他"))
 
 
 def enrolled(data: ResearchData, frame: pd.DataFrame) -> pd.DataFrame:
     """Rows with the student's grade and class in that year, and their school."""
-    out = frame.merge(data.enrolments, on=["pid", "academic_year"], how="inner")
-    out["school_code"] = data.school_of(out)
-    return out
+    enrolments = data.enrolments.drop(columns="school_code") if "school_code" in frame else data.enrolments
+    return frame.merge(enrolments, on=["pid", "academic_year"], how="inner")
+
+
+def tally(data, count) -> dict:
+    """Count the data school by school (`data.parts()`: a city is never in memory whole) with `count(part)`, a dict
+    of counts, and add the schools up: tables cell by cell, numbers summed (`most_…`: the largest), lists joined.
+    Students belong to one school, so every per-student figure is whole within a part; nothing is published before
+    the sum."""
+    total: dict = {}
+    for part in data.parts():
+        for key, value in count(part).items():
+            if value is None:
+                continue
+            if key not in total:
+                total[key] = value
+            elif isinstance(value, pd.DataFrame):
+                total[key] = _add(total[key], value)
+            elif key.startswith("most_"):
+                total[key] = max(total[key], value)
+            else:
+                total[key] = total[key] + value
+    return total
+
+
+def _add(one: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
+    """Two count tables added cell by cell; a row or column only one has counts 0 in the other."""
+    columns = list(one.columns) + [c for c in other.columns if c not in one.columns]
+    return one.add(other, fill_value=0).reindex(columns=columns).fillna(0).astype(int)
 
 
 def year_grade(frame: pd.DataFrame, several_schools: bool) -> pd.Series:
@@ -64,10 +94,20 @@ def year_grade(frame: pd.DataFrame, several_schools: bool) -> pd.Series:
 
 
 def count_table(rows: pd.Series, columns: pd.Series, order: list | None = None) -> pd.DataFrame:
-    table = pd.crosstab(rows, columns)
+    table = pd.crosstab(rows, columns) if len(rows) else pd.DataFrame(dtype=int)
     if order is not None:
         table = table.reindex(columns=order, fill_value=0)
     table.index.name, table.columns.name = None, None
+    return table.sort_index()
+
+
+def counted(total: dict, key: str, order: list | None = None) -> pd.DataFrame:
+    """A table `tally` added up (empty when no school counted any), in row order, its columns in `order`."""
+    table = total.get(key)
+    if table is None:
+        return pd.DataFrame()
+    if order is not None:
+        table = table.reindex(columns=order, fill_value=0)
     return table.sort_index()
 
 
@@ -108,7 +148,8 @@ def rates_chart(rates: pd.Series, label: str, overall: float, overall_label: str
 
 
 def stage_table(data: ResearchData) -> pd.DataFrame:
-    """Each enrolment with the furthest stage its course outcomes reached that year (0–4)."""
+    """Each enrolment of one school's data (a part) with the furthest stage its course outcomes reached that year
+    (0–4)."""
     o = data.outcomes
     flags = o.assign(passed=o["status"] == OutcomeStatus.PASSED.value).groupby(["pid", "academic_year"]).agg(
         uploaded=("pid", "size"), passed=("passed", "any"), selected=("selected", "any"),
@@ -117,7 +158,6 @@ def stage_table(data: ResearchData) -> pd.DataFrame:
     stage = np.select([out["submitted"].fillna(False).astype(bool), out["selected"].fillna(False).astype(bool),
                        out["passed"].fillna(False).astype(bool), out["uploaded"].fillna(0) > 0], [4, 3, 2, 1], 0)
     out["stage"] = pd.Categorical.from_codes(stage, categories=list(STAGES))
-    out["school_code"] = data.school_of(out)
     return out
 
 

@@ -9,7 +9,7 @@ from ...reference import slide_reference
 from ..charts import PALETTE, styled
 from ..sources import ResearchData
 from ..suppression import DEFAULT_K, check_threshold, publish
-from .common import STAGES, Finding, count_table, empty, share_if_safe, stage_table, tables
+from .common import STAGES, Finding, count_table, counted, empty, share_if_safe, stage_table, tables, tally
 
 INDICATORS = ("在學學生數", "每生上傳成果件數", "有上傳成果的學生比率", "第一次認證通過率", "每生多元表現件數",
               "有提交項目的學生比率")
@@ -19,26 +19,30 @@ def trends(data: ResearchData, k: int = DEFAULT_K) -> Finding:
     """Indicators for each school and academic year."""
     k = check_threshold(k)
     title = "各校各學年度指標趨勢"
-    stages = stage_table(data)
-    o = data.outcomes.assign(school_code=data.school_of(data.outcomes))
-    p = data.performances.assign(school_code=data.school_of(data.performances))
-    submitted = pd.concat([o.loc[o["submitted"], ["pid", "academic_year"]],
-                           p.loc[p["submitted"], ["pid", "academic_year"]]]).drop_duplicates()
-    stages = stages.merge(submitted.assign(any_submitted=True), on=["pid", "academic_year"], how="left")
-    rows = []
-    for (school, year), group in stages.groupby(["school_code", "academic_year"]):
-        n = len(group)
-        if n < k:
-            continue
-        decided = o[(o["school_code"] == school) & (o["academic_year"] == year) & o["first_passed"].notna()]
-        passes = int(decided["first_passed"].astype(bool).sum())
-        rows.append({"學校": school, "學年度": int(year), "在學學生數": n,
-                     "每生上傳成果件數": ((o["school_code"] == school) & (o["academic_year"] == year)).sum() / n,
-                     "有上傳成果的學生比率": share_if_safe(int((group["stage"].astype(str) != STAGES[0]).sum()), n, k),
-                     "第一次認證通過率": share_if_safe(passes, len(decided), k),
-                     "每生多元表現件數": ((p["school_code"] == school) & (p["academic_year"] == year)).sum() / n,
-                     "有提交項目的學生比率": share_if_safe(
-                         int(group["any_submitted"].fillna(False).astype(bool).sum()), n, k)})
+
+    def count(part):
+        stages = stage_table(part)
+        o, p = part.outcomes, part.performances
+        submitted = pd.concat([o.loc[o["submitted"], ["pid", "academic_year"]],
+                               p.loc[p["submitted"], ["pid", "academic_year"]]]).drop_duplicates()
+        stages = stages.merge(submitted.assign(any_submitted=True), on=["pid", "academic_year"], how="left")
+        rows = []
+        for (school, year), group in stages.groupby(["school_code", "academic_year"]):
+            n = len(group)
+            if n < k:
+                continue
+            decided = o[(o["school_code"] == school) & (o["academic_year"] == year) & o["first_passed"].notna()]
+            passes = int(decided["first_passed"].astype(bool).sum())
+            rows.append({"學校": school, "學年度": int(year), "在學學生數": n,
+                         "每生上傳成果件數": ((o["school_code"] == school) & (o["academic_year"] == year)).sum() / n,
+                         "有上傳成果的學生比率": share_if_safe(int((group["stage"].astype(str) != STAGES[0]).sum()),
+                                                          n, k),
+                         "第一次認證通過率": share_if_safe(passes, len(decided), k),
+                         "每生多元表現件數": ((p["school_code"] == school) & (p["academic_year"] == year)).sum() / n,
+                         "有提交項目的學生比率": share_if_safe(
+                             int(group["any_submitted"].fillna(False).astype(bool).sum()), n, k)})
+        return {"rows": rows}
+    rows = tally(data, count).get("rows", [])
     if not rows:
         return empty("trends", title, f"沒有任何學校學年度的學生數達 {k} 人")
     table = pd.DataFrame(rows).set_index(["學校", "學年度"]).sort_index()
@@ -63,14 +67,17 @@ def category_trends(data: ResearchData, k: int = DEFAULT_K) -> Finding:
     """Each school's 多元表現 category shares (F–M items) across academic years."""
     k = check_threshold(k)
     title = "多元表現類別占比的學年度趨勢（各校）"
-    perf = data.performances.assign(school_code=data.school_of(data.performances))
-    if perf.empty:
-        return empty("category_trends", title, "所選範圍內沒有多元表現紀錄")
     slide = slide_reference()
     items = dict(zip(slide["code"], slide["code"] + " " + slide["item"]))
-    rows = perf["school_code"] + " " + perf["academic_year"].astype(str) + " 學年"
-    codes = perf["category"].map(lambda key: items[CATEGORIES[key].application_code])
-    pub = publish(count_table(rows, codes, order=list(items.values())), k)
+
+    def count(part):
+        perf = part.performances
+        rows = perf["school_code"] + " " + perf["academic_year"].astype(str) + " 學年"
+        return {"records": count_table(rows, perf["category"].map(lambda key: items[CATEGORIES[key].application_code]))}
+    counts = counted(tally(data, count), "records", order=list(items.values()))
+    if counts.empty or not counts.to_numpy().sum():
+        return empty("category_trends", title, "所選範圍內沒有多元表現紀錄")
+    pub = publish(counts, k)
     long = pub.shares.stack(future_stack=True).rename("比率").reset_index()
     long.columns = ["列", "項目", "比率"]
     long[["學校", "學年度"]] = long["列"].str.extract(r"^(\S+) (\d+) 學年$")
