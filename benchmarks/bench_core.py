@@ -45,16 +45,19 @@ def bench_demo(folder: Path, students: int) -> dict:
     return {"seconds": time.perf_counter() - start, "summary": summary}
 
 
-def rostered_school(wb: Workbench, students: int) -> bytes:
-    """A demo school's staff, students and teaching imported into `wb` (then closed); returns its course-record
-    file, the rows the import benchmarks load."""
+def rostered_school(wb: Workbench, students: int, code: str = SCHOOL_CODE, name: str = SCHOOL_NAME,
+                    close: bool = True) -> bytes:
+    """A demo school's staff, students and teaching imported into `wb` (then closed, unless not to `close`);
+    returns its course-record file, the rows the import benchmarks load."""
     import random
-    services.create_school(wb.uow(), SCHOOL_CODE, SCHOOL_NAME, actor=ADMIN)
-    plan = Plan(random.Random(1), [113, 114, 115], students, AS_OF)
+    services.create_school(wb.uow(), code, name, actor=ADMIN)
+    plan = Plan(random.Random(1), [113, 114, 115], students, AS_OF, code)
     for kind, frame in (("staff", plan.staff_frame()), ("students", plan.student_frame()),
                         ("teaching", plan.teaching_frame())):
-        services.import_file(wb.uow(), kind, frame.to_csv(index=False).encode(), name=kind, actor=ADMIN)
-    wb.engine.dispose()
+        services.import_file(wb.uow(), kind, frame.to_csv(index=False).encode(), name=kind, school_code=code,
+                             actor=ADMIN)
+    if close:
+        wb.engine.dispose()
     return plan.record_frame().to_csv(index=False).encode()
 
 

@@ -100,10 +100,13 @@ PROBES = {
     "research": Probe(CHART, lambda p: changes(p, ".pf-chart", lambda: choose_second(p, "分析項目"))),
     "cabinet": Probe(".pf-home", lambda p: changes(p, ".pf-status", lambda: p.get_by_role(
         "button", name="全部標示為已讀").click())),
+    "district": Probe(CHART, lambda p: changes(p, ".pf-table:has-text('該校各班狀況')",
+                                               lambda: choose_second(p, "學校"))),
     "access": Probe(".pf-access-summary", lambda p: changes(p, ".pf-status", lambda: (
         p.get_by_label("起日", exact=True).fill("115/13/01"), p.get_by_role("button", name="查詢").click()))),
 }
-STAFF_PAGES = ["index", "counselor", "homeroom", "teacher", "consultant", "submission", "research", "cabinet", "access"]
+STAFF_PAGES = ["index", "counselor", "homeroom", "teacher", "consultant", "submission", "research", "cabinet", "access",
+               "district"]
 
 
 # Each animation frame, until it is seen: is the content laid out and visible? (one check per frame, when the
@@ -163,9 +166,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(served: Path, db: Path, preheat: bool, log: Path) -> tuple[subprocess.Popen, str]:
+def serve(served: Path, db: Path | str, preheat: bool, log: Path,
+          files: Path | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "PORTFOLIO_DB": str(db), "PORTFOLIO_AS_OF": AS_OF}
+    if files is not None:
+        env["PORTFOLIO_FILES"] = str(files)
     command = [str(Path(sys.executable).with_name("voila")), str(served), "--Voila.ip=127.0.0.1", f"--port={port}",
                "--no-browser"]
     if preheat:
@@ -207,9 +213,10 @@ def load(browser, base: str, name: str) -> tuple[float, float]:
     return content, usable
 
 
-def run(mode: str, pages: list[str], loads: int, served: Path, db: Path, work: Path) -> dict[str, list]:
+def run(mode: str, pages: list[str], loads: int, served: Path, db: Path | str, work: Path,
+        files: Path | None = None) -> dict[str, list]:
     preheat = mode == "preheated"
-    server, base = serve(served, db, preheat, work / f"voila-{mode}.log")
+    server, base = serve(served, db, preheat, work / f"voila-{mode}.log", files)
     results: dict[str, list] = {}
     try:
         with sync_playwright() as p:
@@ -230,10 +237,9 @@ def run(mode: str, pages: list[str], loads: int, served: Path, db: Path, work: P
     return results
 
 
-def report(mode: str, results: dict[str, list], loads: int, students: int):
+def report(mode: str, results: dict[str, list], loads: int, what: str):
     floor = statistics.median(c for c, _ in results["floor"])
-    print(f"\n{mode}: median of {loads} loads, demo school of {students} students; "
-          f"ratios against the plain floor's first content ({floor:.2f} s)")
+    print(f"\n{mode}: median of {loads} loads, {what}; ratios against the plain floor's first content ({floor:.2f} s)")
     print(f"{'page':<14} {'content s':>9} {'ratio':>6} {'usable s':>9} {'ratio':>6}   loads (content/usable)")
     print("-" * 88)
     for name, timings in results.items():
@@ -242,6 +248,15 @@ def report(mode: str, results: dict[str, list], loads: int, students: int):
         loads_text = " ".join(f"{c:.1f}/{u:.1f}" for c, u in timings)
         print(f"{name:<14} {content:>9.2f} {content / floor:>6.2f} {usable:>9.2f} {usable / floor:>6.2f}   "
               f"{loads_text}")
+
+
+def served_pages(work: Path) -> Path:
+    """A copy of dashboards/ with both floors beside the pages, served by one Voila."""
+    served = work / "served"
+    shutil.copytree(ROOT / "dashboards", served, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for floor in ("floor.ipynb", "floor_widget.ipynb"):
+        shutil.copy(ROOT / "benchmarks" / floor, served / floor)
+    return served
 
 
 def main(argv=None) -> int:
@@ -253,15 +268,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     pages = ["floor", "floor_widget", *[p for p in args.pages.split(",") if p]]
     work = Path(tempfile.mkdtemp(prefix="portfolio-bench-ui-"))
-    served = work / "served"
-    shutil.copytree(ROOT / "dashboards", served, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    for floor in ("floor.ipynb", "floor_widget.ipynb"):
-        shutil.copy(ROOT / "benchmarks" / floor, served / floor)
+    served = served_pages(work)
     db = work / "demo.sqlite"
     build_demo(Workbench.open(db, clock=fixed_clock(AS_OF)), students=args.students, as_of=fixed_clock(AS_OF)())
     try:
         for mode in (["cold", "preheated"] if args.mode == "both" else [args.mode]):
-            report(mode, run(mode, pages, args.loads, served, db, work), args.loads, args.students)
+            report(mode, run(mode, pages, args.loads, served, db, work), args.loads,
+                   f"demo school of {args.students} students")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

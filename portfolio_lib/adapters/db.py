@@ -64,6 +64,18 @@ def advance_sequences(conn: Connection, tables) -> None:
                               f"COALESCE(max(id), 0) + 1, false) FROM {table.name}"))
 
 
+def refresh_statistics(engine: Engine) -> None:
+    """After a bulk load (a demo, a city): the planner's statistics of every table made afresh (SQLite's ANALYZE;
+    PostgreSQL's VACUUM ANALYZE, which also marks the pages an index-only count can trust), so the counts of one
+    school inside a city read its rows through the indexes rather than the whole table."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE)"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+
+
 def alembic_config(engine: Engine):
     from alembic.config import Config  # the migration machinery loads only when a schema changes or is checked
     cfg = Config()

@@ -157,7 +157,8 @@ outcomes = Table(
     Column("updated_at", DateTime, nullable=False),
     Column("sent_at", DateTime),
     Column("submitted_at", DateTime),
-    Index("ix_outcomes_student_term", "student_id", "academic_year", "semester"),
+    # a term's outcomes of some students by status, from the index alone (a school's or a class's counts in a city)
+    Index("ix_outcomes_student_term_status", "student_id", "academic_year", "semester", "status"),
     Index("ix_outcomes_status", "status"),
 )
 

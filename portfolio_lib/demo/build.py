@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from .. import services
 from ..adapters import tables as t
+from ..adapters.db import refresh_statistics
 from ..domain.calendar import academic_year_of
 from ..domain.errors import AlreadyExists
 from ..domain.model import Actor
@@ -57,6 +58,7 @@ def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as
         files = store_sample_files(wb, rng, as_of)
         counts = write_activity(wb, plan, files, rng, as_of, progress)
         counts["receipts"] = receive_submissions(wb, plan, rng, as_of)
+        refresh_statistics(wb.engine)
     finally:
         wb.clock = clock
     return {"school": school_code, "students": len(plan.enrolled(current)), "students_all_years": plan.student_count,

@@ -7,7 +7,7 @@ import functools
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import BigInteger, Integer, and_, bindparam, case, cast, func, select
+from sqlalchemy import BigInteger, Integer, and_, bindparam, case, cast, distinct, func, select
 
 from ..adapters import answers
 from ..adapters import tables as t
@@ -98,7 +98,7 @@ def _counts_statement(by_semester: bool, used_bytes: bool):
     """The statement of `student_counts`, for the classes `:classes` in year `:year` (and semester `:semester`)."""
     year = bindparam("year")
     roster = (answers.roster(year).where(t.classes.c.id.in_(bindparam("classes", expanding=True)))
-              .order_by(None).subquery())
+              .order_by(None).cte("roster"))
     ids = select(roster.c.id)
     per = outcomes_per_student(year, bindparam("semester") if by_semester else None, ids)
     sel = selected_per_student(year, ids)
@@ -123,20 +123,25 @@ def class_counts(engine: Readable, school_id: int, year: int, semester: int | No
     """One row per class of a school, as data: students, students uploading, outcomes by status, selected outcomes,
     students without an upload and the upload rate, in one GROUP BY; with `homeroom`, the homeroom teacher's name.
     The counselor's class overview and the district's drill-down (counts only, no names) read it."""
-    per = outcomes_per_student(year, semester, school_id=school_id)
-    sel = selected_per_student(year, school_id=school_id)
-    c, e = t.classes, t.enrolments
-    keys = [c.c.id.label("class_id"), c.c.grade, c.c.name.label("class_name")]
+    c, e, o, x = t.classes, t.enrolments, t.outcomes, t.selections
+    term = [o.c.academic_year == year] + ([o.c.semester == semester] if semester is not None else [])
+    selected = (select(e.c.class_id, func.count().label("n")).select_from(x)
+                .join(e, and_(e.c.student_id == x.c.student_id, e.c.academic_year == year))
+                .join(c, c.c.id == e.c.class_id)
+                .where(c.c.school_id == school_id, x.c.academic_year == year,
+                       x.c.item_kind == ItemKind.OUTCOME.value).group_by(e.c.class_id).subquery())
+    keys = [c.c.id.label("class_id"), c.c.grade, c.c.name.label("class_name"), selected.c.n]
     if homeroom:
         keys.append(t.staff.c.name.label("homeroom_teacher"))
-    query = (select(*keys, func.count(e.c.student_id).label("students"),
-                    func.count(per.c.student_id).label("students_uploading"),
-                    func.coalesce(func.sum(per.c.n), 0).label("outcomes"),
-                    *[func.coalesce(func.sum(per.c[status]), 0).label(name) for status, name in STATUS_COUNTS.items()],
-                    func.coalesce(func.sum(sel.c.sel_o), 0).label("selected_outcomes"))
+    query = (select(*keys[:3], *keys[4:], func.count(distinct(e.c.student_id)).label("students"),
+                    func.count(distinct(o.c.student_id)).label("students_uploading"),
+                    func.count(o.c.id).label("outcomes"),
+                    *[func.coalesce(func.sum(case((o.c.status == status, 1), else_=0)), 0).label(name)
+                      for status, name in STATUS_COUNTS.items()],
+                    func.coalesce(selected.c.n, 0).label("selected_outcomes"))
              .select_from(c).join(e, and_(e.c.class_id == c.c.id, e.c.academic_year == year))
-             .outerjoin(per, per.c.student_id == e.c.student_id)
-             .outerjoin(sel, sel.c.student_id == e.c.student_id))
+             .outerjoin(o, and_(o.c.student_id == e.c.student_id, *term))
+             .outerjoin(selected, selected.c.class_id == c.c.id))
     if homeroom:
         query = query.outerjoin(t.staff, t.staff.c.id == c.c.homeroom_teacher_id)
     table = _frame(engine, query.where(c.c.school_id == school_id, c.c.academic_year == year)
@@ -153,30 +158,22 @@ def rate(part: pd.Series, whole: pd.Series) -> pd.Series:
     return (part / whole.where(whole > 0)).fillna(0).astype(float).round(3)
 
 
-def _of_school(school_id: int):
-    """The students of one school, as a subquery: a school's figures inside a city's database read only its rows."""
-    return select(t.students.c.id).where(t.students.c.school_id == school_id)
-
-
-def outcomes_per_student(year: int, semester: int | None, student_ids: list[int] | None = None,
-                         school_id: int | None = None):
+def outcomes_per_student(year, semester, student_ids):
+    """Outcomes of the term per student (of `student_ids`, a list or a query): n and one count per status."""
     o = t.outcomes
-    where = [o.c.academic_year == year] + ([o.c.semester == semester] if semester is not None else [])
-    if student_ids is not None:
-        where.append(o.c.student_id.in_(student_ids))
-    if school_id is not None:
-        where.append(o.c.student_id.in_(_of_school(school_id)))
+    where = [o.c.academic_year == year, o.c.student_id.in_(student_ids)]
+    if semester is not None:
+        where.append(o.c.semester == semester)
     return select(
         o.c.student_id, func.count().label("n"),
         *[func.sum(case((o.c.status == s.value, 1), else_=0)).label(s.value) for s in OutcomeStatus],
     ).where(*where).group_by(o.c.student_id).subquery()
 
 
-def selected_per_student(year: int, student_ids: list[int] | None = None, school_id: int | None = None):
+def selected_per_student(year, student_ids):
+    """The year's selections per student (of `student_ids`): outcomes (sel_o) and 多元表現 (sel_p)."""
     s = t.selections
-    where = [s.c.academic_year == year] + ([s.c.student_id.in_(student_ids)] if student_ids is not None else [])
-    if school_id is not None:
-        where.append(s.c.student_id.in_(_of_school(school_id)))
+    where = [s.c.academic_year == year, s.c.student_id.in_(student_ids)]
     return select(s.c.student_id,
                   func.sum(case((s.c.item_kind == ItemKind.OUTCOME.value, 1), else_=0)).label("sel_o"),
                   func.sum(case((s.c.item_kind == ItemKind.PERFORMANCE.value, 1), else_=0)).label("sel_p"),
