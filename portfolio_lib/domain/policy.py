@@ -60,6 +60,7 @@ class Policy:
 
     def __init__(self, tree: dict):
         self._tree = tree
+        self._fingerprint: str | None = None
         self._validate()
 
     @classmethod
@@ -104,7 +105,10 @@ class Policy:
         return _rules_for(self, term)
 
     def fingerprint(self) -> str:
-        return json.dumps(self._tree, sort_keys=True, ensure_ascii=False)
+        """The tree as text, the key of its resolved rules (the tree never changes once made)."""
+        if self._fingerprint is None:
+            self._fingerprint = json.dumps(self._tree, sort_keys=True, ensure_ascii=False)
+        return self._fingerprint
 
 
 def _resolve(table, term: Term, path: str):

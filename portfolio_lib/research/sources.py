@@ -86,20 +86,14 @@ class ResearchData:
 
     def where(self, schools=(), years=()) -> "ResearchData":
         """Only the given schools and academic years (empty: all)."""
-        schools = [str(s) for s in schools or ()]
-        years = [int(y) for y in years or ()]
-        unknown = sorted(set(schools) - set(self.schools))
-        if unknown:
-            raise NoResearchData(reason="資料來源中沒有學校 " + "、".join(unknown))
+        schools, years = _narrowing(schools, years, self.schools)
         data = self
         if schools:
             data = replace(data, **{name: _rows(getattr(data, name), getattr(data, name)["school_code"].isin(schools))
                                     for name in TABLES},
                            origins=tuple(o for o in data.origins if o[0] in schools))
         if years:
-            missing = sorted(set(years) - set(data.years))
-            if missing:
-                raise NoResearchData(reason="資料來源中沒有學年度 " + "、".join(map(str, missing)))
+            _refuse_missing_years(years, data.years)
             data = replace(data, **{name: _rows(getattr(data, name), getattr(data, name)["academic_year"].isin(years))
                                     for name in ("enrolments", "outcomes", "performances", "deadlines",
                                                  "selection_caps")})
@@ -122,6 +116,21 @@ class ResearchData:
                          int((self.outcomes["school_code"] == code).sum()),
                          int((self.performances["school_code"] == code).sum())))
         return pd.DataFrame(rows, columns=SUMMARY)
+
+
+def _narrowing(schools, years, known: list[str]) -> tuple[list[str], list[int]]:
+    """The schools and years a narrowing asks for; a school the data does not have is refused."""
+    schools, years = [str(s) for s in schools or ()], [int(y) for y in years or ()]
+    unknown = sorted(set(schools) - set(known))
+    if unknown:
+        raise NoResearchData(reason="資料來源中沒有學校 " + "、".join(unknown))
+    return schools, years
+
+
+def _refuse_missing_years(years: list[int], known: list[int]):
+    missing = sorted(set(years) - set(known))
+    if missing:
+        raise NoResearchData(reason="資料來源中沒有學年度 " + "、".join(map(str, missing)))
 
 
 def _rows(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
@@ -283,19 +292,13 @@ class ResearchSet:
 
     def where(self, schools=(), years=()) -> "ResearchSet":
         """Only the given schools and academic years (empty: all)."""
-        schools = [str(s) for s in schools or ()]
-        years = [int(y) for y in years or ()]
-        unknown = sorted(set(schools) - set(self.schools))
-        if unknown:
-            raise NoResearchData(reason="資料來源中沒有學校 " + "、".join(unknown))
+        schools, years = _narrowing(schools, years, self.schools)
         data = self
         if schools:
             data = replace(data, catalogue=data.catalogue[data.catalogue["school_code"].isin(schools)]
                            .reset_index(drop=True))
         if years:
-            missing = sorted(set(years) - set(data.years))
-            if missing:
-                raise NoResearchData(reason="資料來源中沒有學年度 " + "、".join(map(str, missing)))
+            _refuse_missing_years(years, data.years)
             data = replace(data, chosen_years=tuple(years))
         return data
 
