@@ -50,7 +50,8 @@ class DistrictDashboard(Dashboard):
             w.observe(run(lambda _: self.refresh()), names="value")
         for w in (self.sort, self.order):
             w.observe(run(lambda _: self.show_schools()), names="value")
-        self.school.observe(run(lambda _: self.show_classes()), names="value")
+        self._choosing = False          # while the page itself sets the school picker, it opens nothing
+        self.school.observe(run(lambda _: None if self._choosing else self.show_classes()), names="value")
         self.view = widgets.VBox([
             viewer_line(viewer.label, self.now),
             widgets.HBox([self.year, self.semester]), widgets.HBox([self.sort, self.order]), self.status.view,
@@ -68,9 +69,13 @@ class DistrictDashboard(Dashboard):
         self.schools = q.school_table(self.wb.engine, self.viewer, self.term, self.now, self.wb.policy)
         self.cards.value = cards_html(city_cards(self.schools))
         chosen = self.school.value
-        self.school.options = [("（選擇學校）", None)] + [(f"{r.code} {r.name}", r.code)
-                                                      for r in self.schools.itertuples()]
-        self.school.value = chosen if chosen in set(self.schools["code"]) else None
+        self._choosing = True
+        try:
+            self.school.options = [("（選擇學校）", None)] + [(f"{r.code} {r.name}", r.code)
+                                                          for r in self.schools.itertuples()]
+            self.school.value = chosen if chosen in set(self.schools["code"]) else None
+        finally:
+            self._choosing = False
         self.show_schools()
         self.show_classes()
 

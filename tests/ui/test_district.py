@@ -182,6 +182,9 @@ def test_opening_a_schools_classes_is_in_the_access_log(city):
     rows = sql(city, "SELECT event, target, school_id FROM access_log WHERE login = 'e001' ORDER BY id")
     assert len(rows) == before + 1
     assert tuple(rows[-1]) == ("open", "district", school_id_of(city.engine, city_school(2)[0]))
+    app.semester.value = 2                               # another term: the same school's classes, opened once more
+    assert app.school.value == city_school(2)[0] and not app.classes.frame.empty
+    assert len(sql(city, "SELECT id FROM access_log WHERE login = 'e001'")) == before + 2
 
 
 def test_a_pending_outcome_is_overdue_once_its_stage_deadline_and_a_week_have_passed(school):
