@@ -90,6 +90,11 @@ class Dashboard:
         self.status = StatusLine()
         self.run = guarded(self.status)
 
+    @property
+    def term(self) -> Term:
+        """The term a page's year and semester pickers (`term_pickers`) stand on."""
+        return Term(self.year.value, self.semester.value)
+
 
 def cards_html(figures: dict) -> str:
     return "".join(CARD.format(label=html.escape(str(k)), value=f"{v:,}" if isinstance(v, int) else html.escape(str(v)))

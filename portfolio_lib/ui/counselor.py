@@ -99,10 +99,6 @@ class CounselorDashboard(Dashboard):
         ], layout=widgets.Layout(max_width="1340px"))
         run(self.refresh)()
 
-    @property
-    def term(self) -> Term:
-        return Term(self.year.value, self.semester.value)
-
     def refresh(self):
         """New filters: the cards now, each tab when it is shown (a page builds one chart, not six)."""
         term = self.term

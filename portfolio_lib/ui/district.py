@@ -60,10 +60,6 @@ class DistrictDashboard(Dashboard):
         ], layout=widgets.Layout(max_width="1340px"))
         run(self.refresh)()
 
-    @property
-    def term(self) -> Term:
-        return Term(self.year.value, self.semester.value)
-
     def refresh(self):
         """A new term: the schools' figures afresh, the cards, the chart and the table in the chosen order."""
         self.schools = q.school_table(self.wb.engine, self.viewer, self.term, self.now, self.wb.policy)

@@ -6,7 +6,6 @@ from datetime import datetime
 
 import ipywidgets as widgets
 
-from ..domain.calendar import Term
 from ..domain.model import Role
 from ..queries import submission as q
 from ..queries.scope import school_years
@@ -57,10 +56,6 @@ class SubmissionDashboard(Dashboard):
                     self.receipt, self.by_class.view, self.confirm.view, *([self.resubmit] if submitter else [])),
         ], layout=widgets.Layout(max_width="1340px"))
         run(self.refresh)()
-
-    @property
-    def term(self) -> Term:
-        return Term(self.year.value, self.semester.value)
 
     def refresh(self):
         self.show_preview()
