@@ -24,7 +24,7 @@ from .queries.vocabulary import SUMMARY_LABELS, access_table, item_table, status
 from .research.notebooks import REPORTS
 from .research.suppression import DEFAULT_K
 from .services import config
-from .services.check import check_workbench
+from .services.check import check_workbench, repair_workbench
 from .services.unit_of_work import Workbench
 
 
@@ -261,8 +261,9 @@ def cmd_access_log(wb: Workbench, args):
 
 
 def cmd_check(wb: Workbench, args) -> dict:
+    repaired = repair_workbench(wb) if args.repair else []
     problems = check_workbench(wb)
-    return {"ok": not problems, "problems": problems}
+    return {"ok": not problems, "problems": problems, **({"repaired": repaired} if args.repair else {})}
 
 
 def _research_key(path: str | None) -> tuple[bytes, str]:
@@ -419,7 +420,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--semester", type=int, choices=[1, 2],
                    help="one semester's outcomes (default: the whole year); selections and 多元表現 are yearly")
 
-    command("check", cmd_check, "verify stored files against their hashes and the database's integrity")
+    p = command("check", cmd_check, "verify the database's integrity, stored files and submission packages against "
+                                    "their hashes (exit 1 when something is wrong)")
+    p.add_argument("--repair", action="store_true",
+                   help="first repair what a crash leaves: unfinished temporary files, files no record uses, "
+                        "packages with no submission record, missing packages rebuilt from their batch")
 
     p = command("officer", cmd_officer, "the city's education office (教育局) accounts, who see every school's counts "
                                         "and no one's names: list, or add/remove one (--as admin)")
@@ -471,7 +476,12 @@ def _print(result, as_json: bool):
     elif isinstance(result, (pd.DataFrame, pd.Series)):
         print(result.to_string() if len(result) else "（沒有資料）")
     elif isinstance(result, dict) and "problems" in result:
-        print("檢查通過：資料庫與檔案庫一致。" if result["ok"] else "\n".join(f"✗ {p}" for p in result["problems"]))
+        for done in result.get("repaired", ()):
+            print(f"✓ {done}")
+        if "repaired" in result and not result["repaired"]:
+            print("沒有需要修復的項目。")
+        print("檢查通過：資料庫、檔案庫與提交包一致。" if result["ok"]
+              else "\n".join(f"✗ {p}" for p in result["problems"]))
     else:
         for key, value in result.items():
             print(f"{key}: {value}")

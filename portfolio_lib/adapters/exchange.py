@@ -14,6 +14,7 @@ import json
 import re
 import zipfile
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Connection, select
 
@@ -145,6 +146,13 @@ def rebuild_batch_package(conn: Connection, store: FileStore, batch_id: int) -> 
 def package_file_name(school_code: str, year: int, semester: int, batch_id: int) -> str:
     """A package's file name: school, term and batch (330301-115-1-00012.zip)."""
     return f"{school_code}-{year}-{semester}-{batch_id:05d}.zip"
+
+
+def package_location(folder: Path, school_code: str, batch) -> Path:
+    """Where a batch's package is: the path recorded for one written elsewhere, else its name in `folder`."""
+    if batch.package_path:
+        return Path(batch.package_path)
+    return folder / package_file_name(school_code, batch.academic_year, batch.semester, batch.id)
 
 
 def digest(data: bytes) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
@@ -83,8 +84,29 @@ class FileStore:
         return {p.name for p in self.root.glob("??/??/*") if p.is_file() and len(p.name) == 64}
 
     def leftover_parts(self) -> list[Path]:
-        tmp = self.root / "tmp"
-        return sorted(tmp.glob("*.part")) if tmp.exists() else []
+        """Temporary files a write left when its process died (a write in progress holds its file's lock)."""
+        return abandoned_parts(self.root / "tmp")
+
+
+def abandoned_parts(folder: Path) -> list[Path]:
+    """The `.part` files in a folder whose writer is gone: each writer holds an exclusive lock on its temporary
+    file until it is renamed into place, and the system releases it when the process ends, however it ends."""
+    if not folder.is_dir():
+        return []
+    left = []
+    for part in sorted(folder.glob("*.part")):
+        try:
+            fd = os.open(part, os.O_RDONLY)
+        except FileNotFoundError:              # renamed into place meanwhile
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            left.append(part)
+        except BlockingIOError:
+            pass
+        finally:
+            os.close(fd)
+    return left
 
 
 def write_atomically(target: Path, data: bytes, tmp_dir: Path | None = None, prefix: str = ".part-") -> None:
@@ -96,10 +118,11 @@ def write_atomically(target: Path, data: bytes, tmp_dir: Path | None = None, pre
         fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix=prefix, suffix=".part")
         try:
             with os.fdopen(fd, "wb") as out:
+                fcntl.flock(out.fileno(), fcntl.LOCK_EX)     # held until the rename (`abandoned_parts`)
                 out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(tmp_name, target)
+                os.replace(tmp_name, target)
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
             raise

@@ -241,6 +241,7 @@ submission_batches = Table(
     Column("created_at", DateTime, nullable=False),
     Column("digest", String(64), nullable=False),
     Column("item_count", Integer, nullable=False),
+    Column("package_path", String(1000)),        # only a package written outside the packages folder (--out)
 )
 
 submission_items = Table(

@@ -104,6 +104,10 @@ class Policy:
     def rules(self, term: Term) -> Rules:
         return _rules_for(self, term)
 
+    def largest_file_bytes(self) -> int:
+        """The largest file any slot takes in any term: a larger one is refused whatever its term and slot."""
+        return max(int(size) for slot in self._tree["files"].values() for size in slot["max_bytes"].values())
+
     def fingerprint(self) -> str:
         """The tree as text, the key of its resolved rules (the tree never changes once made)."""
         if self._fingerprint is None:

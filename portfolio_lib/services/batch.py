@@ -78,7 +78,7 @@ def batch_upload(uow: UnitOfWork, manifest: bytes, archive: bytes, manifest_name
     frame = frame.reindex(columns=list(MANIFEST_COLUMNS), fill_value="")
     problems: list[Problem] = []
     counts = {"outcomes": 0, "performances": 0}
-    with uow:
+    with uow.stage(*(Upload(name, data) for name, data in files.items())):
         actor = uow.repo.resolve_actor(actor)
         check_has_role(actor, {Role.COUNSELOR, Role.ADMIN}, "批次上傳")
         for index, row in frame.iterrows():

@@ -27,7 +27,7 @@ def _checked_document(uow: UnitOfWork, student, document: Upload | None, rules, 
 def add_consultation_record(uow: UnitOfWork, student_no: str, consulted_on: date, description: str,
                             document: Upload | None = None, *, actor: Actor) -> int:
     """A course consultant records a consultation (課程諮詢紀錄) with a student of their school; proof optional."""
-    with uow:
+    with uow.stage(document):
         repo = uow.repo
         consultant = repo.resolve_actor(actor)
         check_staff_role(consultant, {Role.CONSULTANT}, "登錄課程諮詢紀錄")
@@ -60,7 +60,7 @@ def upload_learning_plan(uow: UnitOfWork, student_no: str, year: int, semester: 
                          description: str, document: Upload | None, actor: Actor | None = None) -> int:
     """A student uploads a self-directed learning plan (自主學習計畫上傳) for review."""
     term = Term(year, semester)
-    with uow:
+    with uow.stage(document):
         repo = uow.repo
         student, actor = acting_on_student(repo, actor, "上傳自主學習計畫", student_no=student_no)
         rules = repo.school_policy(student.school_id).rules(term)
@@ -77,7 +77,7 @@ def upload_learning_plan(uow: UnitOfWork, student_no: str, year: int, semester: 
 def replace_learning_plan(uow: UnitOfWork, plan_id: int, title: str, description: str,
                           document: Upload | None = None, actor: Actor | None = None) -> None:
     """Replace a plan sent back for revision (or not yet reviewed); it goes back to review."""
-    with uow:
+    with uow.stage(document):
         repo = uow.repo
         row, plan = repo.learning_plan(plan_id)
         student, actor = acting_on_student(repo, actor, "修改自主學習計畫", student_id=row.student_id)
@@ -124,7 +124,7 @@ def upload_school_document(uow: UnitOfWork, student_no: str, kind: SchoolDocumen
                            document: Upload | None, actor: Actor | None = None) -> int:
     """A student keeps an autobiography (自傳) or a study plan (學習計畫) in the cabinet."""
     kind = SchoolDocumentKind(kind)
-    with uow:
+    with uow.stage(document):
         repo = uow.repo
         student, actor = acting_on_student(repo, actor, f"上傳{kind.label}", student_no=student_no)
         rules = repo.school_policy(student.school_id).rules(Term.of(uow.now.date()))

@@ -63,6 +63,8 @@ def _package_and_commit(uow: UnitOfWork, school, year: int, semester: int, items
                after={"year": year, "semester": semester, "items": len(items), "digest": package_digest, **facts})
     folder = Path(out_dir) if out_dir else uow.workbench.package_folder
     path = uow.write_file(folder / package_file_name(school.code, year, semester, batch_id), data)
+    if out_dir:
+        repo.set_package_path(batch_id, str(path.resolve()))
     uow.commit()
     return {"batch_id": batch_id, "items": len(items), "digest": package_digest, "path": str(path),
             "bytes": len(data)}

@@ -11,15 +11,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from ..adapters import tables as t
 from ..adapters.db import WRITE, ensure_schema, make_engine
-from ..adapters.filestore import FileStore, write_atomically
+from ..adapters.filestore import FileStore, StoredFile, write_atomically
 from ..adapters.repository import Repository
 from ..domain.calendar import taipei_now
-from ..domain.files import CheckedFile
+from ..domain.files import CheckedFile, Upload
 from ..domain.policy import Policy
 from . import config
 
@@ -87,22 +87,51 @@ def retried(use_case: Callable[P, R]) -> Callable[P, R]:
 
 
 class UnitOfWork:
-    """`with uow: ... uow.commit()` — rolls back, and removes the files it wrote, unless committed."""
+    """`with uow: ... uow.commit()` — rolls back, and removes the files it wrote, unless committed.
+
+    A use case that stores files hands them to `stage` first (`with uow.stage(document, video):`): they are hashed,
+    written and fsynced before the transaction begins, so that the write lock (SQLite's one, a student's on
+    PostgreSQL) covers only the rows and uploads do not queue behind each other's disks."""
 
     def __init__(self, workbench: Workbench):
         self.workbench = workbench
         self.store = workbench.store
+        self._reset()
 
-    def __enter__(self) -> "UnitOfWork":
-        self.conn = self.workbench.engine.connect()
-        self.conn.execution_options(**{WRITE: True})
-        self.conn.begin()
-        self.now = self.workbench.clock()
-        self.repo = Repository(self.conn, self.workbench.policy)
+    def _reset(self):
+        self._staged: dict[int, tuple[StoredFile, bytes]] = {}
         self._created: list[str] = []
+        self._used: set[str] = set()
         self._released: set[str] = set()
         self._written: list[Path] = []
         self._committed = False
+
+    def stage(self, *uploads: Upload | None) -> "UnitOfWork":
+        """Write these uploads' bytes to the file store now, before the lock. A file larger than any the policy
+        takes is left unwritten (its use case refuses it); a failed write removes what this call wrote."""
+        limit = self.workbench.policy.largest_file_bytes()
+        try:
+            for upload in uploads:
+                if upload is not None and 0 < len(upload.data) <= limit and id(upload.data) not in self._staged:
+                    stored = self.store.put(upload.data)
+                    if stored.created:
+                        self._created.append(stored.sha256)
+                    self._staged[id(upload.data)] = (stored, upload.data)
+        except BaseException:
+            self._abandon()
+            raise
+        return self
+
+    def __enter__(self) -> "UnitOfWork":
+        try:
+            self.conn = self.workbench.engine.connect()
+            self.conn.execution_options(**{WRITE: True})
+            self.conn.begin()
+        except BaseException:
+            self._abandon()
+            raise
+        self.now = self.workbench.clock()
+        self.repo = Repository(self.conn, self.workbench.policy)
         return self
 
     def __exit__(self, exc_type, exc, tb):
@@ -111,23 +140,41 @@ class UnitOfWork:
                 self.conn.rollback()
         finally:
             self.conn.close()
-        if not self._committed:
-            self._discard(self._created)
+        if self._committed:
+            self._reset()
+        else:
+            self._abandon()
+
+    def _abandon(self):
+        """Nothing of the use case is kept: the files it wrote go, unless a committed row uses them."""
+        try:
             for path in self._written:
                 path.unlink(missing_ok=True)
+            if self._created:
+                remove_unused_files(self.workbench, self._created)
+        finally:
+            self._reset()
 
     def commit(self):
         self.conn.commit()
         self._committed = True
-        if self._released:
-            self._collect(self._released)
+        unused = self._released | (set(self._created) - self._used)     # staged files no row took (a batch's extras)
+        if unused:
+            remove_unused_files(self.workbench, unused)
 
     def store_file(self, checked: CheckedFile) -> str:
-        """Store a checked file (deduplicated by content) and its row; returns its sha256."""
-        stored = self.store.put(checked.data)
+        """Store a checked file (deduplicated by content) and its row; returns its sha256. A staged file is already
+        written; under the file's lock it is written again only if a session that found it unused removed it."""
+        staged = self._staged.get(id(checked.data))
+        stored = staged[0] if staged and staged[1] is checked.data else self.store.put(checked.data)
         if stored.created:
             self._created.append(stored.sha256)
+        self.repo.lock_file(stored.sha256)
+        if not self.store.exists(stored.sha256):
+            stored = self.store.put(checked.data)
+            self._created.append(stored.sha256)
         self.repo.add_file(stored, checked.ext, checked.media_type, self.now)
+        self._used.add(stored.sha256)
         return stored.sha256
 
     def write_file(self, path: str | os.PathLike, data: bytes) -> Path:
@@ -143,23 +190,20 @@ class UnitOfWork:
         if sha256:
             self._released.add(sha256)
 
-    def _discard(self, hashes):
-        """After a rollback: remove files this use case wrote unless a committed row uses them."""
-        if not hashes:
-            return
-        with self.workbench.engine.connect() as conn:
-            known = set(conn.execute(select(t.files.c.sha256).where(t.files.c.sha256.in_(hashes))).scalars())
-        for sha256 in hashes:
-            if sha256 not in known:
-                self.store.remove(sha256)
 
-    def _collect(self, hashes):
-        """Remove files no record uses any more: the row first, in its own transaction, then the file."""
-        with self.workbench.engine.connect() as conn:
-            conn.execution_options(**{WRITE: True})
-            with conn.begin():
-                unused = [h for h in hashes if Repository(conn, self.workbench.policy).file_references(h) == 0]
-                if unused:
-                    conn.execute(t.files.delete().where(t.files.c.sha256.in_(unused)))
-        for sha256 in unused:
-            self.store.remove(sha256)
+def remove_unused_files(wb: Workbench, hashes) -> list[str]:
+    """Remove the stored files no record uses, with their rows: each under its lock, the file before the commit,
+    so that a session storing the same content meanwhile either finds the row kept or writes the file again.
+    A crash between the two leaves a row no record uses whose file is gone, which `check --repair` removes."""
+    removed = []
+    with wb.engine.connect() as conn:
+        conn.execution_options(**{WRITE: True})
+        with conn.begin():
+            repo = Repository(conn, wb.policy)
+            for sha256 in sorted(set(hashes)):
+                repo.lock_file(sha256)
+                if repo.file_references(sha256) == 0:
+                    conn.execute(t.files.delete().where(t.files.c.sha256 == sha256))
+                    wb.store.remove(sha256)
+                    removed.append(sha256)
+    return removed

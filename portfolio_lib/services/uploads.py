@@ -25,7 +25,7 @@ def upload_outcome(uow: UnitOfWork, student_no: str, year: int, semester: int, c
                    description: str, document: Upload | None = None, video: Upload | None = None,
                    actor: Actor | None = None) -> int:
     """A student uploads the learning outcome of a course of their course record."""
-    with uow:
+    with uow.stage(document, video):
         outcome_id = add_outcome(uow, student_no, year, semester, course_code, description, document, video, actor)
         uow.commit()
         return outcome_id
@@ -62,7 +62,7 @@ def replace_outcome(uow: UnitOfWork, outcome_id: int, description: str, document
                     video: Upload | None = None, keep_document: bool = False, keep_video: bool = False,
                     actor: Actor | None = None) -> None:
     """Change an outcome not yet sent, or replace a failed one so that it can be sent again."""
-    with uow:
+    with uow.stage(document, video):
         repo = uow.repo
         outcome = repo.outcome(outcome_id)
         student, actor = acting_on_student(repo, actor, "修改學習成果", student_id=outcome.student_id)
@@ -112,7 +112,7 @@ def upload_performance(uow: UnitOfWork, student_no: str, year: int, semester: in
                        video: Upload | None = None, external_link: str | None = None,
                        actor: Actor | None = None) -> int:
     """A student adds a 多元表現 record of one of the ten categories."""
-    with uow:
+    with uow.stage(document, video):
         record_id = add_performance(uow, student_no, year, semester, category, fields, description, document,
                                     video, external_link, actor)
         uow.commit()
@@ -153,7 +153,7 @@ def update_performance(uow: UnitOfWork, performance_id: int, *, fields: dict | N
                        video: Upload | None = None, remove_document: bool = False,
                        remove_video: bool = False, external_link=_KEEP, actor: Actor | None = None) -> None:
     """Edit a 多元表現 record; a record synced from the school system takes only proof, video, link and description."""
-    with uow:
+    with uow.stage(document, video):
         repo = uow.repo
         record = repo.performance(performance_id)
         student, actor = acting_on_student(repo, actor, "修改多元表現", student_id=record.student_id)

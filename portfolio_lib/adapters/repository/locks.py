@@ -5,6 +5,9 @@ about, with transaction-level advisory locks released at commit or rollback:
 - a student: held exclusively by whatever writes that student's items, so that two sessions checking one of the
   student's caps (uploads per semester, 多元表現 per year, selections, picks, quota) cannot both see room for one
   more; students of other schools, and other students of the same school, never wait;
+- a stored file (by its sha256): held by whatever adds or removes that file's row and the file itself, so that a
+  file one session stores is never removed under it by another that found it unused (on SQLite the write lock does
+  the same);
 - a school: held shared with each of its students' locks, and exclusively by what acts on the whole school at once
   (a submission takes a term's selections of every student), so that no student's selection changes under it.
 
@@ -18,7 +21,7 @@ from sqlalchemy import Connection, Table, func, select
 
 from .. import tables as t
 
-SCHOOL, STUDENT = 0x5057_0001, 0x5057_0002      # the two key spaces of pg_advisory_xact_lock(int4, int4)
+SCHOOL, STUDENT, FILE = 0x5057_0001, 0x5057_0002, 0x5057_0003   # key spaces of pg_advisory_xact_lock(int4, int4)
 
 
 class Locks:
@@ -47,3 +50,8 @@ class Locks:
         """Hold the school's lock exclusively: no write of one of its students runs until the transaction ends."""
         if self._locking:
             self.conn.execute(select(func.pg_advisory_xact_lock(SCHOOL, school_id))).all()
+
+    def lock_file(self, sha256: str):
+        """Hold a stored file's lock until the transaction ends (its key: the hash's first 32 bits, signed)."""
+        if self._locking:
+            self.conn.execute(select(func.pg_advisory_xact_lock(FILE, int(sha256[:8], 16) - (1 << 31)))).all()

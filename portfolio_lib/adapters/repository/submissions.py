@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from ...domain.errors import NotFound
 from ...domain.model import ItemKind, ReceiptStatus
@@ -29,6 +29,11 @@ class Submissions:
         self.conn.execute(insert(t.submission_items), [
             {"batch_id": batch_id, "item_kind": kind, "item_id": item_id} for kind, item_id in items])
         return batch_id
+
+    def set_package_path(self, batch_id: int, path: str):
+        """A package written outside the packages folder: where it is, for `check` and `backup` to find it."""
+        self.conn.execute(update(t.submission_batches).where(t.submission_batches.c.id == batch_id)
+                          .values(package_path=path))
 
     def receipt(self, receipt_id: int):
         row = self.conn.execute(select(t.receipts).where(t.receipts.c.id == receipt_id)).first()
