@@ -225,6 +225,11 @@ def wb(database, clock) -> Workbench:
 
 @pytest.fixture
 def school(wb, clock) -> School:
+    return build_school(wb, clock)
+
+
+def build_school(wb: Workbench, clock: Clock) -> School:
+    """The test school: its staff, three students, their courses and records, and the 113 school year's windows."""
     services.create_school(wb.uow(), SCHOOL, "測試高中", actor=ADMIN)
     for kind, rows in (("staff", STAFF), ("students", student_rows()), ("teaching", teaching_rows()),
                        ("course_records", record_rows())):
