@@ -266,6 +266,25 @@ def cmd_check(wb: Workbench, args) -> dict:
     return {"ok": not problems, "problems": problems, **({"repaired": repaired} if args.repair else {})}
 
 
+def cmd_backup(wb: Workbench, args) -> dict:
+    from .services.backup import backup
+    return backup(wb, args.folder)
+
+
+def cmd_restore(_wb, args) -> dict:
+    from .services.backup import restore
+    if not args.db:
+        raise UsageError("restore 需要 --db：還原成的新資料庫（不存在的檔案，或空的 PostgreSQL 資料庫）")
+    result = restore(args.folder, args.db, args.files)
+    from .services.check import check_workbench
+    wb = Workbench.open(args.db, args.files)
+    try:
+        problems = check_workbench(wb)
+    finally:
+        wb.engine.dispose()
+    return {**result, "check": "通過" if not problems else "；".join(problems)}
+
+
 def _research_key(path: str | None) -> tuple[bytes, str]:
     """The pseudonym key: read from a key file, created there when missing, or a fresh one kept nowhere."""
     import secrets
@@ -425,6 +444,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repair", action="store_true",
                    help="first repair what a crash leaves: unfinished temporary files, files no record uses, "
                         "packages with no submission record, missing packages rebuilt from their batch")
+
+    p = command("backup", cmd_backup, "a consistent copy of the database, its files and its submission packages, "
+                                      "with a manifest of hashes, taken while people work")
+    p.add_argument("folder", help="a new or empty folder for the backup")
+
+    p = command("restore", cmd_restore, "restore a backup as a new database (--db: a file that does not exist, or "
+                                        "an empty PostgreSQL database), its files and packages beside it")
+    p.add_argument("folder", help="the backup's folder")
+    p.set_defaults(standalone=True)
 
     p = command("officer", cmd_officer, "the city's education office (教育局) accounts, who see every school's counts "
                                         "and no one's names: list, or add/remove one (--as admin)")

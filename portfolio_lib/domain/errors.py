@@ -349,6 +349,10 @@ class StorageError(PortfolioError):
     template = "檔案儲存失敗：{reason}。檔案未儲存，請稍後再試或洽系統管理者。"
 
 
+class BackupProblem(PortfolioError):
+    template = "備份或還原未完成：{reason}"
+
+
 # --- research ------------------------------------------------------------------------
 
 class ResearchSourceInvalid(PortfolioError):
