@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import os
@@ -128,7 +129,25 @@ def write_atomically(target: Path, data: bytes, tmp_dir: Path | None = None, pre
             raise
         _fsync_dir(target.parent)
     except OSError as err:
-        raise StorageError(reason=err.strerror or str(err)) from err
+        raise StorageError(reason=storage_reason(err)) from err
+
+
+# What a failed write means to the person uploading, by the system's error number.
+_REASONS = {
+    errno.ENOSPC: "伺服器的磁碟空間已滿",
+    errno.EDQUOT: "伺服器的磁碟配額已用完",
+    errno.EROFS: "伺服器的檔案庫目前是唯讀的",
+    errno.EACCES: "伺服器沒有寫入檔案庫的權限",
+    errno.EPERM: "伺服器沒有寫入檔案庫的權限",
+    errno.EFBIG: "檔案超過伺服器允許寫入的大小",
+    errno.EIO: "伺服器的磁碟讀寫發生錯誤",
+}
+
+
+def storage_reason(err: OSError) -> str:
+    """A failed write in words a teacher understands, with the system's own words after them for the administrator."""
+    said = err.strerror or str(err)
+    return f"{_REASONS[err.errno]}（{said}）" if err.errno in _REASONS else said
 
 
 def _fsync_dir(path: Path) -> None:

@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url
 from ..adapters import tables as t
 from ..adapters.db import database_url, make_engine
 from ..adapters.exchange import package_location
-from ..adapters.filestore import FileStore, write_atomically
+from ..adapters.filestore import FileStore, storage_reason, write_atomically
 from ..domain.errors import BackupProblem
 from . import config
 from .unit_of_work import Workbench
@@ -43,7 +43,13 @@ ATTEMPTS = 5
 
 def backup(wb: Workbench, folder: str | os.PathLike) -> dict:
     """A consistent copy of the database, its files and its packages in `folder` (new or empty)."""
-    folder = Path(folder)
+    try:
+        return _backup(wb, Path(folder))
+    except OSError as err:
+        raise BackupProblem(reason=f"無法寫入備份資料夾「{folder}」：{storage_reason(err)}") from err
+
+
+def _backup(wb: Workbench, folder: Path) -> dict:
     if folder.exists() and any(folder.iterdir()):
         raise BackupProblem(reason=f"備份資料夾「{folder}」不是空的，請指定新的資料夾")
     folder.mkdir(parents=True, exist_ok=True)
@@ -112,17 +118,24 @@ def restore(folder: str | os.PathLike, db: str, files: str | os.PathLike | None 
             engine.dispose()
     try:
         _restore_into(folder, manifest, db, url, target, store, packages)
+    except OSError as err:
+        _undo_restore(target, store, packages)
+        raise BackupProblem(reason=f"還原寫入失敗：{storage_reason(err)}") from err
     except BaseException:
-        # nothing half-restored stays: the new database file, its store and its packages go (a PostgreSQL
-        # database keeps what pg_restore wrote; it was empty and can be dropped and made again)
-        if target is not None:
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(target) + suffix).unlink(missing_ok=True)
-        for made in (store.root, packages):
-            shutil.rmtree(made, ignore_errors=True)
+        _undo_restore(target, store, packages)
         raise
     return {"database": db, "files": len(manifest["files"]), "packages": len(manifest["packages"]),
             "taken_at": manifest["taken_at"], "store": str(store.root), "package_folder": str(packages)}
+
+
+def _undo_restore(target: Path | None, store: FileStore, packages: Path):
+    """Nothing half-restored stays: the new database file, its store and its packages go (a PostgreSQL database
+    keeps what pg_restore wrote; it was empty and can be dropped and made again)."""
+    if target is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+    for made in (store.root, packages):
+        shutil.rmtree(made, ignore_errors=True)
 
 
 def _restore_into(folder: Path, manifest: dict, db: str, url: str, target: Path | None, store: FileStore,

@@ -33,7 +33,7 @@ def test_an_interrupted_write_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fsync", crash)
     with pytest.raises(StorageError) as err:
         store.put(b"half-written upload")
-    assert "No space left" in err.value.message
+    assert "磁碟空間已滿" in err.value.message and "No space left" in err.value.message
     assert store.all_hashes() == set() and store.leftover_parts() == []
 
 

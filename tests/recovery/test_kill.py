@@ -45,11 +45,12 @@ ROC = {IN_UPLOAD: "114/01/10 10:00", IN_SELECTION: "114/07/10 10:00"}
 class Child:
     """A loaded child process running one use case (`child.py`)."""
 
-    def __init__(self, args: list[str], as_of: datetime):
+    def __init__(self, args: list[str], as_of: datetime, prefix: list[str] = (), preexec_fn=None):
         env = {**os.environ, "PORTFOLIO_AS_OF": ROC[as_of]}
         env.pop("PORTFOLIO_DB", None)
-        self.process = subprocess.Popen([sys.executable, "-m", "tests.recovery.child", *args], cwd=ROOT, env=env,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen([*prefix, sys.executable, "-m", "tests.recovery.child", *args], cwd=ROOT,
+                                        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, preexec_fn=preexec_fn)
         assert self.process.stdout.readline().strip() == b"ready", self.process.stderr.read().decode()
 
     def go(self):
@@ -75,6 +76,11 @@ class Child:
         out, err = self.process.communicate(timeout=300)
         assert self.process.returncode == 0, err.decode()
         return time.monotonic() - self.started
+
+    def outcome(self) -> tuple[int, str, str]:
+        """Let it run to its end: (exit status, standard output, standard error)."""
+        out, err = self.process.communicate(timeout=300)
+        return self.process.returncode, out.decode(), err.decode()
 
     def _kill(self) -> bool:
         if self.process.poll() is not None:
