@@ -3,6 +3,7 @@ PostgreSQL (through psycopg 3) for a city's schools in one database."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -50,6 +51,38 @@ def make_engine(db: str | os.PathLike) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
     return engine
+
+
+class WriterQueue:
+    """Writers of one SQLite file wait their turn in the kernel rather than in SQLite's busy handler.
+
+    SQLite lets one writer in at a time; a writer that finds the lock taken sleeps and tries again, up to 100 ms at
+    a time, so with dozens waiting the lock goes to whoever happens to try the moment it is free, and some wait far
+    longer than others. A use case first takes an exclusive `flock` of `<database>-writers` (the kernel wakes a
+    waiter as soon as it is released), then SQLite's lock, which is then almost always free. Only an ordering:
+    SQLite's own lock still decides who writes, so a process that cannot open the file simply goes without."""
+
+    def __init__(self, engine: Engine):
+        database = engine.url.database if engine.dialect.name == "sqlite" else None
+        self.path = Path(database + "-writers") if database and database != ":memory:" else None
+        self.fd: int | None = None
+
+    def __enter__(self) -> "WriterQueue":
+        if self.path is not None:
+            try:
+                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o660)
+            except OSError:
+                try:                                  # made by another user: a lock needs only to read it
+                    self.fd = os.open(self.path, os.O_RDONLY)
+                except OSError:
+                    return self
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            os.close(self.fd)                 # closing releases the lock
+            self.fd = None
 
 
 def advance_sequences(conn: Connection, tables) -> None:

@@ -85,13 +85,14 @@ def _items(conn: Connection, items: list[tuple[str, int]]):
 
 
 def build_package(conn: Connection, store: FileStore, school, year: int, semester: int,
-                  items: list[tuple[str, int]], created: datetime) -> bytes:
-    """The package of these items (kind, id) for a school's term, as bytes."""
+                  items: list[tuple[str, int]], created: datetime, md5s: dict | None = None) -> bytes:
+    """The package of these items (kind, id) for a school's term, as bytes. Each file's MD5 is computed from the
+    bytes packaged; `md5s`, when given, receives them by SHA-256."""
     files_meta = {}
     records: dict[str, list] = {}
     entries: dict[str, bytes] = {}
     roster = []
-    md5 = {r.sha256: r.md5 for r in conn.execute(select(t.files.c.sha256, t.files.c.md5))}
+    md5 = {} if md5s is None else md5s
     for kind, row in _items(conn, items):
         rtype = record_type(kind, getattr(row, "category", None))
         files = []
@@ -103,6 +104,8 @@ def build_package(conn: Connection, store: FileStore, school, year: int, semeste
             ext = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
             path = f"files/{rtype}/{row.id}_{slot}.{ext}"
             entries[path] = store.read(sha256)
+            if sha256 not in md5:
+                md5[sha256] = hashlib.md5(entries[path], usedforsecurity=False).hexdigest()
             files.append({"slot": slot, "name": name, "md5": md5[sha256], "path": path})
             files_meta[path] = {"md5": md5[sha256], "sha256": sha256, "size": len(entries[path])}
         record = {"item_id": row.id, "school_code": school.code, "academic_year": row.academic_year,

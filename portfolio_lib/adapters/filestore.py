@@ -17,7 +17,6 @@ from ..domain.errors import StorageError
 @dataclass(frozen=True)
 class StoredFile:
     sha256: str
-    md5: str
     size: int
     created: bool          # False when the same content was already stored (deduplicated)
 
@@ -47,12 +46,14 @@ class FileStore:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def put(self, data: bytes) -> StoredFile:
-        sha256, md5 = digests(data)
+        """Store bytes by their SHA-256. (The MD5 the exchange format carries is computed when a file is first
+        packaged for submission, not on deadline day: `services/submission.py`.)"""
+        sha256 = hashlib.sha256(data).hexdigest()
         target = self.path(sha256)
         if target.exists() and target.stat().st_size == len(data):
-            return StoredFile(sha256, md5, len(data), created=False)
+            return StoredFile(sha256, len(data), created=False)
         write_atomically(target, data, tmp_dir=self.root / "tmp", prefix=sha256[:8])
-        return StoredFile(sha256, md5, len(data), created=True)
+        return StoredFile(sha256, len(data), created=True)
 
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()

@@ -133,7 +133,7 @@ course_records = Table(
 files = Table(
     "files", metadata,
     Column("sha256", String(64), primary_key=True),
-    Column("md5", String(32), nullable=False),
+    Column("md5", String(32)),          # the exchange format's MD5, recorded when the file is first submitted
     Column("size", BigInteger, nullable=False),
     Column("ext", String(8), nullable=False),
     Column("media_type", String(40), nullable=False),

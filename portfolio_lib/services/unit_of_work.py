@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from ..adapters import tables as t
-from ..adapters.db import WRITE, ensure_schema, make_engine
+from ..adapters.db import WRITE, WriterQueue, ensure_schema, make_engine
 from ..adapters.filestore import FileStore, StoredFile, write_atomically
 from ..adapters.repository import Repository
 from ..domain.calendar import taipei_now
@@ -123,12 +123,14 @@ class UnitOfWork:
         return self
 
     def __enter__(self) -> "UnitOfWork":
+        self._queue = WriterQueue(self.workbench.engine)
         try:
+            self._queue.__enter__()
             self.conn = self.workbench.engine.connect()
             self.conn.execution_options(**{WRITE: True})
             self.conn.begin()
         except BaseException:
-            self._abandon()
+            self._leave()
             raise
         self.now = self.workbench.clock()
         self.repo = Repository(self.conn, self.workbench.policy)
@@ -140,10 +142,17 @@ class UnitOfWork:
                 self.conn.rollback()
         finally:
             self.conn.close()
-        if self._committed:
-            self._reset()
-        else:
-            self._abandon()
+        self._leave()
+
+    def _leave(self):
+        """Commit's removals or the abandoned use case's files are done before the next writer's turn."""
+        try:
+            if self._committed:
+                self._reset()
+            else:
+                self._abandon()
+        finally:
+            self._queue.__exit__(None, None, None)
 
     def _abandon(self):
         """Nothing of the use case is kept: the files it wrote go, unless a committed row uses them."""

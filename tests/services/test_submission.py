@@ -101,3 +101,17 @@ def test_a_failure_midway_leaves_no_package_and_no_lock(school, selected, tmp_pa
     monkeypatch.undo()
     assert snapshot(school.wb) == before
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_files_md5_is_recorded_when_it_is_first_submitted(school, selected, tmp_path):
+    """Deadline day hashes an upload once (SHA-256); the exchange format's MD5 is computed from the bytes packaged."""
+    files = t.files
+    with school.wb.engine.connect() as conn:
+        assert set(conn.execute(select(files.c.md5)).scalars()) == {None}
+    result = services.submit_selected(school.uow(), 113, 1, SUBMITTER, out_dir=tmp_path)
+    with school.wb.engine.connect() as conn:
+        recorded = dict(conn.execute(select(files.c.sha256, files.c.md5)).all())
+    with zipfile.ZipFile(result["path"]) as archive:
+        packaged = [n for n in archive.namelist() if n.startswith("files/")]
+        assert {hashlib.sha256(archive.read(n)).hexdigest(): hashlib.md5(archive.read(n)).hexdigest()
+                for n in packaged} == recorded

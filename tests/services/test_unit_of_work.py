@@ -1,9 +1,13 @@
 """The unit of work: one transaction per use case, its files and its package included."""
 
+import fcntl
+import os
+
 import pytest
 from sqlalchemy import func, select
 
 from portfolio_lib.adapters import tables as t
+from portfolio_lib.adapters.db import WriterQueue
 from portfolio_lib.domain.calendar import Term
 from portfolio_lib.domain.files import check_file
 from portfolio_lib.domain.policy import Policy
@@ -73,3 +77,33 @@ def test_a_written_package_stays_after_commit_and_goes_without_it(wb, tmp_path):
 
 def test_the_packages_sit_beside_the_file_store(wb):
     assert wb.package_folder == wb.store.root.with_name("school.packages")
+
+
+def writers_queue_taken(wb) -> bool:
+    """Whether a use case holds the SQLite writers' queue (its flock) now."""
+    fd = os.open(WriterQueue(wb.engine).path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def test_sqlite_writers_queue_for_their_turn_until_the_use_case_ends(wb):
+    """On SQLite a use case holds the writers' queue from before its transaction to after its files are settled,
+    committed or not; PostgreSQL's writers have their own locks and no queue."""
+    if wb.engine.dialect.name != "sqlite":
+        assert WriterQueue(wb.engine).path is None
+        return
+    with wb.uow() as uow:
+        assert writers_queue_taken(wb)
+        uow.repo.add_school("330399", "排隊高中")
+        uow.commit()
+    assert not writers_queue_taken(wb)
+    with pytest.raises(RuntimeError):
+        with wb.uow():
+            assert writers_queue_taken(wb)
+            raise RuntimeError("a use case that fails")
+    assert not writers_queue_taken(wb)

@@ -45,7 +45,7 @@ class Records:
     def add_file(self, stored, ext: str, media_type: str, now: datetime):
         """The row of a stored file (content-addressed: a file already known keeps its row)."""
         if self.conn.execute(select(t.files.c.sha256).where(t.files.c.sha256 == stored.sha256)).first() is None:
-            self.conn.execute(insert(t.files).values(sha256=stored.sha256, md5=stored.md5, size=stored.size, ext=ext,
+            self.conn.execute(insert(t.files).values(sha256=stored.sha256, size=stored.size, ext=ext,
                                                      media_type=media_type, stored_at=now))
 
 

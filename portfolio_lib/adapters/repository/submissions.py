@@ -16,10 +16,20 @@ from ..filestore import FileStore
 class Submissions:
     conn: Connection
 
+    def record_md5s(self, md5s: dict[str, str]):
+        """The MD5s of files packaged for submission, kept for the receipt list's reconciliation."""
+        for sha256, md5 in md5s.items():
+            self.conn.execute(update(t.files).where(t.files.c.sha256 == sha256, t.files.c.md5.is_(None))
+                              .values(md5=md5))
+
     def package(self, store: FileStore, school, year: int, semester: int, items: list[tuple[str, int]],
                 now: datetime) -> bytes:
-        """The exchange package (ZIP) of these items, as the central database takes it."""
-        return build_package(self.conn, store, school, year, semester, items, now)
+        """The exchange package (ZIP) of these items, as the central database takes it; the MD5s of its files
+        are recorded with them."""
+        md5s: dict[str, str] = {}
+        data = build_package(self.conn, store, school, year, semester, items, now, md5s)
+        self.record_md5s(md5s)
+        return data
 
     def add_batch(self, school_id: int, year: int, semester: int, by: str, now: datetime, digest: str,
                   items: list[tuple[str, int]]) -> int:

@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from ...adapters import tables as t
 from ...adapters.db import WRITE, advance_sequences
+from ...adapters.filestore import digests
 from ...domain.calendar import Term
 from ...domain.files import Upload, check_file
 from ...services.unit_of_work import Workbench
@@ -55,7 +56,7 @@ def store_sample_files(wb: Workbench, rng: random.Random, as_of: datetime) -> Fi
         slot = "video" if name.endswith((".mp3", ".mp4")) else "document"
         checked = check_file(Upload(name, data), slot, rules)
         stored = wb.store.put(data)
-        rows.append({"sha256": stored.sha256, "md5": stored.md5, "size": stored.size, "ext": checked.ext,
+        rows.append({"sha256": stored.sha256, "md5": digests(data)[1], "size": stored.size, "ext": checked.ext,
                      "media_type": checked.media_type, "stored_at": as_of})
         (files.videos if slot == "video" else files.documents).append((stored.sha256, checked.ext, stored.size))
     with wb.engine.begin() as conn:
