@@ -9,9 +9,9 @@ records, sends outcomes for certification, selects records, and reads its class'
 does, for a bounded time. Students pick their course at random, so some uploads meet the rules (a course already
 uploaded, the cap of six a semester): those are refusals by rule, counted by rule; anything else is an error.
 
-For each backend and number of uploaders it prints (once every crowd has run): uploads accepted per second; the p50/p95/p99 latency of an
-upload; refusals by rule; errors that are not rule refusals (goal 0); and after the run `portfolio check`'s
-problems and the stored rows and files (goal: 0 lost, 0 orphaned). Two ways of writing are measured:
+For each backend and number of uploaders it prints (once every crowd has run): uploads accepted per second; the
+p50/p95/p99 latency of an upload; refusals by rule; errors that are not rule refusals (goal 0); and after the run
+`portfolio check`'s problems and the stored rows and files (goal: 0 lost, 0 orphaned). Two ways of writing are measured:
 - the workbench's: each file hashed, written and fsynced before the write lock is taken (`UnitOfWork.stage`);
 - files under the lock: the same use cases with staging turned off, each file hashed and fsynced while the use
   case holds the lock (SQLite's one write lock), as the workbench did before.

@@ -281,7 +281,8 @@ def _libpq(url: str) -> str:
 
 def _run(program: str, *args: str):
     if shutil.which(program) is None:
-        raise BackupProblem(reason=f"找不到 {program}：PostgreSQL 的備份需要它（Debian：apt-get install postgresql-client）")
+        raise BackupProblem(reason=f"找不到 {program}：PostgreSQL 的備份需要它"
+                                   "（Debian：apt-get install postgresql-client）")
     result = subprocess.run([program, *args], capture_output=True, text=True)
     if result.returncode:
         raise BackupProblem(reason=f"{program} 失敗：{result.stderr.strip()[-500:]}")

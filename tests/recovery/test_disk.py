@@ -28,7 +28,8 @@ def namespaces_allowed() -> bool:
     """Whether this machine lets a process make its own user and mount namespace (where it may mount)."""
     if shutil.which("unshare") is None:
         return False
-    return subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "true"], capture_output=True).returncode == 0
+    made = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "true"], capture_output=True)
+    return made.returncode == 0
 
 
 @pytest.fixture
