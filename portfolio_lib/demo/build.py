@@ -18,7 +18,7 @@ from ..domain.calendar import academic_year_of
 from ..domain.errors import AlreadyExists
 from ..domain.model import Actor
 from ..queries.viewer import officer_directory
-from ..services.unit_of_work import Workbench
+from ..services.unit_of_work import Workbench, remove_unused_files
 from .activity import store_sample_files, write_activity
 from .activity.receipts import receive_submissions
 from .roster import DEFAULT_SEED, SCHOOL_CODE, SCHOOL_NAME, Plan
@@ -57,6 +57,8 @@ def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as
             services.save_district_officer(wb.uow(), *DEMO_OFFICER, actor=builder)
         files = store_sample_files(wb, rng, as_of)
         counts = write_activity(wb, plan, files, rng, as_of, progress)
+        # the samples no record drew are not kept: a file no record uses is what `check` reports
+        remove_unused_files(wb, [sha256 for sha256, *_ in files.documents + files.videos])
         counts["receipts"] = receive_submissions(wb, plan, rng, as_of)
         refresh_statistics(wb.engine)
     finally:
