@@ -69,11 +69,7 @@ class FileStore:
         path = self.path(sha256)
         if not path.is_file():
             return "檔案不存在"
-        digest = hashlib.sha256()
-        with path.open("rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                digest.update(chunk)
-        if digest.hexdigest() != sha256:
+        if file_digest(path)[0] != sha256:
             return "檔案內容已被更改（雜湊值不符）"
         if size is not None and path.stat().st_size != size:
             return "檔案大小不符"
@@ -88,6 +84,16 @@ class FileStore:
     def leftover_parts(self) -> list[Path]:
         """Temporary files a write left when its process died (a write in progress holds its file's lock)."""
         return abandoned_parts(self.root / "tmp")
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """(SHA-256, size) of a file on disk, read a megabyte at a time."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
 
 
 def abandoned_parts(folder: Path) -> list[Path]:

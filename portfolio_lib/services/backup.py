@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url
 from ..adapters import tables as t
 from ..adapters.db import database_url, make_engine
 from ..adapters.exchange import package_location
-from ..adapters.filestore import FileStore, storage_reason, write_atomically
+from ..adapters.filestore import FileStore, file_digest, storage_reason, write_atomically
 from ..domain.errors import BackupProblem
 from . import config
 from .unit_of_work import Workbench
@@ -266,12 +266,8 @@ def _copy_hashed(source: Path, target: Path) -> dict:
 
 
 def _hash_file(path: Path) -> dict:
-    sha, size = hashlib.sha256(), 0
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            sha.update(chunk)
-            size += len(chunk)
-    return {"sha256": sha.hexdigest(), "bytes": size}
+    sha256, size = file_digest(path)
+    return {"sha256": sha256, "bytes": size}
 
 
 def _libpq(url: str) -> str:

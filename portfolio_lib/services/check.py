@@ -13,7 +13,6 @@ back (`portfolio restore`)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from sqlalchemy import func, select
 from ..adapters import tables as t
 from ..adapters.db import integrity_problems, schema_status
 from ..adapters.exchange import digest, package_location, rebuild_batch_package
-from ..adapters.filestore import abandoned_parts, write_atomically
+from ..adapters.filestore import abandoned_parts, file_digest, write_atomically
 from .unit_of_work import Workbench, remove_unused_files
 
 PACKAGE_NAME = re.compile(r"^(?P<school>[0-9A-Za-z]+)-(?P<year>\d+)-(?P<semester>\d)-(?P<batch>\d{5,})\.zip$")
@@ -97,7 +96,7 @@ def _package_findings(wb: Workbench) -> list[Finding]:
         folders.add(path.parent)
         if not path.is_file():
             found.append(Finding(f"提交包 {path.name}（批次 {batch.id}）不見了", _rebuilder(wb, batch, path)))
-        elif _sha256(path) != batch.digest:
+        elif file_digest(path)[0] != batch.digest:
             found.append(Finding(f"提交包 {path.name}（批次 {batch.id}）內容與紀錄的 SHA-256 不符",
                                  _rebuilder(wb, batch, path)))
     for where in sorted(folders):
@@ -124,14 +123,6 @@ def _lock_findings(wb: Workbench) -> list[Finding]:
                 label = "學習成果" if kind == "outcome" else "多元表現"
                 found.append(Finding(f"{count} 筆{label}已鎖定為已提交，卻不在任何提交批次中"))
     return found
-
-
-def _sha256(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            sha.update(chunk)
-    return sha.hexdigest()
 
 
 def _remover(wb: Workbench, sha256: str) -> Callable[[], str]:
