@@ -88,6 +88,15 @@ def test_the_whole_cycle_for_one_student(cli_school):
     locked = run(db, "select", "S1", "outcome", outcome_id, "--undo", ok=False)
     assert locked.returncode == 1 and "鎖定" in locked.stderr
     assert "檢查通過" in run(db, "check").stdout
+    package = Path(submitted["path"])
+    package.unlink()                                         # a package lost, and one a killed submission left
+    stray = package.with_name(package.name.replace(package.name.rsplit("-", 1)[1], "99999.zip"))
+    stray.write_bytes(b"PK")
+    found = run(db, "check", ok=False)
+    assert found.returncode == 1 and "不見了" in found.stdout and "沒有提交紀錄" in found.stdout
+    repaired = run(db, "check", "--repair")
+    assert "✓ 已由批次" in repaired.stdout and "✓ 已刪除" in repaired.stdout and "檢查通過" in repaired.stdout
+    assert package.is_file() and not stray.exists()
 
 
 def test_a_bad_upload_exits_1_and_changes_nothing(cli_school):
