@@ -64,10 +64,10 @@ def secure(path: Path, entry: pwd.struct_passwd, mode_dir: int = 0o700, mode_fil
 
 def own_folder(db: Path, files: Path):
     """The school database must sit in a folder of its own: the service user gets that folder (SQLite writes
-    its -wal and -shm files beside the database), so nothing else may be in it."""
-    family = {db.name, db.name + "-wal", db.name + "-shm", db.name + "-journal", db.stem + ".files",
-              db.stem + ".packages", files.name if files.parent == db.parent else db.stem + ".files",
-              "home", "exports"}
+    its -wal and -shm files beside the database, the workbench its writers' queue), so nothing else may be in it."""
+    family = {db.name, db.name + "-wal", db.name + "-shm", db.name + "-journal", db.name + "-writers",
+              db.stem + ".files", db.stem + ".packages",
+              files.name if files.parent == db.parent else db.stem + ".files", "home", "exports"}
     strangers = sorted(p.name for p in db.parent.iterdir() if p.name not in family)
     if strangers:
         raise SystemExit(f"{db.parent} holds more than the school database ({', '.join(strangers[:5])}): move "
@@ -105,7 +105,7 @@ def prepare(settings: Settings, db: str | None = None, as_of: str | None = None)
                     "--seed", str(settings.demo.seed), "--json"] + (["--as-of", as_of] if as_of else [])
             _as_service(settings, *demo)
         own_folder(path, Path(files))
-        for folder in (path.parent, Path(files)):          # the database, its -wal, -shm, files and packages
+        for folder in (path.parent, Path(files)):      # the database, its -wal, -shm, -writers, files and packages
             secure(folder, service)
     _as_service(settings, portfolio, "--db", db, "--files", files, "init")   # migrations, as the service user
     exports = data / "exports"

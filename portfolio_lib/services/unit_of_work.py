@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import random
 import time
@@ -62,6 +63,7 @@ class Workbench:
         return config.package_folder(self.store.root)
 
 
+log = logging.getLogger(__name__)
 P, R = ParamSpec("P"), TypeVar("R")
 ATTEMPTS = 6
 # PostgreSQL cancels one of two transactions that wait for each other (deadlock_detected) or that a serializable
@@ -169,15 +171,22 @@ class UnitOfWork:
         self._committed = True
         unused = self._released | (set(self._created) - self._used)     # staged files no row took (a batch's extras)
         if unused:
-            remove_unused_files(self.workbench, unused)
+            try:
+                remove_unused_files(self.workbench, unused)
+            except Exception:      # the use case is done; what it no longer uses waits for `check --repair`
+                log.warning("files no record uses were left for `portfolio check --repair`: %s", sorted(unused),
+                            exc_info=True)
 
     def store_file(self, checked: CheckedFile) -> str:
         """Store a checked file (deduplicated by content) and its row; returns its sha256. A staged file is already
         written; under the file's lock it is written again only if a session that found it unused removed it."""
         staged = self._staged.get(id(checked.data))
-        stored = staged[0] if staged and staged[1] is checked.data else self.store.put(checked.data)
-        if stored.created:
-            self._created.append(stored.sha256)
+        if staged and staged[1] is checked.data:
+            stored = staged[0]
+        else:
+            stored = self.store.put(checked.data)
+            if stored.created:
+                self._created.append(stored.sha256)
         self.repo.lock_file(stored.sha256)
         if not self.store.exists(stored.sha256):
             stored = self.store.put(checked.data)
