@@ -92,17 +92,15 @@ class Child:
 
 
 class Case:
-    """A use case's prepared database (copied afresh for every kill) and the child arguments that run it."""
+    """A use case: its name, its prepared database (copied afresh for every kill) and the child's arguments that
+    run it on a copy."""
 
-    def __init__(self, base: Path, as_of: datetime):
-        self.base, self.as_of = base, as_of
+    def __init__(self, name: str, base: Path, as_of: datetime, args):
+        self.name, self.base, self.as_of, self.args = name, base, as_of, args
 
     def copy(self, target: Path) -> Path:
         shutil.copytree(self.base, target)
         return target / "school.sqlite"
-
-    def args(self, db: Path) -> list[str]:
-        raise NotImplementedError
 
     def run(self, db: Path) -> Child:
         child = Child(self.args(db), self.as_of)
@@ -160,7 +158,7 @@ def kill_loop(case: Case, tmp_path: Path, invariant, first_file) -> dict:
         wb.engine.dispose()
         shutil.rmtree(db.parent)
     assert outcomes["killed"] >= KILLS // 2, outcomes
-    print(f"{type(case).__name__}: {duration:.2f} s whole; {outcomes}")
+    print(f"{case.name}: {duration:.2f} s whole; {outcomes}")
     return outcomes
 
 
@@ -194,33 +192,31 @@ def test_killing_an_import_keeps_it_whole_or_absent(tmp_path_factory, tmp_path):
     (folder.parent / "records.csv").write_bytes(records.to_csv(index=False).encode())
     wb.engine.dispose()
 
-    class Import(Case):
-        def args(self, db):
-            return ["cli", "import", "course-records", str(folder.parent / "records.csv"), "--db", str(db),
-                    "--as", "admin", "--json"]
+    def args(db):
+        return ["cli", "import", "course-records", str(folder.parent / "records.csv"), "--db", str(db),
+                "--as", "admin", "--json"]
 
     def invariant(wb, done):
         rows = count(wb, t.course_records)
         assert rows in ({len(records)} if done else {0, len(records)})
 
-    kill_loop(Import(folder, as_of), tmp_path, invariant, first_file=lambda _: False)
+    kill_loop(Case("import", folder, as_of, args), tmp_path, invariant, first_file=lambda _: False)
 
 
 def test_killing_an_upload_leaves_the_outcome_whole_or_absent(school_base, tmp_path):
     document = tmp_path / "成果.pdf"
     document.write_bytes(big_pdf("one upload").data)
 
-    class UploadOutcome(Case):
-        def args(self, db):
-            return ["cli", "upload", "outcome", "--student", "113001", "--term", "113-1", "--course",
-                    course_code(0), "--description", "期末報告", "--document", str(document), "--db", str(db)]
+    def args(db):
+        return ["cli", "upload", "outcome", "--student", "113001", "--term", "113-1", "--course",
+                course_code(0), "--description", "期末報告", "--document", str(document), "--db", str(db)]
 
     def invariant(wb, done):
         outcomes = count(wb, t.outcomes)
         assert outcomes in ({1} if done else {0, 1})
         assert len(wb.store.all_hashes()) == outcomes        # the outcome's file, or none
 
-    kill_loop(UploadOutcome(school_base, IN_UPLOAD), tmp_path, invariant, first_file=stored_files)
+    kill_loop(Case("upload", school_base, IN_UPLOAD, args), tmp_path, invariant, first_file=stored_files)
 
 
 def test_killing_a_batch_upload_keeps_it_whole_or_absent(school_base, tmp_path):
@@ -235,16 +231,15 @@ def test_killing_a_batch_upload_keeps_it_whole_or_absent(school_base, tmp_path):
     (tmp_path / "清單.csv").write_bytes(pd.DataFrame(rows).to_csv(index=False).encode())
     (tmp_path / "files.zip").write_bytes(archive.getvalue())
 
-    class Batch(Case):
-        def args(self, db):
-            return ["batch", str(db), str(tmp_path / "清單.csv"), str(tmp_path / "files.zip")]
+    def args(db):
+        return ["batch", str(db), str(tmp_path / "清單.csv"), str(tmp_path / "files.zip")]
 
     def invariant(wb, done):
         outcomes = count(wb, t.outcomes)
         assert outcomes in ({6} if done else {0, 6})
         assert len(wb.store.all_hashes()) == outcomes
 
-    kill_loop(Batch(school_base, IN_UPLOAD), tmp_path, invariant, first_file=stored_files)
+    kill_loop(Case("batch upload", school_base, IN_UPLOAD, args), tmp_path, invariant, first_file=stored_files)
 
 
 def test_killing_a_submission_leaves_package_batch_and_lock_together(tmp_path_factory, tmp_path):
@@ -264,9 +259,8 @@ def test_killing_a_submission_leaves_package_batch_and_lock_together(tmp_path_fa
         services.select_for_submission(school.uow(), student, "outcome", outcome)
     wb.engine.dispose()
 
-    class Submit(Case):
-        def args(self, db):
-            return ["cli", "submit", "--term", "113-1", "--db", str(db), "--as", "staff:S001", "--json"]
+    def args(db):
+        return ["cli", "submit", "--term", "113-1", "--db", str(db), "--as", "staff:S001", "--json"]
 
     def invariant(wb, done):
         with wb.engine.connect() as conn:
@@ -285,4 +279,4 @@ def test_killing_a_submission_leaves_package_batch_and_lock_together(tmp_path_fa
     def zip_appeared(base: Path) -> bool:
         return any((base / "school.packages").glob("*.zip"))
 
-    kill_loop(Submit(folder, IN_SELECTION), tmp_path, invariant, first_file=zip_appeared)
+    kill_loop(Case("submission", folder, IN_SELECTION, args), tmp_path, invariant, first_file=zip_appeared)
