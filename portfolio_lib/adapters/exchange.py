@@ -151,11 +151,19 @@ def package_file_name(school_code: str, year: int, semester: int, batch_id: int)
     return f"{school_code}-{year}-{semester}-{batch_id:05d}.zip"
 
 
-def package_location(folder: Path, school_code: str, batch) -> Path:
-    """Where a batch's package is: the path recorded for one written elsewhere, else its name in `folder`."""
+def recorded_batches(conn: Connection) -> list:
+    """Every submission batch with its school's code, in order: what `package_location` needs, and its digest."""
+    b, s = t.submission_batches, t.schools
+    return conn.execute(select(b, s.c.code.label("school_code")).join(s, s.c.id == b.c.school_id)
+                        .order_by(b.c.id)).all()
+
+
+def package_location(folder: Path, batch) -> Path:
+    """Where a batch's package is (a row of `recorded_batches`): the path recorded for one written elsewhere, else
+    its name in `folder`."""
     if batch.package_path:
         return Path(batch.package_path)
-    return folder / package_file_name(school_code, batch.academic_year, batch.semester, batch.id)
+    return folder / package_file_name(batch.school_code, batch.academic_year, batch.semester, batch.id)
 
 
 def digest(data: bytes) -> str:

@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 
 from ..adapters import tables as t
 from ..adapters.db import database_url, make_engine
-from ..adapters.exchange import package_location
+from ..adapters.exchange import package_location, recorded_batches
 from ..adapters.filestore import FileStore, file_digest, storage_reason, write_atomically
 from ..domain.errors import BackupProblem
 from . import config
@@ -68,9 +68,9 @@ def _backup(wb: Workbench, folder: Path) -> dict:
             raise BackupProblem(reason=f"備份期間有 {len(missing)} 個檔案一再被刪除，請稍後再試")
     packages = []
     for batch in moment["batches"]:
-        source = package_location(wb.package_folder, batch["school_code"], _Row(batch))
+        source = package_location(wb.package_folder, batch)
         if source.is_file():
-            packages.append({"batch_id": batch["id"], "name": source.name,
+            packages.append({"batch_id": batch.id, "name": source.name,
                              **_copy_hashed(source, folder / "packages" / source.name)})
     manifest = {
         "taken_at": wb.clock().isoformat(timespec="seconds"),
@@ -80,7 +80,7 @@ def _backup(wb: Workbench, folder: Path) -> dict:
         "tables": moment["tables"],
         "files": moment["files"],
         "packages": packages,
-        "missing_packages": [b["id"] for b in moment["batches"] if b["id"] not in {p["batch_id"] for p in packages}],
+        "missing_packages": [b.id for b in moment["batches"] if b.id not in {p["batch_id"] for p in packages}],
     }
     write_atomically(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
     return {"folder": str(folder.resolve()), "files": len(moment["files"]), "packages": len(packages),
@@ -218,18 +218,10 @@ def _take_database(wb: Workbench, folder: Path) -> dict:
 def _moment_facts(conn: Connection) -> dict:
     tables = {table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
               for table in t.metadata.sorted_tables}
-    b, s = t.submission_batches, t.schools
-    batches = [dict(row._mapping) for row in conn.execute(
-        select(b.c.id, b.c.academic_year, b.c.semester, b.c.package_path, s.c.code.label("school_code"))
-        .join(s, s.c.id == b.c.school_id).order_by(b.c.id))]
+    batches = recorded_batches(conn)
     files = dict(conn.execute(select(t.files.c.sha256, t.files.c.size).order_by(t.files.c.sha256)).all())
     revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     return {"tables": tables, "batches": batches, "files": files, "revision": revision}
-
-
-class _Row:
-    def __init__(self, facts: dict):
-        self.__dict__.update(facts)
 
 
 # --- files -----------------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from ..adapters import tables as t
 from ..adapters.db import integrity_problems, schema_status
-from ..adapters.exchange import digest, package_location, rebuild_batch_package
+from ..adapters.exchange import digest, package_location, rebuild_batch_package, recorded_batches
 from ..adapters.filestore import abandoned_parts, file_digest, write_atomically
 from .unit_of_work import Workbench, remove_unused_files
 
@@ -85,13 +85,11 @@ def _file_findings(wb: Workbench) -> list[Finding]:
 
 def _package_findings(wb: Workbench) -> list[Finding]:
     folder = wb.package_folder
-    b, s = t.submission_batches, t.schools
     with wb.engine.connect() as conn:
-        batches = conn.execute(select(b, s.c.code.label("school_code")).join(s, s.c.id == b.c.school_id)
-                               .order_by(b.c.id)).all()
+        batches = recorded_batches(conn)
     found, recorded, folders = [], set(), {folder}
     for batch in batches:
-        path = package_location(folder, batch.school_code, batch)
+        path = package_location(folder, batch)
         recorded.add(path.resolve())
         folders.add(path.parent)
         if not path.is_file():

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from portfolio_lib import services
 from portfolio_lib.adapters import tables as t
-from portfolio_lib.adapters.exchange import digest, package_location
+from portfolio_lib.adapters.exchange import digest, package_location, recorded_batches
 from portfolio_lib.demo.roster import Plan
 from portfolio_lib.demo.samples import make_pdf
 from portfolio_lib.domain.files import Upload
@@ -264,13 +264,12 @@ def test_killing_a_submission_leaves_package_batch_and_lock_together(tmp_path_fa
 
     def invariant(wb, done):
         with wb.engine.connect() as conn:
-            batches = conn.execute(select(t.submission_batches, t.schools.c.code.label("school_code"))
-                                   .join(t.schools)).all()
+            batches = recorded_batches(conn)
         locked = count(wb, t.outcomes, t.outcomes.c.submitted_at.is_not(None))
         packages = sorted(wb.package_folder.glob("*.zip")) if wb.package_folder.exists() else []
         assert len(batches) in ({1} if done else {0, 1})
         if batches:
-            path = package_location(wb.package_folder, batches[0].school_code, batches[0])
+            path = package_location(wb.package_folder, batches[0])
             assert packages == [path] and digest(path.read_bytes()) == batches[0].digest
             assert locked == batches[0].item_count == 6
         else:
