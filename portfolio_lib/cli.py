@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import queries, services
 from .adapters.importing import IMPORTERS
-from .domain.calendar import Term, parse_roc_date, parse_roc_moment
+from .domain.calendar import Term, format_roc_datetime, parse_roc_date, parse_roc_moment
 from .domain.categories import CATEGORIES
 from .domain.errors import PortfolioError
 from .domain.files import Upload
@@ -260,6 +260,55 @@ def cmd_access_log(wb: Workbench, args):
     return entries
 
 
+def cmd_warn(wb: Workbench, args):
+    """Students likely to miss a deadline, with their reasons: as a staff member sees them (--as staff:NO: a homeroom
+    teacher their class, counselors every class), or the whole school on the administrator path (--as admin)."""
+    from .adapters.repository import Repository
+    from .domain.model import Role
+    from .domain.warning import Deadline
+    from .queries.viewer import Viewer, viewer_by_staff_no
+    from .queries.vocabulary import warning_table
+    from .queries.warning import class_id_of, warnings
+    actor = _staff_actor(args, "查看預警名單")
+    term = _term(args.term)
+    if actor.kind == "staff":
+        viewer = viewer_by_staff_no(wb.engine, actor.key, actor.school_id)
+    else:
+        with wb.engine.connect() as conn:
+            school = Repository(conn, wb.policy).school(args.school)
+        viewer = Viewer(0, "admin", "系統管理者", school.id, frozenset({Role.ADMIN}))
+    class_id = None
+    if args.class_:
+        year, _, name = args.class_.partition("/")
+        if not name or not year.isdigit():
+            raise UsageError("班級請寫成 學年度/班級，例如 115/101")
+        class_id = class_id_of(wb.engine, viewer.school_id, int(year), name)
+    listed = warnings(wb.engine, viewer, Deadline.parse(args.stage), term, wb.clock(), wb.policy, class_id=class_id)
+    if args.json:
+        return warning_payload(listed)
+    print(f"{listed.title}：{format_roc_datetime(listed.closes)} 截止，依據{listed.method}", file=sys.stderr)
+    for note in listed.notes:
+        print(f"  {note}", file=sys.stderr)
+    return warning_table(listed.table)
+
+
+def warning_payload(listed) -> dict:
+    """The list as JSON: the deadline, how it was made, and one entry per student."""
+    e = listed.model.evidence if listed.model is not None else None
+    evidence = None
+    if e is not None and e.model is not None:
+        evidence = {who: {"precision": round(s.precision, 3), "recall": round(s.recall, 3), "f1": round(s.f1, 3)}
+                    for who, s in (("model", e.model), ("rules", e.rules))}
+        evidence |= {"test_term": listed.model.test_term, "spread": e.spread}
+    return {"deadline": listed.deadline.value, "title": listed.title, "closes": listed.closes.isoformat(),
+            "days_left": round(listed.days_left, 1), "method": listed.method, "horizon": listed.horizon,
+            "notes": listed.notes, "evidence": evidence,
+            "students": [{"class": row.class_name, "seat": int(row.seat), "student_no": row.student_no,
+                          "name": row.name, "source": row.source,
+                          "risk": None if row.risk is None or row.risk != row.risk else round(float(row.risk), 3),
+                          "reasons": list(row.reasons)} for row in listed.table.itertuples()]}
+
+
 def cmd_check(wb: Workbench, args) -> dict:
     repaired = repair_workbench(wb) if args.repair else []
     problems = check_workbench(wb)
@@ -438,6 +487,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="city: write the table to FILE.xlsx or FILE.csv instead of printing it")
     p.add_argument("--semester", type=int, choices=[1, 2],
                    help="one semester's outcomes (default: the whole year); selections and 多元表現 are yearly")
+
+    p = command("warn", cmd_warn, "students likely to miss a deadline, with their reasons (rules, and a model where "
+                                  "the school's history earns it): --as staff:NO (their classes) or --as admin")
+    p.add_argument("--term", required=True, help="學年度-學期, e.g. 115-1")
+    p.add_argument("--stage", required=True, choices=["1", "2", "performance", "selection"],
+                   help="the deadline: upload stage 1 or 2, the 多元表現 window, the selection window")
+    p.add_argument("--class", dest="class_", metavar="YEAR/CLASS", help="one class, e.g. 115/101")
 
     p = command("check", cmd_check, "verify the database's integrity, stored files and submission packages against "
                                     "their hashes (exit 1 when something is wrong)")

@@ -19,6 +19,9 @@ DEFAULT_SEED = 115
 SCHOOL_CODE = "999301"
 SCHOOL_NAME = "示範市立示範高級中學"
 CLASS_SIZE = 34
+# persistent habits, the signal the early warning is to find: some always upload early, some always in the last
+# two days, and some upload late for a while and then stop (from a term on, they do nothing)
+HABITS = {"early": 0.2, "steady": 0.45, "late": 0.2, "stops": 0.15}
 
 
 class Plan:
@@ -60,8 +63,18 @@ class Plan:
                     "name": self.rng.choice(cat.SURNAMES) + "".join(self.rng.sample(cat.GIVEN, 2)),
                     "id_number": make_id_number("ABCDEFGHJKLMNPQRSTUVXYWZIO"[serial % 22], sex,
                                                 self.rng.randrange(10 ** 7)),
-                    "birth": born, "diligence": self.rng.random()})
+                    "birth": born, "diligence": self.rng.random(), **self._habit(entry)})
         return people
+
+    def _habit(self, entry: int) -> dict:
+        """A student's habit, and for one who stops, the first term they do nothing in (after at least one term)."""
+        habit = self.rng.choices(list(HABITS), weights=list(HABITS.values()))[0]
+        terms = [Term(year, semester) for year in range(entry, entry + 3) for semester in (1, 2)]
+        return {"habit": habit, "stops_from": terms[self.rng.randrange(1, len(terms))] if habit == "stops" else None}
+
+    def stopped(self, person: dict, term: Term) -> bool:
+        """Whether a student has stopped doing anything by a term."""
+        return person["stops_from"] is not None and term >= person["stops_from"]
 
     def _staff(self) -> list[dict]:
         staff, n = [], 0

@@ -27,6 +27,20 @@ def _is_dated(table) -> bool:
 
 
 @dataclass(frozen=True)
+class EarlyWarning:
+    """The early warning's dated thresholds (預警): when its rules fire, and the gate a model must pass to be shown."""
+
+    no_upload_days: int            # rule 尚未上傳: nothing done this many days (or fewer) before the close
+    horizons_days: tuple[int, ...]  # the model's horizons, ascending
+    min_f1: float                  # the model's F1 on the last finished deadline must reach this
+    max_spread: float              # and vary by no more than this over repeated splits
+    min_confidence: float          # a student is flagged at this probability or above
+    splits: int
+    min_positives: int             # students who missed in the training terms, at least
+    student_nudge: bool            # a student sees their own reasons in their cabinet
+
+
+@dataclass(frozen=True)
 class Rules:
     """Every limit in force for one term at one school."""
 
@@ -52,6 +66,7 @@ class Rules:
     flexible_weeks_max: int
     warn_selection_closing_days: int
     warn_quota_share: float
+    early_warning: "EarlyWarning"
     codes: MappingProxyType               # table name -> {code: label}
 
 
@@ -185,6 +200,13 @@ def _rules_for(policy: Policy, term: Term) -> Rules:
         flexible_weeks_max=int(v("flexible_learning.weeks_max", term)),
         warn_selection_closing_days=int(v("warnings.selection_closing_days", term)),
         warn_quota_share=float(v("warnings.quota_share", term)),
+        early_warning=EarlyWarning(
+            no_upload_days=int(v("early_warning.no_upload_days", term)),
+            horizons_days=tuple(sorted(int(h) for h in v("early_warning.horizons_days", term))),
+            min_f1=float(v("early_warning.min_f1", term)), max_spread=float(v("early_warning.max_spread", term)),
+            min_confidence=float(v("early_warning.min_confidence", term)),
+            splits=int(v("early_warning.splits", term)), min_positives=int(v("early_warning.min_positives", term)),
+            student_nudge=bool(v("early_warning.student_nudge", term))),
         codes=MappingProxyType({name: MappingProxyType(dict(_resolve(table, term, f"codes.{name}")))
                                 for name, table in policy._tree["codes"].items()}),
     )

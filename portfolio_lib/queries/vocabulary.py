@@ -41,7 +41,7 @@ HEADERS = {
     "grade": "年級", "homeroom_teacher": "導師", "students": "學生數", "students_uploading": "已上傳學生",
     "students_without_upload": "未上傳學生", "upload_rate": "上傳率",
     "staff_no": "職員編號", "teacher": "授課教師", "earliest_sent": "最早送出", "due": "應完成日",
-    "days_late": "逾期天數",
+    "days_late": "逾期天數", "source": "依據", "risk": "風險", "reasons": "原因",
 }
 # the school's headline figures (`queries.status.school_summary`), on every card and in `portfolio status school`
 SUMMARY_LABELS = {
@@ -124,6 +124,15 @@ def status_table(counts: pd.DataFrame) -> pd.DataFrame:
     columns = ["student_no", "seat", "name", "outcomes", "passed", "failed", "pending", "not_sent",
                "selected_outcomes", "selected_performances", "performances"]
     return counts[columns].rename(columns=HEADERS)
+
+
+def warning_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A warning list (`queries.warning.warnings`) as its table reads: the model's risk as a percentage, the reasons
+    joined, largest first."""
+    shown = table.assign(risk=table["risk"].map(lambda r: "" if missing(r) else f"{float(r):.0%}"),
+                         reasons=table["reasons"].map("；".join))
+    columns = ["class_name", "seat", "student_no", "name", "source", "risk", "reasons"]
+    return shown[columns].rename(columns=HEADERS)
 
 
 def queue_table(queue: pd.DataFrame) -> pd.DataFrame:

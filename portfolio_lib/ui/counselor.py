@@ -31,6 +31,7 @@ from ..services.batch import batch_upload
 from ..services.unit_of_work import Workbench
 from .common import Chart, Dashboard, DataTable, cards_html, roc_date_ticks, section, term_pickers, viewer_line
 from .identity import note_access
+from .warning import EvaluationPanel, WarningPanel
 
 
 class CounselorDashboard(Dashboard):
@@ -68,6 +69,8 @@ class CounselorDashboard(Dashboard):
         self.batch_button = widgets.Button(description="檢查並匯入", button_style="primary", icon="upload")
         self.batch_report = DataTable("批次上傳檢查結果", "批次上傳檢查結果")
 
+        self.warning = WarningPanel(self, by_class=True)
+        self.evaluation = EvaluationPanel(self)
         tabs = widgets.Tab(children=[
             widgets.VBox([self.heatmap.view, self.overview.view,
                           section("逐班查看", widgets.HBox([self.drill_class, self.drill_student]),
@@ -79,7 +82,8 @@ class CounselorDashboard(Dashboard):
                           self.categories.view, self.category_table.view]),
             widgets.VBox([widgets.HTML(BATCH_HELP), widgets.HBox([self.manifest_upload, self.zip_upload,
                                                                   self.batch_button]), self.batch_report.view]),
-        ], titles=["班級狀況", "作業期程", "認證催辦", "上傳時間軸", "多元表現類別", "批次上傳"])
+            self.warning.view, self.evaluation.view,
+        ], titles=["班級狀況", "作業期程", "認證催辦", "上傳時間軸", "多元表現類別", "批次上傳", "預警", "預警成效"])
 
         run = self.run
         for w in (self.year, self.semester, self.stage):
@@ -111,7 +115,7 @@ class CounselorDashboard(Dashboard):
         if index in self._fresh:
             return
         (self.show_overview, self.show_schedule, self.show_backlog, self.show_timeline, self.draw_categories,
-         lambda: None)[index]()
+         lambda: None, self.warning.load, self.evaluation.show)[index]()
         self._fresh.add(index)
 
     def show_overview(self):

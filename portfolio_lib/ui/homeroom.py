@@ -17,6 +17,7 @@ from ..services.unit_of_work import Workbench
 from .common import Chart, Dashboard, DataTable, section, viewer_line
 from .identity import note_access
 from .teacher import preview_widget
+from .warning import WarningPanel
 
 ANY_FLAG = "任一提醒"
 
@@ -43,6 +44,10 @@ class HomeroomDashboard(Dashboard):
         self.student = widgets.Dropdown(description="學生", options=[])
         self.cabinet = DataTable("學生的項目", "學生項目")
         self.progress = None
+        self.warning = WarningPanel(self, class_id=lambda: self.class_picker.value)
+        self.warning_box = widgets.Accordion(children=[self.warning.view], titles=["預警：可能錯過截止的學生與原因"],
+                                             selected_index=None)
+        self.warning_box.observe(self.run(lambda _: self.show_warnings()), names="selected_index")
         self.plans = DataTable("自主學習計畫", "自主學習計畫")
         self.plan = widgets.Dropdown(description="待審核", layout=widgets.Layout(width="40em"))
         self.plan_preview = widgets.VBox()
@@ -62,7 +67,7 @@ class HomeroomDashboard(Dashboard):
         header = viewer_line(viewer.label, self.now, f"{self.term_now.year} 學年度")
         if not classes.empty:
             body = [widgets.HBox([self.class_picker, self.semester]), self.status.view, self.chart.view,
-                    widgets.HBox([self.flag, self.sort]), self.table.view, self.reminders.view,
+                    widgets.HBox([self.flag, self.sort]), self.table.view, self.reminders.view, self.warning_box,
                     section("學生的檔案櫃", self.student, self.cabinet.view),
                     section("自主學習計畫審核", self.plans.view, self.plan, self.plan_preview, self.plan_result,
                             self.plan_comment, self.plan_submit)]
@@ -95,6 +100,16 @@ class HomeroomDashboard(Dashboard):
         self.chart.draw(figure)
         self.show_table()
         self.show_plans()
+        self.show_warnings()
+
+    def show_warnings(self):
+        """The class's warnings, read when the section is open (the page's first view does not wait for them)."""
+        if self.warning_box.selected_index is None:
+            return
+        if self.warning.history is None:
+            self.warning.load()
+        else:
+            self.warning.show()
 
     def show_plans(self):
         plans = q.class_learning_plans(self.wb.engine, self.viewer, self.class_picker.value, self.term.year)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import sqlite3
 import zipfile
 
@@ -87,6 +88,29 @@ def test_counselor_exports_xlsx_and_refuses_a_batch_with_one_bad_row(page: Page,
     with sqlite3.connect(voila["db"]) as conn:
         assert conn.execute("SELECT count(*) FROM outcomes").fetchone()[0] == before
     screenshot(page, artifacts / "counselor-batch.png")
+
+
+def test_counselor_sees_warnings_by_class_and_how_good_the_model_is(page: Page, voila, artifacts):
+    """The 預警 tab lists the school's students with reasons, one count per class; 預警成效 shows the model against
+    the rules for every kind of deadline and horizon, and why a model is not shown."""
+    open_dashboard(page, voila, "counselor.ipynb", "班級狀況")
+    page.locator(".lm-TabBar-tab").filter(has_text=re.compile("^預警$")).click()
+    listed = page.locator(".pf-table", has_text="預警名單")
+    expect(listed.locator("tbody tr").first).to_be_visible(timeout=LOAD)
+    summary = page.locator(".widget-html", has_text="依據：").first
+    expect(summary).to_contain_text("模型只在截止前 14 天內預測")       # 58 days out: the rules
+    shown = int(re.search(r"列入 (\d+) 位", summary.inner_text()).group(1))
+    expect(listed.locator("tbody tr")).to_have_count(shown)
+    per_class = page.locator(".pf-table", has_text="各班預警人數").locator("tbody tr")
+    assert sum(int(row.split("\t")[1]) for row in per_class.all_inner_texts()) == shown
+    assert_no_errors(page)
+    screenshot(page, artifacts / "counselor-warnings.png")
+    page.locator(".lm-TabBar-tab", has_text="預警成效").click()
+    evaluation = page.locator(".pf-table", has_text="預警成效（模型與規則）")
+    expect(evaluation.locator("tbody tr")).to_have_count(12, timeout=LOAD)
+    expect(evaluation).to_contain_text("學習成果第一階段上傳")
+    assert_no_errors(page)
+    screenshot(page, artifacts / "counselor-warning-evaluation.png")
 
 
 def test_homeroom_filter_shows_only_flagged_students(page: Page, voila, artifacts):

@@ -17,16 +17,19 @@ class OutcomeActivity:
         rules = self.rules(term)
         win = term_windows(term)
         d = person["diligence"]
-        if self.rng.random() < 0.08 + 0.15 * (1 - d):
+        if self.plan.stopped(person, term) or self.rng.random() < 0.01 + 0.04 * (1 - d):
             return
         wanted = round(1.5 + 4.5 * d + self.rng.gauss(0, 1))
         n = max(1, min(rules.outcome_upload_cap_per_semester, len(records), wanted))
+        # a student who will stop is fading: they leave everything to the second stage
+        second = 1.0 if person["habit"] == "stops" else (
+            {"early": 0.02, "steady": 0.1}.get(person["habit"], 0.25))
         for record in self.rng.sample(records, n):
-            self._outcome(sid, term, record, rules, win)
+            self._outcome(sid, person, term, record, rules, win, second)
 
-    def _outcome(self, sid, term, record, rules, win):
-        stage = WindowKind.UPLOAD_2 if self.rng.random() < 0.1 else WindowKind.UPLOAD_1
-        uploaded = self._crowded(*win[stage], scale_days=8 if stage is WindowKind.UPLOAD_1 else 3)
+    def _outcome(self, sid, person, term, record, rules, win, second):
+        stage = WindowKind.UPLOAD_2 if self.rng.random() < second else WindowKind.UPLOAD_1
+        uploaded = self._habitual(person, *win[stage], scale_days=8 if stage is WindowKind.UPLOAD_1 else 3)
         if uploaded > self.as_of:
             return
         outcome_id = self.first_ids["outcomes"] + len(self.rows.outcomes)

@@ -17,14 +17,16 @@ class PerformanceActivity:
 
     def performances_of(self, sid: int, person: dict, year: int, next_id: int) -> int:
         d = person["diligence"]
-        if self.rng.random() < 0.15 + 0.3 * (1 - d):
+        if self.plan.stopped(person, Term(year, 1)) or self.rng.random() < 0.03 + 0.07 * (1 - d):
             return next_id
         rules = self.rules(Term(year, 1))
         n = max(1, min(rules.performance_upload_cap_per_year, round(2 + 9 * d + self.rng.gauss(0, 2))))
         categories, weights = zip(*cat.CATEGORY_WEIGHTS.items())
         opens, closes = term_windows(Term(year, 1))[WindowKind.PERFORMANCE_UPLOAD]
         for category in self.rng.choices(categories, weights, k=n):
-            uploaded = self._crowded(opens, closes, scale_days=45)
+            uploaded = self._habitual(person, opens, closes, scale_days=45)
+            if self.plan.stopped(person, Term.of(uploaded.date())):
+                continue
             if uploaded > self.as_of:
                 continue
             term = Term.of(uploaded.date()) if Term.of(uploaded.date()).year == year else Term(year, 2)

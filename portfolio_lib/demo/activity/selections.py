@@ -25,9 +25,11 @@ class SelectionActivity:
         for (sid, year) in sorted(set(passed) | set(records)):
             opens, closes = term_windows(Term(year, 2))[WindowKind.SELECTION]
             rules = self.rules(Term(year, 2))
-            if opens > self.as_of or self.rng.random() > 0.35 + 0.6 * people[sid]["diligence"]:
+            person = people[sid]
+            if (opens > self.as_of or self.plan.stopped(person, Term(year, 2))
+                    or self.rng.random() > 0.93 + 0.06 * person["diligence"]):
                 continue
-            at = self._crowded(opens, closes, scale_days=10, early=0.1)
+            at = self._habitual(person, opens, closes, scale_days=10, early=0.1)
             if at > self.as_of:
                 continue
             outcomes = passed.get((sid, year), [])

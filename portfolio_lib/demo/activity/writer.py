@@ -41,6 +41,17 @@ class ActivityWriter(OutcomeActivity, PerformanceActivity, SelectionActivity, Sc
             return None, None, vid[0], f"影音紀錄.{vid[1]}"
         return doc[0], doc_name, None, None
 
+    def _habitual(self, person: dict, opens: datetime, closes: datetime, scale_days: float,
+                  early: float = 0.3) -> datetime:
+        """A moment in a window as a student's habit has it: early ones spread over the window, late ones (and those
+        who will stop) in its last two and a half days, the steady crowding toward its close."""
+        if person["habit"] == "early":
+            return self._crowded(opens, closes, scale_days * 4, early=0.8)
+        if person["habit"] in ("late", "stops"):
+            moment = closes - timedelta(hours=self.rng.uniform(0.5, 60))
+            return max(opens, moment).replace(second=0, microsecond=0)
+        return self._crowded(opens, closes, scale_days, early)
+
     def _crowded(self, opens: datetime, closes: datetime, scale_days: float, early: float = 0.3) -> datetime:
         """A moment in a window: a share `early` spread over it, the rest crowding toward its close."""
         if self.rng.random() < early:

@@ -10,6 +10,7 @@ from ... import services
 from ...domain.units import MIB
 from ...queries import cabinet as q
 from ...queries.vocabulary import notification_table
+from ...queries.warning import student_nudge
 from ..common import DataTable
 from .parts import dots
 
@@ -38,7 +39,18 @@ class HomeTab:
             f"{dots(h['selected_performances'], h['performance_cap'])} "
             f"（{h['selected_performances']}/{h['performance_cap']}）</p>"
             f"<b>開放中的作業期間</b><ul>{windows}</ul><b>多元表現</b><ul style='columns:2'>{counts}</ul></div>")
+        self.home.value += self._nudge()
         self.notes.show(notification_table(q.notifications(self.wb.engine, self.viewer)))
+
+    def _nudge(self) -> str:
+        """The student's own reasons to act before an open deadline, where their school turns the nudge on; never
+        shown to a parent reading the cabinet."""
+        if self.viewer.read_only:
+            return ""
+        found = student_nudge(self.wb.engine, self.viewer.student_id, self.now, self.wb.policy)
+        items = "".join(f"<li><b>{html.escape(title)}</b>：{html.escape('；'.join(reasons))}</li>"
+                        for title, reasons in found)
+        return f"<div class='pf-nudge'><b>提醒</b><ul>{items}</ul></div>" if items else ""
 
     def mark_read(self):
         n = services.mark_notifications_read(self.wb.uow(), self.viewer.student_no, actor=self.actor)
