@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from ..adapters import answers
 from ..adapters import tables as t
-from ..domain.calendar import Term
+from ..domain.calendar import Term, format_roc_datetime
 from ..domain.errors import NotFound
 from ..domain.model import OutcomeStatus, Role, WindowKind
 from ..domain.policy import Policy, Rules
@@ -396,7 +396,7 @@ def warnings(engine: Readable, viewer: Viewer, deadline: Deadline, term: Term, n
     roster = roster.set_index("id")
     notes: list[str] = []
     if now > closes:
-        notes.append(f"已於 {closes:%Y-%m-%d} 截止，這是截止時的名單")
+        notes.append(f"已於 {format_roc_datetime(closes)} 截止：名單是截止時仍未完成的學生")
     live = frame_at(history, deadline, term.year, semester, closes, min(now, closes))
     live = live[live.index.isin(roster.index)]
     horizon = horizon_for(days_left, rules.early_warning.horizons_days) if now <= closes else None
@@ -432,7 +432,13 @@ def warnings(engine: Readable, viewer: Viewer, deadline: Deadline, term: Term, n
     elif fires:
         for sid in waiting.index:
             found[sid] = ("規則", None, [f"{deadline.nothing}（距截止 {max(days_left, 0):.0f} 天）"])
-    if deadline in (Deadline.STAGE_1, Deadline.STAGE_2) and now <= closes:
+    elif now > closes:
+        for sid in waiting.index:
+            found[sid] = ("已截止", None, [f"已錯過：截止時{deadline.nothing}"])
+    first_stage = history.windows.get((term.year, term.semester, WindowKind.UPLOAD_1))
+    current_stage = deadline is Deadline.STAGE_1 or first_stage is None or now > first_stage[1]
+    if deadline in (Deadline.STAGE_1, Deadline.STAGE_2) and now <= closes and current_stage:
+        # outcomes not sent or failed are the open stage's to remind of: the second's once the first has closed
         for sid, row in roster.iterrows():
             extra = []
             if row["not_sent"]:

@@ -301,3 +301,20 @@ def test_the_upload_hints_say_the_rules_in_force_for_the_term_and_the_school(sch
                          actor=school.admin)
     overridden = cabinet(school)
     assert overridden.document.hint == "pdf、jpg、png，6 MB" and overridden.plan_document.hint.endswith("6 MB")
+
+
+def test_the_nudge_shows_a_student_their_own_reasons_only_when_the_school_turns_it_on(school):
+    """Six days before the first stage closes, with nothing uploaded: the home tab says so only where the school turns
+    the nudge on, and never to a parent reading the cabinet."""
+    school.clock.now = datetime(2025, 1, 20, 10, 0)
+
+    def home(student, parent=False):
+        return StudentCabinet(school.wb, student_viewer(school.wb.engine, student, as_parent=parent),
+                              now=school.clock.now).home.value
+    assert "pf-nudge" not in home("113001")
+    services.set_policy_overrides(school.wb.uow(), {"early_warning": {"student_nudge": {"113-1": True}}}, actor=ADMIN)
+    assert "本學期尚未上傳學習成果（距截止 6 天）" in home("113001")
+    assert "pf-nudge" not in home("113001", parent=True)
+    services.upload_outcome(school.wb.uow(), "113001", 113, 1, course_code(0), "我的報告", document=pdf("r"))
+    shown = home("113001")
+    assert "尚未上傳" not in shown and shown.count("有 1 件已上傳未送認證") == 1      # the open stage's reminder

@@ -28,8 +28,8 @@ def test_the_same_list_on_both_backends(databases, tmp_path):
         finally:
             wb.engine.dispose()
             databases.drop(database)
+    assert len(listed["sqlite"][0].table) > 0
     for sqlite, postgres in zip(listed["sqlite"], listed["postgresql"]):
-        assert len(sqlite.table) > 0
         assert sqlite.table.drop(columns=["student_id", "class_id"]).equals(
             postgres.table.drop(columns=["student_id", "class_id"]))
         assert sqlite.notes == postgres.notes and sqlite.method == postgres.method

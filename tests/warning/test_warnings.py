@@ -96,6 +96,16 @@ def test_a_term_with_no_history_gets_the_rules_from_n_days_before_the_close(demo
     assert not before.table["reasons"].map(lambda r: r[0].startswith("本學期尚未上傳")).any()
 
 
+def test_after_the_close_the_list_is_who_missed_it(demo, history):
+    closes = q.deadline_window(history, Deadline.STAGE_1, Term(114, 2))[1]
+    listed = q.warnings(demo.engine, counselor(demo), Deadline.STAGE_1, Term(114, 2), NOW, demo.policy,
+                        history=history)
+    missed = q.frame_at(history, Deadline.STAGE_1, 114, 2, closes, closes)
+    assert listed.model is None and set(listed.table["source"]) == {"已截止"}
+    assert set(listed.table["student_id"]) == set(missed.index[missed["missed"]])
+    assert listed.notes[0].startswith("已於 115/07/05 23:59 截止")
+
+
 def test_a_homeroom_teacher_sees_their_class_only(demo, history):
     class_id, teacher = homeroom_of(demo, "101")
     other_id, _ = homeroom_of(demo, "102")
