@@ -125,6 +125,20 @@ def test_homeroom_filter_shows_only_flagged_students(page: Page, voila, artifact
     screenshot(page, artifacts / "homeroom.png")
 
 
+def test_homeroom_opens_its_class_warnings_on_demand(page: Page, voila, artifacts):
+    """The 預警 section is read when opened: every student it lists is of the class picked, with reasons."""
+    open_dashboard(page, voila, "homeroom.ipynb", "班級學生進度")
+    class_name = dropdown(page, "班級").locator("option:checked").inner_text().split()[0]
+    expect(page.locator(".pf-table", has_text="預警名單")).to_be_hidden()
+    page.get_by_text("預警：可能錯過截止的學生與原因").click()
+    listed = page.locator(".pf-table", has_text="預警名單").locator("tbody tr")
+    expect(listed.first).to_be_visible(timeout=LOAD)
+    rows = [row.split("\t") for row in listed.all_inner_texts()]
+    assert rows and all(row[0] == class_name and row[-1] for row in rows)
+    assert_no_errors(page)
+    screenshot(page, artifacts / "homeroom-warnings.png")
+
+
 def test_teacher_fail_needs_a_reason_then_notifies_the_student(page: Page, voila, artifacts):
     open_dashboard(page, voila, "teacher.ipynb", "我的認證紀錄")
     assert_no_errors(page)
