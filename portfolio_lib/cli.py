@@ -309,6 +309,44 @@ def warning_payload(listed) -> dict:
                           "reasons": list(row.reasons)} for row in listed.table.itertuples()]}
 
 
+def cmd_rescue(_wb, args) -> dict:
+    """Convert a refused file (or several photos into one PDF) the way the cabinet does, into OUT."""
+    from .adapters.filestore import write_atomically
+    from .domain.policy import Policy
+    from .services.rescue import rescue_file, rescue_photos
+    uploads = [_upload(path) for path in args.inputs]
+    out = Path(args.out)
+    if out.is_dir():
+        out = out / uploads[0].name
+    if out.exists() or any(out.resolve() == Path(p).resolve() for p in args.inputs):
+        raise UsageError(f"{out} 已經存在：請指定新的輸出檔名（原始檔不會被覆寫）")
+    term = _term(args.term) if args.term else Term.of(datetime.now().date())
+    rules = Policy.default().rules(term)
+    if len(uploads) > 1:
+        if args.kind != "document":
+            raise UsageError("多個檔案只能以 --kind document 合併成一個 PDF")
+        rescued = rescue_photos(uploads, rules, out.with_suffix(".pdf").name)
+    else:
+        rescued = rescue_file(uploads[0], args.kind, rules)
+    if out.suffix.lower().lstrip(".") != rescued.converted.ext:
+        out = out.with_suffix(f".{rescued.converted.ext}")
+        if out.exists():
+            raise UsageError(f"{out} 已經存在：請指定新的輸出檔名（原始檔不會被覆寫）")
+    write_atomically(out, rescued.upload.data)
+    return {"out": str(out), **rescued.facts()}
+
+
+def cmd_originals(wb: Workbench, args):
+    """The originals kept beside converted files, or (--purge) remove those past their time."""
+    if args.purge:
+        return {"purged": services.purge_originals(wb.uow())}
+    from .queries.originals import kept_originals_table
+    table = kept_originals_table(wb.engine, wb.policy)
+    for column in ("kept_at", "settled", "keep_until"):      # dates as ISO text (JSON), None while not settled
+        table[column] = [None if v is None or v != v else v.isoformat() for v in table[column]]
+    return table
+
+
 def cmd_check(wb: Workbench, args) -> dict:
     repaired = repair_workbench(wb) if args.repair else []
     problems = check_workbench(wb)
@@ -525,6 +563,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--student", help="only entries about this student number")
     p.add_argument("--event", choices=[e.value for e in AccessEvent])
     p.add_argument("--out", help="write to a file instead: .xlsx, or .csv (UTF-8 with BOM)")
+
+    p = command("rescue", cmd_rescue, "convert a file the upload rules refuse (HEIC photo, oversized photo, PDF, "
+                                      "video or recording; several photos into one PDF) into one they take")
+    p.add_argument("inputs", nargs="+", metavar="FILE")
+    p.add_argument("--kind", choices=["document", "video"], required=True, help="the slot it is for")
+    p.add_argument("--out", required=True, help="the converted file (never an existing file)")
+    p.add_argument("--term", help="學年度-學期 whose limits apply (default: now)")
+    p.set_defaults(standalone=True)
+
+    p = command("originals", cmd_originals, "list the originals kept beside converted files, with the day each "
+                                            "may be removed; --purge removes those past it (nightly)")
+    p.add_argument("--purge", action="store_true")
 
     p = command("research-export", cmd_research_export,
                 "export de-identified research tables (Parquet and CSV with BOM) with a data dictionary")

@@ -48,7 +48,7 @@ def used_bytes_by_student(student_ids):
     """(student_id, bytes) of every file each student's items hold: the quota counts each item's files."""
     refs = union_all(*[select(table.c.student_id, col.label("sha"))
                        .where(table.c.student_id.in_(student_ids), col.is_not(None))
-                       for table, col in t.FILE_REFERENCES]).subquery()
+                       for table, col in t.ITEM_FILE_REFERENCES]).subquery()
     return (select(refs.c.student_id, func.sum(t.files.c.size).label("used"))
             .join(t.files, t.files.c.sha256 == refs.c.sha).group_by(refs.c.student_id))
 
@@ -102,3 +102,40 @@ def open_windows(conn: Connection, school_id: int, now) -> list[Window]:
 
 def _window(row) -> Window:
     return Window(WindowKind(row.kind), row.academic_year, row.semester, row.opens, row.closes)
+
+
+def kept_originals(conn: Connection, student_ids: list[int] | None = None) -> list[dict]:
+    """The rescued originals kept (of some students, or all), each with the date its items were settled, or None
+    while one of them is not: a course outcome when it passed certification, a 多元表現 record at the end of its
+    term, another item when the original was kept. The cleanup and the cabinet both date an original from here."""
+    o = t.rescued_originals
+    query = (select(o.c.id, o.c.student_id, o.c.derivative_sha256, o.c.original_sha256, o.c.original_name,
+                    o.c.tool, o.c.tool_version, o.c.parameters, o.c.kept_at, t.files.c.size)
+             .join(t.files, t.files.c.sha256 == o.c.original_sha256).order_by(o.c.id))
+    if student_ids is not None:
+        query = query.where(o.c.student_id.in_(student_ids))
+    rows = [dict(row._mapping) for row in conn.execute(query)]
+    if not rows:
+        return rows
+    students = sorted({row["student_id"] for row in rows})
+    used: dict[tuple[int, str], list] = {}
+    passed = (select(t.certifications.c.outcome_id, func.max(t.certifications.c.certified_at).label("at"))
+              .where(t.certifications.c.passed.is_(True)).group_by(t.certifications.c.outcome_id).subquery())
+    oc = t.outcomes.c
+    for row in conn.execute(select(oc.student_id, oc.document_sha256, oc.video_sha256, oc.status, passed.c.at)
+                            .outerjoin(passed, passed.c.outcome_id == oc.id).where(oc.student_id.in_(students))):
+        settled = row.at.date() if row.status == "passed" and row.at is not None else None
+        for sha in (row.document_sha256, row.video_sha256):
+            if sha:
+                used.setdefault((row.student_id, sha), []).append(settled)
+    pc = t.performances.c
+    for row in conn.execute(select(pc.student_id, pc.document_sha256, pc.video_sha256, pc.academic_year,
+                                   pc.semester).where(pc.student_id.in_(students))):
+        for sha in (row.document_sha256, row.video_sha256):
+            if sha:
+                used.setdefault((row.student_id, sha), []).append(Term(row.academic_year, row.semester).ends)
+    for row in rows:
+        dates = used.get((row["student_id"], row["derivative_sha256"]))
+        kept_on = row["kept_at"].date()
+        row["settled"] = kept_on if dates is None else (None if None in dates else max(dates))
+    return rows

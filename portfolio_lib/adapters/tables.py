@@ -360,11 +360,27 @@ access_log = Table(
     Column("address", String(64)),                              # the client's address, for sign-ins
 )
 
-# Every column that points at a stored file: a file is removed only when none of them does.
-FILE_REFERENCES = (
+rescued_originals = Table(
+    "rescued_originals", metadata,          # the original of a converted file (檔案救援), kept beside it for a time
+    Column("id", Integer, primary_key=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("derivative_sha256", ForeignKey("files.sha256"), nullable=False, index=True),   # what was stored
+    Column("original_sha256", ForeignKey("files.sha256"), nullable=False),
+    Column("original_name", String(255), nullable=False),
+    Column("tool", String(80), nullable=False),
+    Column("tool_version", String(200), nullable=False),
+    Column("parameters", Text, nullable=False),              # JSON: the steps, resolution, quality, bit rate
+    Column("kept_at", DateTime, nullable=False),
+)
+
+# Every column of a student's items that points at a stored file: what the quota counts.
+ITEM_FILE_REFERENCES = (
     (outcomes, outcomes.c.document_sha256), (outcomes, outcomes.c.video_sha256),
     (performances, performances.c.document_sha256), (performances, performances.c.video_sha256),
     (consultation_records, consultation_records.c.document_sha256),
     (learning_plans, learning_plans.c.document_sha256),
     (school_documents, school_documents.c.document_sha256),
 )
+# Every column that points at a stored file: a file is removed only when none of them does. A rescued original
+# is the student's for a time, outside the quota.
+FILE_REFERENCES = ITEM_FILE_REFERENCES + ((rescued_originals, rescued_originals.c.original_sha256),)

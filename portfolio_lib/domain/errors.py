@@ -345,6 +345,20 @@ class UnreadableFile(PortfolioError):
     template = "無法讀取「{name}」：{reason}。"
 
 
+class ConversionFailed(PortfolioError):
+    """A file rescue that could not run to the end: a broken or hostile file, a tool missing, a limit reached."""
+    template = "「{name}」無法轉換：{reason}。沒有儲存任何檔案。"
+
+
+class ConversionNoFit(PortfolioError):
+    """A file rescue whose every step stays over the limit: the student is told what to do instead."""
+    template = "「{name}」轉換後仍無法符合規定：{advice}。沒有儲存任何檔案。"
+
+
+class NoRescue(PortfolioError):
+    template = "「{name}」沒有可用的轉換方式：{reason}。"
+
+
 class StorageError(PortfolioError):
     template = "檔案儲存失敗：{reason}。檔案未儲存，請稍後再試或洽系統管理者。"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import filetype
@@ -25,6 +25,8 @@ class Upload:
 
     name: str
     data: bytes
+    # a converted file's originals (`rescue.Origin`), kept beside it when it is stored
+    origins: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def declared_ext(self) -> str:
@@ -41,6 +43,7 @@ class CheckedFile:
     ext: str
     media_type: str
     slot: str
+    origins: tuple = field(default=(), compare=False, repr=False)     # as `Upload.origins`
 
     @property
     def size(self) -> int:
@@ -80,7 +83,7 @@ def check_file(upload: Upload, slot: str, rules: Rules) -> CheckedFile:
     problem = _STRUCTURE_CHECKS[detected](upload.data)
     if problem:
         raise FileTruncated(name=upload.name, detail=problem)
-    return CheckedFile(upload.name, upload.data, detected, _MEDIA_TYPES[detected], slot)
+    return CheckedFile(upload.name, upload.data, detected, _MEDIA_TYPES[detected], slot, upload.origins)
 
 
 # --- structure checks: cheap walks that find a file cut short ------------------------

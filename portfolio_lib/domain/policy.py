@@ -41,6 +41,16 @@ class EarlyWarning:
 
 
 @dataclass(frozen=True)
+class RescueRules:
+    """What a file rescue keeps to (檔案救援): how long originals stay, the least bit rate a conversion may use."""
+
+    keep_terms: int                # an original is kept until its item is settled plus this many terms
+    video_min_kbps: int            # under this the student is told to trim the video instead
+    audio_min_kbps: int
+    max_input_bytes: int           # a larger file is not taken for conversion
+
+
+@dataclass(frozen=True)
 class Rules:
     """Every limit in force for one term at one school."""
 
@@ -67,6 +77,7 @@ class Rules:
     warn_selection_closing_days: int
     warn_quota_share: float
     early_warning: "EarlyWarning"
+    rescue: "RescueRules"
     codes: MappingProxyType               # table name -> {code: label}
 
 
@@ -207,6 +218,10 @@ def _rules_for(policy: Policy, term: Term) -> Rules:
             min_confidence=float(v("early_warning.min_confidence", term)),
             splits=int(v("early_warning.splits", term)), min_positives=int(v("early_warning.min_positives", term)),
             student_nudge=bool(v("early_warning.student_nudge", term))),
+        rescue=RescueRules(keep_terms=int(v("rescue.keep_terms", term)),
+                           video_min_kbps=int(v("rescue.video_min_kbps", term)),
+                           audio_min_kbps=int(v("rescue.audio_min_kbps", term)),
+                           max_input_bytes=int(v("rescue.max_input_bytes", term))),
         codes=MappingProxyType({name: MappingProxyType(dict(_resolve(table, term, f"codes.{name}")))
                                 for name, table in policy._tree["codes"].items()}),
     )

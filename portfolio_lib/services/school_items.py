@@ -38,7 +38,7 @@ def add_consultation_record(uow: UnitOfWork, student_no: str, consulted_on: date
         description = clean_description(description, rules)
         checked = _checked_document(uow, student, document, rules, required=False)
         record_id = repo.add_consultation(student.id, member.id, term, consulted_on, description,
-                                          uow.store_file(checked) if checked else None,
+                                          uow.store_file(checked, student.id) if checked else None,
                                           checked.name if checked else None, uow.now)
         repo.audit(consultant, "create", "consultation_record", record_id, uow.now,
                    after={"student": student.student_no, "on": consulted_on, "description": description})
@@ -66,7 +66,7 @@ def upload_learning_plan(uow: UnitOfWork, student_no: str, year: int, semester: 
         rules = repo.school_policy(student.school_id).rules(term)
         title, description = _title(title, rules), clean_description(description, rules)
         checked = _checked_document(uow, student, document, rules)
-        plan_id = repo.add_learning_plan(student.id, term, title, description, uow.store_file(checked),
+        plan_id = repo.add_learning_plan(student.id, term, title, description, uow.store_file(checked, student.id),
                                          checked.name, uow.now)
         repo.audit(actor, "upload", "learning_plan", plan_id, uow.now, after={"title": title, "term": str(term)})
         uow.commit()
@@ -87,7 +87,7 @@ def replace_learning_plan(uow: UnitOfWork, plan_id: int, title: str, description
         checked = _checked_document(uow, student, document, rules, required=False)
         values = dict(title=title, description=description, status=plan.status.value, updated_at=uow.now)
         if checked is not None:
-            values.update(document_sha256=uow.store_file(checked), document_name=checked.name)
+            values.update(document_sha256=uow.store_file(checked, student.id), document_name=checked.name)
             uow.release_file(row.document_sha256)
         repo.save_learning_plan(plan_id, **values)
         repo.audit(actor, "replace", "learning_plan", plan_id, uow.now, {"status": row.status, "title": row.title},
@@ -130,7 +130,7 @@ def upload_school_document(uow: UnitOfWork, student_no: str, kind: SchoolDocumen
         rules = repo.school_policy(student.school_id).rules(Term.of(uow.now.date()))
         description = clean_description(description, rules)
         checked = _checked_document(uow, student, document, rules)
-        doc_id = repo.add_school_document(student.id, kind.value, description, uow.store_file(checked),
+        doc_id = repo.add_school_document(student.id, kind.value, description, uow.store_file(checked, student.id),
                                           checked.name, uow.now)
         repo.audit(actor, "upload", "school_document", doc_id, uow.now, after={"kind": kind.value})
         uow.commit()

@@ -114,11 +114,16 @@ class UnitOfWork:
         limit = self.workbench.policy.largest_file_bytes()
         try:
             for upload in uploads:
-                if upload is not None and 0 < len(upload.data) <= limit and id(upload.data) not in self._staged:
-                    stored = self.store.put(upload.data)
-                    if stored.created:
-                        self._created.append(stored.sha256)
-                    self._staged[id(upload.data)] = (stored, upload.data)
+                if upload is None:
+                    continue
+                # a converted file's originals were taken by the conversion: they are written with it
+                datas = ([upload.data] if 0 < len(upload.data) <= limit else []) + [o.data for o in upload.origins]
+                for data in datas:
+                    if id(data) not in self._staged:
+                        stored = self.store.put(data)
+                        if stored.created:
+                            self._created.append(stored.sha256)
+                        self._staged[id(data)] = (stored, data)
         except BaseException:
             self._abandon()
             raise
@@ -167,6 +172,7 @@ class UnitOfWork:
             self._reset()
 
     def commit(self):
+        self._drop_originals()
         self.conn.commit()
         self._committed = True
         unused = self._released | (set(self._created) - self._used)     # staged files no row took (a batch's extras)
@@ -177,23 +183,49 @@ class UnitOfWork:
                 log.warning("files no record uses were left for `portfolio check --repair`: %s", sorted(unused),
                             exc_info=True)
 
-    def store_file(self, checked: CheckedFile) -> str:
+    def store_file(self, checked: CheckedFile, student_id: int | None = None) -> str:
         """Store a checked file (deduplicated by content) and its row; returns its sha256. A staged file is already
-        written; under the file's lock it is written again only if a session that found it unused removed it."""
-        staged = self._staged.get(id(checked.data))
-        if staged and staged[1] is checked.data:
+        written; under the file's lock it is written again only if a session that found it unused removed it.
+        A converted file's originals are kept beside it in the student's store (`keep_originals`)."""
+        sha256 = self._put(checked.data, checked.ext, checked.media_type)
+        if checked.origins:
+            if student_id is None:
+                raise ValueError("a converted file's originals belong to a student: pass student_id")
+            self.keep_originals(student_id, sha256, checked.origins)
+        return sha256
+
+    def _put(self, data: bytes, ext: str, media_type: str) -> str:
+        staged = self._staged.get(id(data))
+        if staged and staged[1] is data:
             stored = staged[0]
         else:
-            stored = self.store.put(checked.data)
+            stored = self.store.put(data)
             if stored.created:
                 self._created.append(stored.sha256)
         self.repo.lock_file(stored.sha256)
         if not self.store.exists(stored.sha256):
-            stored = self.store.put(checked.data)
+            stored = self.store.put(data)
             self._created.append(stored.sha256)
-        self.repo.add_file(stored, checked.ext, checked.media_type, self.now)
+        self.repo.add_file(stored, ext, media_type, self.now)
         self._used.add(stored.sha256)
         return stored.sha256
+
+    def keep_originals(self, student_id: int, derivative_sha256: str, origins) -> list[int]:
+        """Keep a converted file's originals (`rescue.Origin`) beside it in the student's store, outside the
+        quota, with how the derivative was made."""
+        kept = []
+        for origin in origins:
+            sha256 = self._put(origin.data, origin.ext, origin.media_type)
+            kept.append(self.repo.add_original(student_id, derivative_sha256, sha256, origin, self.now))
+        return kept
+
+    def _drop_originals(self):
+        """An original goes with its derivative: when the use case dropped a file that no item of the student's
+        holds any more (the item deleted, its file replaced), the originals kept for it are released too."""
+        for row in self.repo.originals_of_files(self._released):
+            if not self.repo.student_uses_file(row.student_id, row.derivative_sha256):
+                self.repo.delete_original(row.id)
+                self._released.add(row.original_sha256)
 
     def write_file(self, path: str | os.PathLike, data: bytes) -> Path:
         """Write a file the use case produces (a submission package) whole, before the commit; it is removed

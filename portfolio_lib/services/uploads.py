@@ -14,6 +14,11 @@ from .unit_of_work import UnitOfWork, retried
 OUTCOME_UPLOAD_WINDOWS = (WindowKind.UPLOAD_1, WindowKind.UPLOAD_2)
 
 
+def _store(uow: UnitOfWork, student_id: int, checked) -> str | None:
+    """Store a checked file of a student's item (its originals kept if it was converted); returns its sha256."""
+    return uow.store_file(checked, student_id) if checked is not None else None
+
+
 def _check_files(document: Upload | None, video: Upload | None, rules):
     doc = check_file(document, "document", rules) if document is not None else None
     vid = check_file(video, "video", rules) if video is not None else None
@@ -50,7 +55,7 @@ def add_outcome(uow: UnitOfWork, student_no: str, year: int, semester: int, cour
     check_outcome_upload_cap(repo.count_outcomes(student.id, term), term, rules)
     check_quota(repo.used_bytes(student.id), sum(f.size for f in (doc, vid) if f), rules)
     outcome = Outcome(None, student.id, record.id, term, description,
-                      uow.store_file(doc) if doc else None, uow.store_file(vid) if vid else None)
+                      _store(uow, student.id, doc), _store(uow, student.id, vid))
     names = {"document": doc.name if doc else None, "video": vid.name if vid else None}
     outcome.id = repo.add_outcome(outcome, names, uow.now)
     repo.audit(actor, "upload", "outcome", outcome.id, uow.now, after=_outcome_facts(outcome, names))
@@ -80,8 +85,8 @@ def replace_outcome(uow: UnitOfWork, outcome_id: int, description: str, document
         kept = repo.file_size(doc_sha) + repo.file_size(vid_sha)
         check_quota(repo.used_bytes(student.id) - freed + kept, sum(f.size for f in (doc, vid) if f), rules)
         old = (outcome.document_sha256, outcome.video_sha256)
-        outcome.replace(description, uow.store_file(doc) if doc else doc_sha,
-                        uow.store_file(vid) if vid else vid_sha)
+        outcome.replace(description, _store(uow, student.id, doc) if doc else doc_sha,
+                        _store(uow, student.id, vid) if vid else vid_sha)
         names = {"document": doc.name if doc else (old_names["document"] if doc_sha else None),
                  "video": vid.name if vid else (old_names["video"] if vid_sha else None)}
         repo.save_outcome(outcome, uow.now, names)
@@ -137,7 +142,7 @@ def add_performance(uow: UnitOfWork, student_no: str, year: int, semester: int, 
     check_performance_upload_cap(repo.count_uploaded_performances(student.id, term.year), term.year, rules)
     check_quota(repo.used_bytes(student.id), sum(f.size for f in (doc, vid) if f), rules)
     record = Performance(None, student.id, term, category, clean, description,
-                         uow.store_file(doc) if doc else None, uow.store_file(vid) if vid else None, link)
+                         _store(uow, student.id, doc), _store(uow, student.id, vid), link)
     names = {"document": doc.name if doc else None, "video": vid.name if vid else None}
     record.id = repo.add_performance(record, names, uow.now)
     repo.audit(actor, "upload", "performance", record.id, uow.now, after=_performance_facts(record, names))
@@ -182,8 +187,8 @@ def update_performance(uow: UnitOfWork, performance_id: int, *, fields: dict | N
                 (repo.file_size(record.video_sha256) if new_vid else 0)
         check_quota(repo.used_bytes(student.id) - freed, sum(f.size for f in (doc, vid) if f), rules)
         old = (record.document_sha256 if new_doc else None, record.video_sha256 if new_vid else None)
-        record.document_sha256 = uow.store_file(doc) if doc else doc_sha
-        record.video_sha256 = uow.store_file(vid) if vid else vid_sha
+        record.document_sha256 = _store(uow, student.id, doc) if doc else doc_sha
+        record.video_sha256 = _store(uow, student.id, vid) if vid else vid_sha
         record.external_link = link
         if new_doc:
             names["document"] = doc.name if doc else None
