@@ -284,17 +284,25 @@ def test_the_drop_zone_takes_the_file_the_page_sends(school):
     zone = DropZone("文件檔案", ".pdf")
     assert zone.upload is None
     data = pdf("dropped").data
-    zone._receive(zone, {"name": "dropped.pdf", "size": len(data)}, [memoryview(data)])
+    zone._receive(zone, {"names": ["dropped.pdf"]}, [memoryview(data)])
     assert zone.upload.name == "dropped.pdf" and zone.upload.data == data and zone.size_text == f"{len(data)} bytes"
+    assert zone.upload.origins == ()
+    zone._receive(zone, {"names": ["a.pdf", "b.pdf"]}, [memoryview(data), memoryview(b"%PDF-1.4 second")])
+    assert [u.name for u in zone.uploads] == ["a.pdf"], "a zone for one file keeps the first of several"
     zone.clear()
     assert zone.upload is None and zone.filename == ""
+    many = DropZone("照片", ".jpg", multiple=True)
+    many._receive(many, {"names": ["1.jpg", "2.jpg"]}, [memoryview(b"one"), memoryview(b"two")])
+    assert [(u.name, u.data) for u in many.uploads] == [("1.jpg", b"one"), ("2.jpg", b"two")]
+    assert many.filename == "1.jpg、2.jpg" and many.received == 1
 
 
 def test_the_upload_hints_say_the_rules_in_force_for_the_term_and_the_school(school):
     from portfolio_lib.services.schedule import set_policy_overrides
     now = cabinet(school)
     assert (now.document.hint, now.video.hint) == ("pdf、jpg、png，4 MB", "mp3、mp4，10 MB")
-    assert now.document.accept == ".pdf,.jpg,.png,.jpeg" and now.video.accept == ".mp3,.mp4"
+    # what a rescue converts is accepted too, to be offered its conversion
+    assert now.document.accept == ".pdf,.jpg,.png,.jpeg,.heic,.heif" and now.video.accept == ".mp3,.mp4,.mov,.wav"
     before_109 = StudentCabinet(school.wb, student_viewer(school.wb.engine, "113001"), now=datetime(2019, 10, 1, 9))
     assert (before_109.document.hint, before_109.p_video.hint) == ("pdf、jpg、png，2 MB", "mp3、mp4，5 MB")
     set_policy_overrides(school.uow(), {"files": {"document": {"max_bytes": {"113-1": 6 * 1024 * 1024}}}},

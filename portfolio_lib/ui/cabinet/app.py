@@ -15,6 +15,7 @@ from ...queries import cabinet as q
 from ...queries.vocabulary import submission_record_table
 from ...services.unit_of_work import Workbench
 from ..common import StatusLine, guarded, section, viewer_line
+from ..rescue import KeptOriginals
 from .home import HomeTab
 from .outcomes import OutcomesTab
 from .performances import PerformancesTab
@@ -41,18 +42,22 @@ class StudentCabinet(HomeTab, OutcomesTab, PerformancesTab, SelectionTab, School
         self._build_performances()
         self._build_selection()
         self._build_school_items()
+        self.originals = KeptOriginals(wb, viewer, self.rules, self.status, self.run, on_change=self.show_home)
 
         acting = not viewer.read_only
         self.tabs = widgets.Tab(children=[
-            widgets.VBox([self.home, self.notes.view] + ([self.read_button] if acting else [])),
+            widgets.VBox([self.home, self.notes.view] + ([self.read_button] if acting else []) +
+                         [self.originals.view]),
             widgets.VBox([self.records.view] + ([section(
                 "上傳學習成果（從修課紀錄選擇科目；文件與影音至少一個）", self.course, self.outcome_text.view,
-                self.document, self.video, self.save_outcome, self.status.view)] if acting else []) +
+                self.document_rescue.view, self.photo_merge.view, self.video_rescue.view, self.save_outcome,
+                self.status.view)] if acting else []) +
                 [self.my_outcomes.view] + ([section("送出認證（須在開放認證期間內）", self.to_send, self.send_button,
                                                     self.status.view)] if acting else [])),
             widgets.VBox(([section("新增或編輯多元表現", widgets.HBox([self.category, self.p_year, self.p_semester]),
-                                   self.fields_box, self.p_text.view, self.p_document, self.p_video,
-                                   self.p_link, widgets.HBox([self.p_save, self.p_new]), self.status.view)]
+                                   self.fields_box, self.p_text.view, self.p_document_rescue.view,
+                                   self.p_photo_merge.view, self.p_video_rescue.view, self.p_link,
+                                   widgets.HBox([self.p_save, self.p_new]), self.status.view)]
                           if acting else []) +
                          [self.p_list.view] + ([widgets.HBox([self.p_pick, self.p_edit, self.p_delete]),
                                                 self.status.view] if acting else [])),
@@ -66,12 +71,12 @@ class StudentCabinet(HomeTab, OutcomesTab, PerformancesTab, SelectionTab, School
             widgets.VBox([
                 widgets.HTML("<p>以下項目只在校內使用，不會提交中央資料庫。</p>"), self.consultations.view,
                 self.plans.view] + ([section("上傳自主學習計畫", widgets.HBox([self.plan_year, self.plan_semester]),
-                                             self.plan_title, self.plan_text.view, self.plan_document,
+                                             self.plan_title, self.plan_text.view, self.plan_rescue.view,
                                              self.plan_upload, widgets.HBox([self.plan_pick, self.plan_replace]),
                                              self.status.view)]
                                     if acting else []) +
                 [self.documents.view] + ([section("上傳自傳或學習計畫", self.doc_kind, self.doc_text.view,
-                                                  self.doc_file, self.doc_upload,
+                                                  self.doc_rescue.view, self.doc_upload,
                                                   widgets.HBox([self.doc_pick, self.doc_delete]),
                                                   self.status.view)]
                                          if acting else [])),
@@ -92,3 +97,4 @@ class StudentCabinet(HomeTab, OutcomesTab, PerformancesTab, SelectionTab, School
         self.show_application()
         self.submissions.show(submission_record_table(q.submission_records(self.wb.engine, self.viewer)))
         self.show_school_items()
+        self.originals.show()

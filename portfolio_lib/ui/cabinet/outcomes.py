@@ -9,6 +9,7 @@ from ...queries import cabinet as q
 from ...queries.vocabulary import course_record_table, outcome_table
 from ..common import DataTable, DescriptionBox
 from ..dropzone import DropZone
+from ..rescue import PhotoMerge, RescuePanel
 from .parts import upload_of
 
 
@@ -18,14 +19,17 @@ class OutcomesTab:
     def _build_outcomes(self):
         """The course outcomes tab's widgets."""
         self.records = DataTable("修課紀錄", "修課紀錄")
-        self.course = widgets.Dropdown(description="科目", layout=widgets.Layout(width="40em"))
+        self.course = widgets.Dropdown(description="科目", layout=widgets.Layout(width="40em", max_width="100%"))
         self.outcome_text = DescriptionBox(self.rules.description_max_chars)
-        self.document = DropZone.for_slot("文件檔案", self.rules, "document")
-        self.video = DropZone.for_slot("影音檔案", self.rules, "video")
+        self.document = DropZone.for_slot("文件檔案", self.rules, "document", rescue=True)
+        self.video = DropZone.for_slot("影音檔案", self.rules, "video", rescue=True)
+        self.document_rescue = RescuePanel(self.document, "document", self.rules, self.status, self.run)
+        self.video_rescue = RescuePanel(self.video, "video", self.rules, self.status, self.run)
+        self.photo_merge = PhotoMerge(self.document, self.rules, self.status, self.run)
         self.save_outcome = widgets.Button(description="儲存", button_style="primary", icon="upload")
         self.save_outcome.on_click(self.run(lambda _: self.store_outcome()))
         self.my_outcomes = DataTable("我的學習成果", "學習成果")
-        self.to_send = widgets.Dropdown(description="送出認證", layout=widgets.Layout(width="40em"))
+        self.to_send = widgets.Dropdown(description="送出認證", layout=widgets.Layout(width="40em", max_width="100%"))
         self.send_button = widgets.Button(description="送出認證", button_style="warning", icon="paper-plane")
         self.send_button.on_click(self.run(lambda _: self.send()))
 

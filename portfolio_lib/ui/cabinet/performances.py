@@ -14,6 +14,7 @@ from ...queries import cabinet as q
 from ...queries.vocabulary import performance_table
 from ..common import DataTable, DescriptionBox
 from ..dropzone import DropZone
+from ..rescue import PhotoMerge, RescuePanel
 from .parts import upload_of
 
 
@@ -31,8 +32,11 @@ class PerformancesTab:
         self.fields_box = widgets.VBox()
         self.field_widgets: dict[str, widgets.Widget] = {}
         self.p_text = DescriptionBox(self.rules.description_max_chars)
-        self.p_document = DropZone.for_slot("證明文件", self.rules, "document")
-        self.p_video = DropZone.for_slot("影音檔案", self.rules, "video")
+        self.p_document = DropZone.for_slot("證明文件", self.rules, "document", rescue=True)
+        self.p_video = DropZone.for_slot("影音檔案", self.rules, "video", rescue=True)
+        self.p_document_rescue = RescuePanel(self.p_document, "document", self.rules, self.status, self.run)
+        self.p_video_rescue = RescuePanel(self.p_video, "video", self.rules, self.status, self.run)
+        self.p_photo_merge = PhotoMerge(self.p_document, self.rules, self.status, self.run)
         self.p_link = widgets.Text(description="外部連結", placeholder="影音檔案可另外提供外部影音連結",
                                    layout=widgets.Layout(width="40em"))
         self.p_save = widgets.Button(description="新增", button_style="primary", icon="plus")

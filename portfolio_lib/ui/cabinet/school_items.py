@@ -10,6 +10,7 @@ from ...queries import cabinet as q
 from ...queries.vocabulary import consultation_table, plan_table, school_document_table
 from ..common import DataTable, DescriptionBox
 from ..dropzone import DropZone
+from ..rescue import RescuePanel
 from .parts import upload_of
 
 
@@ -27,7 +28,8 @@ class SchoolItemsTab:
         self.plan_title = widgets.Text(description="計畫名稱", layout=widgets.Layout(width="40em"),
                                        placeholder=f"最多 {self.rules.plan_title_max_chars} 字")
         self.plan_text = DescriptionBox(self.rules.description_max_chars)
-        self.plan_document = DropZone.for_slot("計畫文件", self.rules, "document")
+        self.plan_document = DropZone.for_slot("計畫文件", self.rules, "document", rescue=True)
+        self.plan_rescue = RescuePanel(self.plan_document, "document", self.rules, self.status, self.run)
         self.plan_upload = widgets.Button(description="上傳計畫", button_style="primary", icon="upload")
         self.plan_pick = widgets.Dropdown(description="修改", layout=widgets.Layout(width="40em"))
         self.plan_replace = widgets.Button(description="以上方內容取代並重新送審", icon="sync")
@@ -36,7 +38,8 @@ class SchoolItemsTab:
         self.documents = DataTable("自傳與學習計畫", "自傳與學習計畫")
         self.doc_kind = widgets.Dropdown(options=[(k.label, k.value) for k in SchoolDocumentKind], description="種類")
         self.doc_text = DescriptionBox(self.rules.description_max_chars)
-        self.doc_file = DropZone.for_slot("文件", self.rules, "document")
+        self.doc_file = DropZone.for_slot("文件", self.rules, "document", rescue=True)
+        self.doc_rescue = RescuePanel(self.doc_file, "document", self.rules, self.status, self.run)
         self.doc_upload = widgets.Button(description="上傳", button_style="primary", icon="upload")
         self.doc_pick = widgets.Dropdown(description="文件", layout=widgets.Layout(width="40em"))
         self.doc_delete = widgets.Button(description="刪除", button_style="danger", icon="trash")
