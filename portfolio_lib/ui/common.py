@@ -376,5 +376,39 @@ def viewer_line(label: str, now, *context: str) -> widgets.HTML:
     return widgets.HTML(f"<p style='margin:0'>{'　'.join(parts)}{sign_out_link()}</p>")
 
 
+# Every page: tab labels wrap onto another row instead of being cut to two characters. On a phone (a screen
+# narrower than 640 px, the cabinet's case), fields, drop zones and rows of buttons fit the screen's width:
+# a label goes above its field, rows wrap, and only a wide table scrolls, inside its own box.
+RESPONSIVE_CSS = """<style>
+.jupyter-widgets.widget-tab > .lm-TabBar { height: auto; min-height: fit-content; overflow: visible; }
+.jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
+.jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto; max-width: none; min-width: 0; }
+.jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tabLabel { overflow: visible; text-overflow: clip; }
+@media (max-width: 640px) {
+  .jp-OutputArea-output, .jupyter-widgets { max-width: 100%; }
+  .widget-hbox { flex-wrap: wrap; }
+  .widget-inline-hbox { flex-wrap: wrap; width: auto !important; max-width: 100% !important;
+    height: auto !important; }
+  .widget-inline-hbox > .widget-label { width: 100% !important; max-width: 100%; text-align: left;
+    padding-left: 0; margin-bottom: 0; }
+  .widget-inline-hbox > select, .widget-inline-hbox > input, .widget-inline-hbox > textarea {
+    flex: 1 1 100%; min-width: 0; max-width: 100%; }
+  .widget-inline-hbox > select, .widget-inline-hbox > input { min-height: 2.2em; }
+  .widget-inline-hbox > textarea { min-height: 5em; }
+  .widget-textarea, .widget-text, .widget-dropdown { width: 100% !important; }
+  .widget-tab > .widget-tab-contents { padding: 8px 6px; }
+  .pf-drop { padding: 1em .8em; }
+  .jupyter-widgets.widget-button, .jupyter-button.widget-button { width: auto; min-width: 6em; max-width: 100%; }
+}
+</style>"""
+
+
+def responsive_style() -> widgets.HTML:
+    """The style that keeps a page readable on a tablet and the cabinet usable on a phone (RESPONSIVE_CSS)."""
+    style = widgets.HTML(RESPONSIVE_CSS, layout=widgets.Layout(display="none"))
+    style.add_class("pf-responsive")
+    return style
+
+
 def section(title: str, *children) -> widgets.VBox:
     return widgets.VBox([widgets.HTML(f"<h4 style='margin:.6em 0 .3em'>{html.escape(title)}</h4>"), *children])

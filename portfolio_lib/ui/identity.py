@@ -29,6 +29,7 @@ from ..queries.viewer import (
 )
 from ..services.access_log import record_access
 from ..services.unit_of_work import Workbench
+from .common import responsive_style
 
 VIEWER_VARIABLE = "PORTFOLIO_VIEWER"
 SIGN_IN_VARIABLE = "PORTFOLIO_SIGN_IN"
@@ -90,7 +91,7 @@ class Gate(ABC):
 
     def _open(self, viewer):
         self.app = self.build(self.wb, viewer, self.now) if self.now else self.build(self.wb, viewer)
-        self.body.children = [self.app.view]
+        self.body.children = [responsive_style(), self.app.view]
 
     def _picker(self, options, description: str, what: str, extra=()) -> widgets.Widget:
         """The demo's picker, under its yellow banner, opening the first choice."""
