@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the multi-user deployment needs (skipped when up to date): Debian's slapd and ldap-utils
-# (the bundled sign-on directory) and Python's venv; a virtual environment, .venv-deploy, made from the
+# (the bundled sign-on directory), ffmpeg and libheif-examples (file rescue) and Python's venv; a virtual environment, .venv-deploy, made from the
 # system's Python so that the service user and researchers' OS users can run it (a Python under /root
 # cannot be run by them), with JupyterHub, the LDAP authenticator, the idle culler and JupyterLab; and
 # configurable-http-proxy from npm into .venv-deploy/proxy.
@@ -12,6 +12,8 @@ DEPLOY_PYTHON=${DEPLOY_PYTHON:-/usr/bin/python3}
 missing=()
 command -v slapd > /dev/null || missing+=(slapd ldap-utils)
 command -v npm > /dev/null || missing+=(npm)
+command -v ffmpeg > /dev/null || missing+=(ffmpeg)                       # file rescue's programs
+command -v heif-convert > /dev/null || missing+=(libheif-examples)
 [ -x "$DEPLOY_PYTHON" ] && "$DEPLOY_PYTHON" -c "import ensurepip" 2> /dev/null || missing+=(python3 python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "slapd slapd/no_configuration boolean true" | $SUDO debconf-set-selections

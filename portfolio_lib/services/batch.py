@@ -13,18 +13,21 @@ from ..adapters.importing import Problem
 from ..adapters.tabular import read_table
 from ..domain import errors as e
 from ..domain import row_reasons as why
+from ..domain.calendar import Term
 from ..domain.categories import CATEGORIES, category_by_label
 from ..domain.errors import ImportRejected, MalformedFieldList, PortfolioError, UnreadableFile
 from ..domain.files import Upload
 from ..domain.model import Actor, Role
+from ..domain.rescue import offer_for
 from ..domain.rules import check_has_role
 from ..domain.units import MIB, format_mb
+from .rescue import rescue_file
 from .unit_of_work import UnitOfWork, retried
 from .uploads import add_outcome, add_performance
 
 MANIFEST_COLUMNS = ("學號", "學年度", "學期", "課程代碼", "類別", "內容簡述", "檔名", "欄位", "外部連結")
 REQUIRED = ("學號", "學年度", "學期", "內容簡述", "檔名")
-VIDEO_EXTENSIONS = (".mp3", ".mp4")
+VIDEO_EXTENSIONS = (".mp3", ".mp4", ".mov", ".wav")      # the video slot's, and what a rescue converts for it
 MAX_MEMBER_BYTES = 64 * MIB                  # a ZIP member larger than this is refused unread
 
 
@@ -66,25 +69,61 @@ def _field_values(category_key: str, text: str) -> dict:
     return values
 
 
+def slot_of(name: str) -> str:
+    """The slot a ZIP member goes to, by its name: the video slot for audio and video, else the document's."""
+    return "video" if name.lower().endswith(VIDEO_EXTENSIONS) else "document"
+
+
+def rescue_archive(files: dict[str, Upload], rules) -> tuple[dict[str, Upload], list[dict]]:
+    """Convert every member the rules refuse that a rescue can help (domain.rescue.offer_for), each to what its
+    slot takes; the manifest still names the original, which now stands for its derivative (carrying the
+    original, kept beside it). Returns the members and what was converted. A conversion that fails leaves its
+    member as it was (its row is then refused with the reason)."""
+    done: dict[str, Upload] = {}
+    report = []
+    for name, upload in files.items():
+        slot = slot_of(name)
+        if offer_for(upload, slot, rules) is None:
+            done[name] = upload
+            continue
+        try:
+            rescued = rescue_file(upload, slot, rules)
+        except PortfolioError as err:
+            done[name] = upload
+            report.append({"name": name, "converted": None, "size_before": len(upload.data), "size_after": None,
+                           "summary": err.message})
+            continue
+        done[name] = rescued.upload
+        report.append({"name": name, "converted": rescued.upload.name, "size_before": len(upload.data),
+                       "size_after": rescued.size, "summary": rescued.summary})
+    return done, report
+
+
 @retried
 def batch_upload(uow: UnitOfWork, manifest: bytes, archive: bytes, manifest_name: str = "清單",
-                 *, actor: Actor) -> dict:
-    """Upload every row of a manifest with its files from a ZIP; any bad row refuses the whole batch."""
+                 *, actor: Actor, rescue: bool = False) -> dict:
+    """Upload every row of a manifest with its files from a ZIP; any bad row refuses the whole batch. A file
+    refused for its format or size that a rescue can help is named so in the report; with `rescue` (the
+    counselor's choice after reading it) such files are converted first, and the result lists them."""
     frame = read_table(manifest, manifest_name)
-    files = read_zip(archive)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise ImportRejected(name=manifest_name, problems=[Problem(1, "、".join(missing), why.MISSING_COLUMNS)])
+    rules = uow.workbench.policy.rules(Term.of(uow.workbench.clock().date()))
+    files = {name: Upload(name, data) for name, data in read_zip(archive).items()}
+    rescued: list[dict] = []
+    if rescue:
+        files, rescued = rescue_archive(files, rules)
     frame = frame.reindex(columns=list(MANIFEST_COLUMNS), fill_value="")
     problems: list[Problem] = []
     counts = {"outcomes": 0, "performances": 0}
-    with uow.stage(*(Upload(name, data) for name, data in files.items())):
+    with uow.stage(*files.values()):
         actor = uow.repo.resolve_actor(actor)
         check_has_role(actor, {Role.COUNSELOR, Role.ADMIN}, "批次上傳")
         for index, row in frame.iterrows():
             line = int(index) + 2
             try:
-                kind = _upload_row(uow, row, files, actor)
+                kind = _upload_row(uow, row, files, actor, rules)
                 counts[kind] += 1
             except _RowProblem as err:
                 problems.append(Problem(line, err.column, err.reason))
@@ -93,7 +132,7 @@ def batch_upload(uow: UnitOfWork, manifest: bytes, archive: bytes, manifest_name
         if problems:
             raise ImportRejected(name=manifest_name, problems=problems)
         uow.commit()
-    return {**counts, "rows": len(frame)}
+    return {**counts, "rows": len(frame), "rescued": rescued}
 
 
 class _RowProblem(Exception):
@@ -102,7 +141,7 @@ class _RowProblem(Exception):
         self.column, self.reason = column, reason
 
 
-def _upload_row(uow: UnitOfWork, row: pd.Series, files: dict[str, bytes], actor: Actor) -> str:
+def _upload_row(uow: UnitOfWork, row: pd.Series, files: dict[str, Upload], actor: Actor, rules) -> str:
     for column in REQUIRED:
         if not row[column]:
             raise _RowProblem(column, why.REQUIRED)
@@ -119,8 +158,8 @@ def _upload_row(uow: UnitOfWork, row: pd.Series, files: dict[str, bytes], actor:
             continue
         if name not in files:
             raise _RowProblem("檔名", why.NOT_IN_ARCHIVE.format(name=name))
-        upload = Upload(name, files[name])
-        if name.lower().endswith(VIDEO_EXTENSIONS):
+        upload = files[name]
+        if slot_of(name) == "video":
             if video is not None:
                 raise _RowProblem("檔名", why.ONE_VIDEO)
             video = upload
@@ -128,13 +167,22 @@ def _upload_row(uow: UnitOfWork, row: pd.Series, files: dict[str, bytes], actor:
             if document is not None:
                 raise _RowProblem("檔名", why.ONE_DOCUMENT)
             document = upload
-    if row["課程代碼"]:
-        add_outcome(uow, row["學號"], year, semester, row["課程代碼"], row["內容簡述"], document, video, actor)
-        return "outcomes"
-    category = category_by_label(row["類別"]).key
-    add_performance(uow, row["學號"], year, semester, category, _field_values(category, row["欄位"]),
-                    row["內容簡述"], document, video, row["外部連結"] or None, actor)
-    return "performances"
+    try:
+        if row["課程代碼"]:
+            add_outcome(uow, row["學號"], year, semester, row["課程代碼"], row["內容簡述"], document, video, actor)
+            return "outcomes"
+        category = category_by_label(row["類別"]).key
+        add_performance(uow, row["學號"], year, semester, category, _field_values(category, row["欄位"]),
+                        row["內容簡述"], document, video, row["外部連結"] or None, actor)
+        return "performances"
+    except (e.FileTypeNotAllowed, e.FileTypeMismatch, e.FileTooLarge) as err:
+        offers = [offer_for(upload, slot, rules) for upload, slot in ((document, "document"), (video, "video"))
+                  if upload is not None and not upload.origins]
+        offer = next((o for o in offers if o is not None), None)
+        if offer is None:
+            raise
+        raise _RowProblem("檔名", f"{err.message}（可轉換：{offer.name} {offer.label}；"
+                                  "勾選「轉換可轉換的檔案」後重新匯入）") from None
 
 
 # Which manifest column a refusal belongs to, by the kind of refusal (a subclass goes with its base).

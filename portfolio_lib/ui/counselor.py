@@ -12,6 +12,7 @@ from ..domain.calendar import Term, format_roc_date
 from ..domain.errors import ImportRejected
 from ..domain.grades import GRADES, grade_label
 from ..domain.model import AccessEvent, WindowKind
+from ..domain.units import format_mb
 from ..queries import counselor as q
 from ..queries import homeroom, scope
 from ..queries import schedule as schedule_q
@@ -68,6 +69,10 @@ class CounselorDashboard(Dashboard):
         self.zip_upload = widgets.FileUpload(accept=".zip", multiple=False, description="上傳 ZIP")
         self.batch_button = widgets.Button(description="檢查並匯入", button_style="primary", icon="upload")
         self.batch_report = DataTable("批次上傳檢查結果", "批次上傳檢查結果")
+        self.batch_rescue = widgets.Checkbox(
+            value=False, indent=False, layout=widgets.Layout(width="auto"),
+            description="轉換可轉換的檔案（HEIC 照片、過大的照片與 PDF、MOV 與過大的影音）")
+        self.batch_rescued = DataTable("已轉換的檔案（原始檔另外保留在學生的檔案櫃）", "批次上傳轉換紀錄")
 
         self.warning = WarningPanel(self, by_class=True)
         self.evaluation = EvaluationPanel(self)
@@ -81,7 +86,8 @@ class CounselorDashboard(Dashboard):
             widgets.VBox([widgets.HBox([self.category_year, self.category_grade, self.with_slide]),
                           self.categories.view, self.category_table.view]),
             widgets.VBox([widgets.HTML(BATCH_HELP), widgets.HBox([self.manifest_upload, self.zip_upload,
-                                                                  self.batch_button]), self.batch_report.view]),
+                                                                  self.batch_button]), self.batch_rescue,
+                          self.batch_report.view, self.batch_rescued.view]),
             self.warning.view, self.evaluation.view,
         ], titles=["班級狀況", "作業期程", "認證催辦", "上傳時間軸", "多元表現類別", "批次上傳", "預警", "預警成效"])
 
@@ -184,14 +190,19 @@ class CounselorDashboard(Dashboard):
     def run_batch(self, manifest: bytes, manifest_name: str, archive: bytes):
         try:
             result = batch_upload(self.wb.uow(), manifest, archive, manifest_name,
-                                  actor=self.viewer.actor)
+                                  actor=self.viewer.actor, rescue=self.batch_rescue.value)
         except ImportRejected as err:
             problems = problem_table(err.facts["problems"])
             self.batch_report.show(problems)
+            self.batch_rescued.show(pd.DataFrame())
             self.status.error(f"「{manifest_name}」有 {len(problems)} 個問題，整批未匯入，請修正後重新上傳。")
             return
         self.batch_report.show(pd.DataFrame([{"學習成果": result["outcomes"], "多元表現": result["performances"],
                                               "列數": result["rows"]}]))
+        self.batch_rescued.show(pd.DataFrame(
+            [{"檔名": r["name"], "轉換後": r["converted"] or "（未轉換）", "原大小": format_mb(r["size_before"]),
+              "轉換後大小": format_mb(r["size_after"]) if r["size_after"] else "", "說明": r["summary"]}
+             for r in result["rescued"]], columns=["檔名", "轉換後", "原大小", "轉換後大小", "說明"]))
         self.refresh()
         self.status.ok(f"已匯入 {result['rows']} 列：學習成果 {result['outcomes']} 件、"
                        f"多元表現 {result['performances']} 件。")
@@ -199,7 +210,9 @@ class CounselorDashboard(Dashboard):
 
 BATCH_HELP = ("<p>清單欄位：學號、學年度、學期、課程代碼（學習成果）或類別（多元表現）、內容簡述、檔名"
               "（ZIP 中的檔名；文件與影音各一個，以「、」分隔），多元表現另填「欄位」（名稱=值；名稱=值）與外部連結。"
-              "整份清單逐列依所有規則檢查，只要有一列不符就整批不匯入。</p>")
+              "整份清單逐列依所有規則檢查，只要有一列不符就整批不匯入。格式或大小不符、但可以轉換的檔案"
+              "（HEIC 照片、過大的照片與 PDF、MOV 與過大的影音），檢查結果會註明；勾選「轉換可轉換的檔案」"
+              "後重新匯入，即先轉換再檢查，原始檔另外保留在學生的檔案櫃。</p>")
 
 
 def _heatmap(overview: pd.DataFrame, term: Term) -> go.Figure:

@@ -11,8 +11,9 @@ from portfolio_lib.adapters import tables as t
 from portfolio_lib.domain.files import Upload
 from portfolio_lib.services.check import check_workbench
 
-from ..conftest import give
+from ..conftest import give, snapshot
 from ..ui.test_cabinet import cabinet, choose_course
+from ..ui.test_dashboards import AS_OF, _batch, _open_courses, demo, sql, viewer_with  # noqa: F401 (a fixture)
 from . import samples
 
 pytestmark = pytest.mark.slow
@@ -113,3 +114,31 @@ def test_several_photos_become_one_pdf_in_the_form(school, phone_heic):
     merge.use_button.click()
     assert app.p_document.upload.name == "照片合併.pdf" and len(app.p_document.upload.origins) == 2
     assert merge.photos.uploads == []
+
+
+# --- the counselor's batch upload ---------------------------------------------------------------
+
+def test_a_batch_report_names_the_rescue_and_the_counselor_converts_on_request(demo, phone_heic):  # noqa: F811
+    from portfolio_lib.ui.counselor import CounselorDashboard
+    app = CounselorDashboard(demo, viewer_with(demo, "counselor"), now=AS_OF)
+    (s1, c1), (s2, c2) = _open_courses(demo, 2)
+    rows = [{"學號": s1, "學年度": 115, "學期": 1, "課程代碼": c1, "內容簡述": "手機照片", "檔名": "IMG_7.HEIC"},
+            {"學號": s2, "學年度": 115, "學期": 1, "課程代碼": c2, "內容簡述": "錄音",
+             "檔名": "朗讀.mp3"}]
+    manifest, archive = _batch(rows, {"IMG_7.HEIC": phone_heic, "朗讀.mp3": samples.mp3(20)})
+    before = snapshot(demo)
+    app.run_batch(manifest, "清單.csv", archive)
+    assert snapshot(demo) == before and "整批未匯入" in app.status.text
+    report = app.batch_report.frame
+    assert list(zip(report["列"], report["欄位"])) == [(2, "檔名")]
+    assert "可轉換：IMG_7.HEIC 轉成 JPEG" in report["問題"].iloc[0]
+
+    app.batch_rescue.value = True
+    app.run_batch(manifest, "清單.csv", archive)
+    assert "已匯入 2 列" in app.status.text, app.status.text
+    rescued = app.batch_rescued.frame
+    assert list(rescued["檔名"]) == ["IMG_7.HEIC"] and list(rescued["轉換後"]) == ["IMG_7.jpg"]
+    assert "HEIC" in rescued["說明"][0] and "JPG" in rescued["說明"][0]
+    assert sql(demo, "SELECT o.document_name, k.original_name FROM outcomes o JOIN students s "
+                     "ON s.id = o.student_id JOIN rescued_originals k ON k.derivative_sha256 = o.document_sha256 "
+                     "WHERE s.student_no = :s", s=s1) == [("IMG_7.jpg", "IMG_7.HEIC")]

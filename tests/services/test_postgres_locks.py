@@ -127,7 +127,7 @@ def test_a_batch_cancelled_for_a_deadlock_is_run_again_and_stores_everything(sch
     other_transaction.commit()
     other.close()
     batch.join(timeout=60)
-    assert done.get("result", done.get("error")) == {"outcomes": 2, "performances": 0, "rows": 2}
+    assert done.get("result", done.get("error")) == {"outcomes": 2, "performances": 0, "rows": 2, "rescued": []}
     _until(lambda: _deadlocks(school.wb) == deadlocks_before + 1)     # the statistics arrive within a second
     with school.wb.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM outcomes")).scalar() == 2
