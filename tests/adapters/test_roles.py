@@ -92,8 +92,9 @@ def test_the_research_role_reads_the_views_and_never_a_name_an_id_number_or_a_bi
 
 def test_a_migration_keeps_the_grants_and_remakes_the_views(city):
     server, owner, folder = city
-    with owner.engine.begin() as conn:       # four migrations behind: access_log, district_officers, the counts index,
-        conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))      # package paths
+    with owner.engine.begin() as conn:       # migrations behind: access_log, district_officers, the counts index,
+        conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))      # package paths, kept originals
+        conn.execute(text("DROP TABLE rescued_originals"))
         conn.execute(text("ALTER TABLE submission_batches DROP COLUMN package_path"))
         conn.execute(text("DROP TABLE access_log"))
         conn.execute(text("DROP TABLE district_officers"))
@@ -103,6 +104,8 @@ def test_a_migration_keeps_the_grants_and_remakes_the_views(city):
     app = Workbench.open(server.url("city", user=APP), files=folder / "files", clock=lambda: AS_OF)
     record_access(app.uow(), "a001", "sign_in", address="10.0.0.1")
     services.save_district_officer(app.uow(), "E001", "林科員", "e001", actor=Actor.administrator("tests"))
+    with app.engine.connect() as conn:       # a table the migration made again is the application role's too
+        assert conn.execute(text("SELECT count(*) FROM rescued_originals")).scalar() == 0
     with create_engine(server.url("city", user=RESEARCH)).connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM research.students")).scalar() > 0
     app.engine.dispose()
