@@ -116,7 +116,7 @@ def upload(page, pdf: bytes) -> str:
         return "no upload form"
     page.update(courses[0], settle=0, index=0)
     page.update(texts[0], settle=0, value="期末報告：函數圖形的探究")
-    page.custom(zones[0], {"name": "報告.pdf", "size": len(pdf)}, [pdf], settle=0)
+    page.custom(zones[0], {"names": ["報告.pdf"]}, [pdf], settle=0)
     page.click(saves[0], settle=0)
     def said(m) -> str:
         if m.get("msg_type") != "comm_msg":

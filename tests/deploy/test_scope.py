@@ -132,7 +132,7 @@ def test_a_parent_cannot_upload_send_or_mark_read_through_the_hidden_controls_of
     zones = [k for k, s in page.states.items() if s.get("_model_name") == "AnyModel" and s.get("label") == "文件檔案"]
     assert zones, "the cabinet's document drop zone"
     document = make_pdf(["家長代傳的報告"])
-    page.custom(zones[0], {"name": "報告.pdf", "size": len(document)}, [document])
+    page.custom(zones[0], {"names": ["報告.pdf"]}, [document])
     assert any(s.get("filename") == "報告.pdf" for s in page.states.values())     # the file reached the kernel
     refusals = []
     for description in ("儲存", "送出認證", "全部標示為已讀", "新增", "勾選"):
