@@ -277,7 +277,8 @@ def _recompress_images(pdf, dpi: int | None, quality: int) -> int:
             try:
                 image = PdfImage(raw).as_pil_image()
             except (pikepdf.PdfError, NotImplementedError, ValueError, OSError, Image.DecompressionBombError):
-                continue
+                continue        # meant: an image this step cannot read stays as it was; the result is still checked
+
             if dpi is not None and max(image.size) > 1.5 * dpi * page_inches:
                 image = scaled(image, int(dpi * page_inches))
             image = image.convert("L" if components == 1 else "RGB")

@@ -50,10 +50,12 @@ RESCUE_LABELS = {
 OUTPUT_EXT = {Rescue.HEIC: "jpg", Rescue.PDF: "pdf", Rescue.VIDEO: "mp4", Rescue.AUDIO: "mp3",
               Rescue.PHOTOS: "pdf"}
 
-# Formats a rescue takes beyond the upload rules' own, by what `filetype` reads in the content.
+# Photos (by what `filetype` reads in the content) several of which a rescue merges into one PDF.
 PHOTO_INPUTS = ("jpg", "png", "heic")
-VIDEO_INPUTS = ("mp4", "mov")
-AUDIO_INPUTS = ("mp3", "wav")
+# File names a rescue takes beyond the upload rules' own, by slot: what a file picker offers, and where a batch
+# upload's member goes by its name; and the names of photos to merge.
+RESCUE_EXTENSIONS = {"document": ("heic", "heif"), "video": ("mov", "wav")}
+PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "heic", "heif")
 MEDIA_TYPES = {"heic": "image/heic", "mov": "video/quicktime", "wav": "audio/x-wav", "jpg": "image/jpeg",
                "png": "image/png", "pdf": "application/pdf", "mp4": "video/mp4", "mp3": "audio/mpeg"}
 

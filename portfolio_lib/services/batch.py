@@ -18,7 +18,7 @@ from ..domain.categories import CATEGORIES, category_by_label
 from ..domain.errors import ImportRejected, MalformedFieldList, PortfolioError, UnreadableFile
 from ..domain.files import Upload
 from ..domain.model import Actor, Role
-from ..domain.rescue import offer_for
+from ..domain.rescue import RESCUE_EXTENSIONS, offer_for
 from ..domain.rules import check_has_role
 from ..domain.units import MIB, format_mb
 from .rescue import rescue_file
@@ -27,7 +27,8 @@ from .uploads import add_outcome, add_performance
 
 MANIFEST_COLUMNS = ("學號", "學年度", "學期", "課程代碼", "類別", "內容簡述", "檔名", "欄位", "外部連結")
 REQUIRED = ("學號", "學年度", "學期", "內容簡述", "檔名")
-VIDEO_EXTENSIONS = (".mp3", ".mp4", ".mov", ".wav")      # the video slot's, and what a rescue converts for it
+# the video slot's names, and those a rescue converts for it
+VIDEO_EXTENSIONS = (".mp3", ".mp4") + tuple(f".{ext}" for ext in RESCUE_EXTENSIONS["video"])
 MAX_MEMBER_BYTES = 64 * MIB                  # a ZIP member larger than this is refused unread
 
 

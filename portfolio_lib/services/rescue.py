@@ -17,7 +17,7 @@ from ..domain.errors import ConversionFailed, NoRescue, NotFound, PortfolioError
 from ..domain.files import Upload, check_file
 from ..domain.model import Actor
 from ..domain.policy import Rules
-from ..domain.rescue import Offer, Origin, Rescue, content_kind, derivative_name, keep_until, offer_for
+from ..domain.rescue import PHOTO_INPUTS, Offer, Origin, Rescue, content_kind, derivative_name, keep_until, offer_for
 from ..domain.units import format_mb
 from .access import acting_on_student
 from .unit_of_work import UnitOfWork, retried
@@ -87,7 +87,7 @@ def rescue_photos(uploads: list[Upload], rules: Rules, name: str = "照片合併
     kinds = []
     for upload in uploads:
         kind = content_kind(upload.data)
-        if kind not in ("jpg", "png", "heic"):
+        if kind not in PHOTO_INPUTS:
             raise NoRescue(name=upload.name, reason="只有 JPEG、PNG、HEIC 照片可以合併成 PDF")
         _check_input(upload, rules)
         kinds.append(kind)

@@ -7,6 +7,7 @@ import anywidget
 import traitlets
 
 from ..domain.files import Upload
+from ..domain.rescue import RESCUE_EXTENSIONS
 from ..domain.units import format_mb
 
 _ESM = """
@@ -50,9 +51,6 @@ function render({ model, el }) {
 export default { render };
 """
 
-# Formats the upload rules refuse but a rescue converts, offered in a zone's file picker.
-RESCUE_ACCEPT = {"document": ["heic", "heif"], "video": ["mov", "wav"]}
-
 _CSS = """
 .pf-drop { border: 2px dashed #8c959f; border-radius: 8px; padding: .8em 1em; margin: .3em 0; cursor: pointer;
            color: #57606a; background: #f6f8fa; max-width: 40em; box-sizing: border-box; overflow-wrap: anywhere; }
@@ -82,7 +80,7 @@ class DropZone(anywidget.AnyWidget):
         types = list(rules.file_types[slot])
         # what a rescue can convert is accepted too, to be offered its conversion (domain.rescue)
         extra = ["jpeg"] if "jpg" in types else []
-        extra += RESCUE_ACCEPT.get(slot, []) if rescue else []
+        extra += list(RESCUE_EXTENSIONS.get(slot, ())) if rescue else []
         accept = ",".join(f".{ext}" for ext in types + extra)
         return cls(label, accept, f"{'、'.join(types)}，{format_mb(rules.file_max_bytes[slot])}")
 

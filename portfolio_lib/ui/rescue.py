@@ -16,7 +16,7 @@ from .. import services
 from ..domain.calendar import format_roc_date
 from ..domain.errors import PortfolioError
 from ..domain.files import Upload, check_file
-from ..domain.rescue import offer_for
+from ..domain.rescue import PHOTO_EXTENSIONS, offer_for
 from ..domain.units import format_mb
 from ..queries.originals import kept_originals_table
 from .common import DataTable, StatusLine
@@ -147,7 +147,7 @@ class PhotoMerge(_Confirm):
     def __init__(self, target: DropZone, rules, status: StatusLine, run):
         super().__init__(target, status, run)
         self.rules = rules
-        self.photos = DropZone("多張照片", ".jpg,.jpeg,.png,.heic,.heif",
+        self.photos = DropZone("多張照片", ",".join(f".{ext}" for ext in PHOTO_EXTENSIONS),
                                f"兩張以上，合併成一個 {format_mb(rules.file_max_bytes['document'])} 以內的 PDF",
                                multiple=True)
         self.merge_button = widgets.Button(description="合併成 PDF", icon="file-pdf",
