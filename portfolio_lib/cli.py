@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import queries, services
 from .adapters.importing import IMPORTERS
+from .domain.admission import OutcomeKind
 from .domain.calendar import Term, format_roc_datetime, parse_roc_date, parse_roc_moment
 from .domain.categories import CATEGORIES
 from .domain.errors import PortfolioError
@@ -143,8 +144,36 @@ def cmd_upload_outcome(wb: Workbench, args) -> dict:
     term = _term(args.term)
     outcome_id = services.upload_outcome(wb.uow(), args.student, term.year, term.semester, args.course,
                                          args.description, _upload(args.document), _upload(args.video),
-                                         actor=_actor(args))
+                                         actor=_actor(args), kind=args.kind)
     return {"outcome_id": outcome_id}
+
+
+def cmd_outcome_kind(wb: Workbench, args) -> dict:
+    kind = services.mark_outcome_kind(wb.uow(), args.outcome_id, args.kind, actor=_actor(args))
+    return {"outcome_id": args.outcome_id, "kind": kind}
+
+
+def cmd_target(wb: Workbench, args) -> dict:
+    args.student = args.student_no
+    verb = services.add_target if args.action == "add" else services.remove_target
+    verb(wb.uow(), args.student_no, args.programme, actor=_actor(args))
+    return {"student": args.student_no, "programme": args.programme, "target": args.action == "add"}
+
+
+def cmd_requirements(wb: Workbench, args):
+    """What the student's target programmes ask for against their selected and picked items (大學端需求)."""
+    from .queries import requirements as rq
+    from .queries.cabinet import student_viewer
+    viewer = student_viewer(wb.engine, args.student_no, school_id=args.school_id)
+    year = args.year or Term.of(wb.clock().date()).year
+    reports = rq.student_requirements(wb.engine, viewer, year, wb.policy, args.programme)
+    if not reports:
+        what = f"目標校系沒有「{args.programme}」" if args.programme else "尚未加入目標校系"
+        return {"student": args.student_no, "programmes": 0, "message": f"{viewer.name}{what}"}
+    import pandas as pd
+    table = pd.concat([rq.cover_table(r).drop(columns="符合的項目") for r in reports], ignore_index=True)
+    table.insert(0, "校系", [r.title for r in reports for _ in r.cover.codes])
+    return table
 
 
 def cmd_upload_performance(wb: Workbench, args) -> dict:
@@ -480,6 +509,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--term", required=True)
     p.add_argument("--course", required=True, help="the 23-character course code")
     p.add_argument("--description", required=True)
+    p.add_argument("--kind", choices=[k.value for k in OutcomeKind],
+                   help="what it is (申請入學 B–E); default: what the course makes certain, else not marked")
     p.add_argument("--document")
     p.add_argument("--video")
     p = upload_sub.add_parser("performance", parents=[common], help="a 多元表現 record")
@@ -492,6 +523,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--document")
     p.add_argument("--video")
     p.add_argument("--link")
+
+    p = command("outcome-kind", cmd_outcome_kind, "mark what an outcome is (書面報告 report, 實作作品 work, "
+                                                  "science or social inquiry), until it is submitted")
+    p.add_argument("outcome_id", type=int)
+    p.add_argument("kind", nargs="?", default="", choices=["", *[k.value for k in OutcomeKind]],
+                   help="empty: what the course makes certain, else not marked")
+
+    p = command("target", cmd_target, "add or remove a target programme (目標校系) of a student")
+    p.add_argument("action", choices=["add", "remove"])
+    p.add_argument("student_no")
+    p.add_argument("programme", help="校系代碼 of the school's programme list (portfolio import programmes FILE)")
+
+    p = command("requirements", cmd_requirements, "what a student's target programmes ask for (大學端需求), against "
+                                                   "their selected and picked items, with what to do next")
+    p.add_argument("student_no")
+    p.add_argument("--programme", help="only this 校系代碼")
+    p.add_argument("--year", type=int, help="academic year (default: now)")
 
     p = command("send", cmd_send, "send an outcome for certification")
     p.add_argument("outcome_id", type=int)

@@ -18,6 +18,7 @@ from sqlalchemy import (
                         Table,
                         Text,
                         UniqueConstraint,
+                        false,
 )
 
 from ..domain.grades import FINAL_GRADE, FIRST_GRADE
@@ -157,6 +158,7 @@ outcomes = Table(
     Column("updated_at", DateTime, nullable=False),
     Column("sent_at", DateTime),
     Column("submitted_at", DateTime),
+    Column("outcome_kind", String(12)),     # 書面報告/實作作品/探究 (domain.admission.OutcomeKind); NULL: not marked
     # a term's outcomes of some students by status, from the index alone (a school's or a class's counts in a city)
     Index("ix_outcomes_student_term_status", "student_id", "academic_year", "semester", "status"),
     Index("ix_outcomes_status", "status"),
@@ -371,6 +373,30 @@ rescued_originals = Table(
     Column("tool_version", String(200), nullable=False),
     Column("parameters", Text, nullable=False),              # JSON: the steps, resolution, quality, bit rate
     Column("kept_at", DateTime, nullable=False),
+)
+
+programmes = Table(
+    "programmes", metadata,                 # a university or technical programme (校系) and what it asks for
+    Column("id", Integer, primary_key=True),
+    Column("school_id", ForeignKey("schools.id"), nullable=False),
+    Column("code", String(20), nullable=False),            # 校系代碼
+    Column("name", String(100), nullable=False),           # 校系名稱
+    Column("system", String(12), nullable=False),          # university / technical (domain.admission.System)
+    Column("requirement", String(400), nullable=False),    # the requirement string as the list gives it
+    Column("admission_year", Integer),                     # the 學年度 of the 校系分則 it was read from
+    Column("source", String(500), nullable=False, server_default=""),
+    Column("sample", Boolean, nullable=False, server_default=false()),   # sample data, not a real year's rules
+    Column("imported_at", DateTime, nullable=False),
+    UniqueConstraint("school_id", "code"),
+)
+
+programme_targets = Table(
+    "programme_targets", metadata,          # a programme a student aims at (目標校系)
+    Column("id", Integer, primary_key=True),
+    Column("student_id", ForeignKey("students.id"), nullable=False, index=True),
+    Column("programme_id", ForeignKey("programmes.id"), nullable=False, index=True),
+    Column("added_at", DateTime, nullable=False),
+    UniqueConstraint("student_id", "programme_id"),
 )
 
 # Every column of a student's items that points at a stored file: what the quota counts.

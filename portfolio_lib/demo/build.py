@@ -21,6 +21,7 @@ from ..queries.viewer import officer_directory
 from ..services.unit_of_work import Workbench, remove_unused_files
 from .activity import store_sample_files, write_activity
 from .activity.receipts import receive_submissions
+from .programmes import add_programmes
 from .roster import DEFAULT_SEED, SCHOOL_CODE, SCHOOL_NAME, Plan
 from .schedule import term_windows
 
@@ -60,6 +61,7 @@ def build_demo(wb: Workbench, seed: int = DEFAULT_SEED, students: int = 1500, as
         # the samples no record drew are not kept: a file no record uses is what `check` reports
         remove_unused_files(wb, [sha256 for sha256, *_ in files.documents + files.videos])
         counts["receipts"] = receive_submissions(wb, plan, rng, as_of)
+        counts.update(add_programmes(wb, school_code, current, seed, as_of, builder))
         refresh_statistics(wb.engine)
     finally:
         wb.clock = clock

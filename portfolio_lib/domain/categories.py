@@ -43,6 +43,7 @@ class Category:
     label: str
     fields: tuple[Field, ...]
     application_code: str       # item code of 申請入學 review material (F–M) [choice: nearest item]
+    technical_code: str         # item code of the 四技 review material (C-1 … C-8)
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -54,41 +55,41 @@ _END = Field("end_date", "結束日期", "date")
 CATEGORIES: dict[str, Category] = {c.key: c for c in (
     Category("cadre", "幹部經歷暨事蹟紀錄", (
         Field("unit", "單位名稱"), _START, _END, Field("position", "擔任職務"),
-        Field("level", "幹部等級", "code", codes="cadre_level")), "H"),
+        Field("level", "幹部等級", "code", codes="cadre_level")), "H", "C-3"),
     Category("competition", "競賽參與紀錄", (
         Field("name", "競賽名稱"), Field("level", "競賽等級", "code", codes="competition_level"),
         Field("award", "獎項"), Field("result_date", "結果公布日期", "date"),
         Field("event", "項目/組別", required=False),
-        Field("team", "參與類型", "code", codes="competition_team")), "J"),
+        Field("team", "參與類型", "code", codes="competition_team")), "J", "C-5"),
     Category("certificate", "檢定證照紀錄", (
         Field("name", "證照代碼/名稱"), Field("type", "證照類別", "code", codes="certificate_type"),
         Field("score", "分數", required=False), Field("obtained_date", "取得證照日期", "date"),
         Field("sub_results", "分項結果", required=False),
-        Field("number", "證照字號", required=False), Field("group", "組別", required=False)), "L"),
+        Field("number", "證照字號", required=False), Field("group", "組別", required=False)), "L", "C-7"),
     Category("service", "服務學習紀錄", (
         Field("name", "服務名稱"), Field("organisation", "服務單位"), _START, _END,
-        Field("hours", "服務時數", "number")), "I"),
+        Field("hours", "服務時數", "number")), "I", "C-4"),
     Category("flexible", "彈性學習時間紀錄", (
         Field("type", "類別", "code", codes="flexible_type"), Field("name", "開設名稱"),
         Field("organiser", "開設單位", required=False),
-        Field("periods_per_week", "每週節數", "whole"), Field("weeks", "開設週數", "whole")), "F"),
+        Field("periods_per_week", "每週節數", "whole"), Field("weeks", "開設週數", "whole")), "F", "C-1"),
     Category("group_activity", "團體活動時間紀錄", (
         Field("type", "類別", "code", codes="group_activity_type"),
         Field("organiser", "單位名稱", required=False), Field("content", "內容"),
-        Field("periods", "節數", "whole")), "G"),
+        Field("periods", "節數", "whole")), "G", "C-2"),
     Category("workplace", "職場學習紀錄", (
         Field("type", "類別", "code", codes="workplace_type"), Field("organisation", "單位名稱"),
         Field("job_title", "職稱", required=False), _START, _END,
-        Field("hours", "時數", "number")), "M"),
+        Field("hours", "時數", "number")), "M", "C-6"),
     Category("work", "作品成果紀錄", (
-        Field("name", "作品名稱"), Field("date", "日期", "date")), "K"),
+        Field("name", "作品名稱"), Field("date", "日期", "date")), "K", "C-6"),
     Category("advanced_course", "大學及技專校院先修課程紀錄", (
         Field("programme", "計畫名稱", "code", codes="advanced_programme"),
         Field("organiser", "開設單位"), Field("course_name", "課程名稱"), _START, _END,
         Field("credits", "學分數", "number", required=False),
-        Field("hours", "總時數", "number")), "M"),
+        Field("hours", "總時數", "number")), "M", "C-8"),
     Category("other", "其他活動紀錄", (
-        Field("name", "活動名稱"), Field("organiser", "主辦單位", required=False), _START, _END), "M"),
+        Field("name", "活動名稱"), Field("organiser", "主辦單位", required=False), _START, _END), "M", "C-8"),
 )}
 
 

@@ -388,3 +388,31 @@ class InvalidThreshold(PortfolioError):
 
 class ReportFailed(PortfolioError):
     template = "報告「{name}」產生失敗：{reason}"
+
+
+# --- programme requirements (大學端需求) -------------------------------------------------
+
+class InvalidRequirement(PortfolioError):
+    """A programme's requirement string (such as 課程學習成果(B、D)、多元表現(F、G)) cannot be read."""
+
+    template = "要求項目「{text}」無法解讀：{reason}。"
+
+
+class UnknownOutcomeKind(PortfolioError):
+    template = "成果類型「{value}」不正確，可用：{allowed}。"
+
+
+class UnknownProgramme(PortfolioError):
+    template = "找不到校系代碼「{code}」，請先由輔導老師匯入校系清單。"
+
+
+class TooManyTargets(PortfolioError):
+    template = "目標校系最多 {limit} 個，已加入 {count} 個；請先移除一個再加入。"
+
+
+class DuplicateTarget(PortfolioError):
+    template = "「{name}」已在目標校系中。"
+
+
+class NotATarget(PortfolioError):
+    template = "「{name}」不在目標校系中。"

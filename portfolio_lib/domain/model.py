@@ -265,8 +265,14 @@ class Outcome:
     sent_at: datetime | None = None
     submitted_at: datetime | None = None
     history: list = field(default_factory=list)
+    kind: str | None = None      # 書面報告/實作作品/探究 (domain.admission.OutcomeKind); None: not marked
 
     item_label = "課程學習成果"
+
+    def mark_kind(self, kind: str | None):
+        """The student says what the outcome is (書面報告, 實作作品, …): any time until it is submitted."""
+        self._unlocked()
+        self.kind = kind
 
     def _unlocked(self):
         if self.submitted_at is not None:

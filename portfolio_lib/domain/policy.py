@@ -70,6 +70,7 @@ class Rules:
     application_outcome_pool: int
     application_performance_picks: int
     application_performance_pool: int
+    application_targets: int              # programmes a student may keep as targets (目標校系)
     quota_bytes: int
     receipt_check_days: int
     flexible_weeks_min: int
@@ -205,6 +206,7 @@ def _rules_for(policy: Policy, term: Term) -> Rules:
         application_outcome_pool=int(v("application.outcome_pool", term)),
         application_performance_picks=int(v("application.performance_picks", term)),
         application_performance_pool=int(v("application.performance_pool", term)),
+        application_targets=int(v("application.targets", term)),
         quota_bytes=int(v("storage.quota_bytes", term)),
         receipt_check_days=int(v("submission.receipt_check_days", term)),
         flexible_weeks_min=int(v("flexible_learning.weeks_min", term)),

@@ -28,7 +28,8 @@ def outcome_items(engine: Readable, student_id: int) -> pd.DataFrame:
     latest = select(c.c.outcome_id, func.max(c.c.id).label("cid")).group_by(c.c.outcome_id).subquery()
     table = _frame(engine, select(
         o.c.id.label("outcome_id"), o.c.academic_year, o.c.semester, cs.c.subject, cs.c.course_code,
-        o.c.description, o.c.document_name, o.c.video_name, o.c.status, c.c.reason, o.c.uploaded_at, o.c.sent_at,
+        o.c.description, o.c.document_name, o.c.video_name, o.c.status, o.c.outcome_kind, c.c.reason,
+        o.c.uploaded_at, o.c.sent_at,
         o.c.submitted_at, s.c.id.label("selection_id"))
         .join(r, r.c.id == o.c.course_record_id).join(cs, cs.c.id == r.c.section_id)
         .outerjoin(latest, latest.c.outcome_id == o.c.id).outerjoin(c, c.c.id == latest.c.cid)

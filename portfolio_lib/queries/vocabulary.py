@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..domain.admission import OutcomeKind
 from ..domain.calendar import format_roc_date, format_roc_datetime
 from ..domain.categories import CATEGORIES
 from ..domain.model import (
@@ -224,11 +225,17 @@ def outcome_table(outcomes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "編號": outcomes["outcome_id"], "學年度": outcomes["academic_year"], "學期": outcomes["semester"],
         "科目": outcomes["subject"], "內容簡述": outcomes["description"],
+        "成果類型": outcomes["outcome_kind"].map(kind_label),
         "文件": outcomes["document_name"].fillna(""), "影音": outcomes["video_name"].fillna(""),
         "原因": outcomes["reason"].fillna(""), "認證": outcomes["status"].map(lambda v: OutcomeStatus(v).label),
         "送出時間": outcomes["sent_at"].map(_roc), "已勾選": outcomes["selected"].map(_tick),
         "提交": outcomes["submitted_at"].map(_locked),
     })
+
+
+def kind_label(value) -> str:
+    """An outcome's kind as the cabinet names it (未標示 while the student has not said)."""
+    return "未標示" if missing(value) else OutcomeKind(value).label
 
 
 def performance_table(records: pd.DataFrame) -> pd.DataFrame:

@@ -47,6 +47,13 @@ DATA_DICTIONARY = {
                 "多元表現上傳、selection 勾選）",
         "opens_on": "開始日期", "closes_on": "截止日期",
     },
+    "target_codes": {
+        "pid": "學生代號", "school_code": "學校代碼", "academic_year": "學年度（學生目標校系所在的最後一個學年度）",
+        "system": "招生系統（university 大學申請入學、technical 科技校院四技）",
+        "code": "目標校系要求的審查資料代碼（課程學習成果與多元表現：B–M、B-1…C-8）",
+        "programmes": "學生的目標校系中要求此代碼的校系數",
+        "lacking": "缺少：沒有任何已勾選的項目符合此代碼（True 缺少、False 已有）",
+    },
     "selection_caps": {
         "school_code": "學校代碼", "academic_year": "學年度",
         "outcomes": "課程學習成果每學年可勾選件數（該校當年的規定，含學校自訂）",
@@ -123,6 +130,7 @@ def deidentified_tables(engine: Engine, key: bytes, policy: Policy | None = None
                            w.c.closes).join(sc, sc.c.id == w.c.school_id)
         deadlines = _frame(conn, deadlines if school_id is None else deadlines.where(w.c.school_id == school_id))
         caps = _selection_caps(conn, policy or Policy.default(), school_id)
+        target_codes = _target_codes(conn, policy or Policy.default(), school_id, ids, schools)
     outcomes = pd.DataFrame({
         "pid": outcomes["student_id"].map(ids), "school_code": outcomes["student_id"].map(schools),
         "academic_year": outcomes["academic_year"],
@@ -150,7 +158,35 @@ def deidentified_tables(engine: Engine, key: bytes, policy: Policy | None = None
                               "semester": deadlines["semester"], "kind": deadlines["kind"],
                               "opens_on": _day(deadlines["opens"]), "closes_on": _day(deadlines["closes"])})
     return {"students": students.reset_index(drop=True), "enrolments": enrolments, "outcomes": outcomes,
-            "performances": performances, "deadlines": deadlines, "selection_caps": caps}
+            "performances": performances, "deadlines": deadlines, "target_codes": target_codes,
+            "selection_caps": caps}
+
+
+def _target_codes(conn, policy: Policy, school_id: int | None, ids: dict, schools: dict) -> pd.DataFrame:
+    """Per student and asked code of the programmes they aim at: how many of them ask it, and whether nothing the
+    student selected fits it (`queries.requirements`, the cabinet's own answer). The programmes themselves are not
+    named: a list of one student's targets could pick them out."""
+    from ..queries.requirements import reports_for
+    g, e, st = t.programme_targets, t.enrolments, t.students
+    query = (select(st.c.school_id, g.c.student_id, func.max(e.c.academic_year).label("year"))
+             .join(st, st.c.id == g.c.student_id).join(e, e.c.student_id == g.c.student_id)
+             .group_by(st.c.school_id, g.c.student_id))
+    if school_id is not None:
+        query = query.where(st.c.school_id == school_id)
+    rows = []
+    for (school, year), group in pd.DataFrame(conn.execute(query).all(), columns=["school", "student", "year"]) \
+            .groupby(["school", "year"]):
+        students = [int(i) for i in group["student"]]
+        asked: dict[tuple, list] = {}          # whether a code is covered does not depend on the grade
+        for report in reports_for(conn, students, {}, policy, int(school), int(year)):
+            for c in report.cover.codes:
+                if c.code.item_kind is not None:
+                    asked.setdefault((report.student_id, c.code.system.value, c.code.code), []).append(
+                        c.state.value == "missing")
+        rows += [{"pid": ids[sid], "school_code": schools[sid], "academic_year": int(year), "system": system,
+                  "code": code, "programmes": len(flags), "lacking": any(flags)}
+                 for (sid, system, code), flags in asked.items()]
+    return pd.DataFrame(rows, columns=list(DATA_DICTIONARY["target_codes"]))
 
 
 def _selection_caps(conn, policy: Policy, school_id: int | None = None) -> pd.DataFrame:
@@ -175,8 +211,9 @@ def _day(values: pd.Series) -> pd.Series:
 
 
 # each column's type in an export (a column of the same name means the same thing in every table)
-_TEXT = ("pid", "school_code", "class_name", "course_domain", "course_type", "status", "category", "kind")
-_FLAGS = ("first_passed", "synced", "has_document", "has_video", "selected", "submitted")
+_TEXT = ("pid", "school_code", "class_name", "course_domain", "course_type", "status", "category", "kind", "system",
+         "code")
+_FLAGS = ("first_passed", "synced", "has_document", "has_video", "selected", "submitted", "lacking")
 
 
 def _arrow_schema(name: str):

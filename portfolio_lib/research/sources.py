@@ -19,6 +19,8 @@ from ..services import config
 from .deidentify import DATA_DICTIONARY, deidentified_tables
 
 TABLES = tuple(DATA_DICTIONARY)
+# tables an older export may not have: read as empty (an export made before programme targets existed)
+OPTIONAL = ("target_codes",)
 SUMMARY = ["school_code", "source", "years", "enrolments", "outcomes", "performances"]
 
 
@@ -31,15 +33,16 @@ class ResearchData:
     outcomes: pd.DataFrame
     performances: pd.DataFrame
     deadlines: pd.DataFrame
+    target_codes: pd.DataFrame
     selection_caps: pd.DataFrame
     origins: tuple[tuple[str, str], ...] = ()      # (school code, source)
 
     @classmethod
     def from_tables(cls, tables: dict[str, pd.DataFrame], source: str) -> "ResearchData":
-        missing = [name for name in TABLES if name not in tables]
+        missing = [name for name in TABLES if name not in tables and name not in OPTIONAL]
         if missing:
             raise ResearchSourceInvalid(source=source, reason="缺少資料表 " + "、".join(missing))
-        tables = dict(tables)
+        tables = {name: pd.DataFrame(columns=list(DATA_DICTIONARY[name])) for name in OPTIONAL} | dict(tables)
         people = tables["students"]
         codes = (people.set_index("pid")["school_code"].astype(str)
                  if {"pid", "school_code"} <= set(people.columns) else None)
@@ -56,7 +59,8 @@ class ResearchData:
                                             reason=f"資料表 {name} 缺少欄位 " + "、".join(sorted(absent)))
         schools = tuple((code, source) for code in sorted(tables["students"]["school_code"].astype(str).unique()))
         frames = {name: tables[name][list(DATA_DICTIONARY[name])].reset_index(drop=True) for name in TABLES}
-        for name in ("students", "enrolments", "outcomes", "performances", "deadlines", "selection_caps"):
+        for name in ("students", "enrolments", "outcomes", "performances", "deadlines", "target_codes",
+                     "selection_caps"):
             frames[name]["school_code"] = frames[name]["school_code"].astype(str)
         frames["outcomes"]["first_passed"] = frames["outcomes"]["first_passed"].astype("boolean")    # True, False, NA
         return cls(**frames, origins=schools)
@@ -96,7 +100,7 @@ class ResearchData:
             _refuse_missing_years(years, data.years)
             data = replace(data, **{name: _rows(getattr(data, name), getattr(data, name)["academic_year"].isin(years))
                                     for name in ("enrolments", "outcomes", "performances", "deadlines",
-                                                 "selection_caps")})
+                                                 "target_codes", "selection_caps")})
         return data
 
     def parts(self) -> Iterator["ResearchData"]:
@@ -210,7 +214,8 @@ class ExportSource:
     def check(self) -> "ExportSource":
         if not self.folder.is_dir():
             raise ResearchSourceInvalid(source=self.origin, reason="找不到這個資料夾")
-        missing = [f"{name}.parquet" for name in TABLES if not (self.folder / f"{name}.parquet").is_file()]
+        missing = [f"{name}.parquet" for name in TABLES
+                   if name not in OPTIONAL and not (self.folder / f"{name}.parquet").is_file()]
         if missing:
             raise ResearchSourceInvalid(source=self.origin,
                                         reason="不是去識別化匯出資料夾，缺少 " + "、".join(missing))
@@ -244,6 +249,8 @@ class ExportSource:
         pids = None
         for name in TABLES:
             path = self.folder / f"{name}.parquet"
+            if name in OPTIONAL and not path.is_file():
+                continue
             if "school_code" in self._columns(name):
                 tables[name] = pq.read_table(path, filters=[("school_code", "=", code)]).to_pandas()
             else:

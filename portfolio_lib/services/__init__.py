@@ -4,6 +4,7 @@ from .certification import certify, send_for_certification
 from .importing import import_file
 from .notifications import mark_notifications_read
 from .officers import remove_district_officer, save_district_officer
+from .requirements import add_target, mark_outcome_kind, remove_target
 from .rescue import purge_originals, remove_original, rescue_file, rescue_photos
 from .schedule import create_school, set_policy_overrides, set_window
 from .school_items import (
@@ -27,7 +28,8 @@ from .uploads import (
 )
 
 __all__ = [
-    "UnitOfWork", "Workbench", "add_consultation_record", "certify", "delete_school_document",
+    "UnitOfWork", "Workbench", "add_consultation_record", "add_target", "mark_outcome_kind", "remove_target",
+    "certify", "delete_school_document",
     "replace_learning_plan", "review_learning_plan", "upload_learning_plan", "upload_school_document",
     "create_school", "delete_outcome", "delete_performance",
     "import_file", "mark_notifications_read", "remove_district_officer", "save_district_officer",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..domain.admission import infer_outcome_kind, outcome_kind
 from ..domain.calendar import Term
 from ..domain.categories import validate_fields
 from ..domain.errors import DuplicateOutcome, SelectedNotDeletable
@@ -28,17 +29,19 @@ def _check_files(document: Upload | None, video: Upload | None, rules):
 @retried
 def upload_outcome(uow: UnitOfWork, student_no: str, year: int, semester: int, course_code: str,
                    description: str, document: Upload | None = None, video: Upload | None = None,
-                   actor: Actor | None = None) -> int:
-    """A student uploads the learning outcome of a course of their course record."""
+                   actor: Actor | None = None, kind: str | None = None) -> int:
+    """A student uploads the learning outcome of a course of their course record; `kind` (書面報告, 實作作品, …)
+    is what the student says it is, else what the course makes certain (`admission.infer_outcome_kind`)."""
     with uow.stage(document, video):
-        outcome_id = add_outcome(uow, student_no, year, semester, course_code, description, document, video, actor)
+        outcome_id = add_outcome(uow, student_no, year, semester, course_code, description, document, video, actor,
+                                 kind)
         uow.commit()
         return outcome_id
 
 
 def add_outcome(uow: UnitOfWork, student_no: str, year: int, semester: int, course_code: str,
                 description: str, document: Upload | None = None, video: Upload | None = None,
-                actor: Actor | None = None) -> int:
+                actor: Actor | None = None, kind: str | None = None) -> int:
     """The work of upload_outcome inside an open unit of work (the caller commits)."""
     term = Term(year, semester)
     repo = uow.repo
@@ -54,8 +57,9 @@ def add_outcome(uow: UnitOfWork, student_no: str, year: int, semester: int, cour
     check_item_files(doc is not None, vid is not None, None)
     check_outcome_upload_cap(repo.count_outcomes(student.id, term), term, rules)
     check_quota(repo.used_bytes(student.id), sum(f.size for f in (doc, vid) if f), rules)
+    chosen = outcome_kind(kind) or infer_outcome_kind(record.subject, record.course_code)
     outcome = Outcome(None, student.id, record.id, term, description,
-                      _store(uow, student.id, doc), _store(uow, student.id, vid))
+                      _store(uow, student.id, doc), _store(uow, student.id, vid), kind=chosen and chosen.value)
     names = {"document": doc.name if doc else None, "video": vid.name if vid else None}
     outcome.id = repo.add_outcome(outcome, names, uow.now)
     repo.audit(actor, "upload", "outcome", outcome.id, uow.now, after=_outcome_facts(outcome, names))
@@ -221,7 +225,7 @@ def delete_performance(uow: UnitOfWork, performance_id: int, actor: Actor | None
 def _outcome_facts(o: Outcome, names: dict) -> dict:
     return {"term": str(o.term), "description": o.description, "status": o.status.value,
             "document": o.document_sha256, "document_name": names.get("document"),
-            "video": o.video_sha256, "video_name": names.get("video")}
+            "video": o.video_sha256, "video_name": names.get("video"), "kind": o.kind}
 
 
 def _performance_facts(p: Performance, names: dict) -> dict:

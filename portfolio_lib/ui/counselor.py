@@ -32,6 +32,7 @@ from ..services.batch import batch_upload
 from ..services.unit_of_work import Workbench
 from .common import Chart, Dashboard, DataTable, cards_html, roc_date_ticks, section, term_pickers, viewer_line
 from .identity import note_access
+from .requirements import RequirementsPanel
 from .warning import EvaluationPanel, WarningPanel
 
 
@@ -76,6 +77,7 @@ class CounselorDashboard(Dashboard):
 
         self.warning = WarningPanel(self, by_class=True)
         self.evaluation = EvaluationPanel(self)
+        self.requirements = RequirementsPanel(self, manage=True)
         tabs = widgets.Tab(children=[
             widgets.VBox([self.heatmap.view, self.overview.view,
                           section("逐班查看", widgets.HBox([self.drill_class, self.drill_student]),
@@ -88,8 +90,9 @@ class CounselorDashboard(Dashboard):
             widgets.VBox([widgets.HTML(BATCH_HELP), widgets.HBox([self.manifest_upload, self.zip_upload,
                                                                   self.batch_button]), self.batch_rescue,
                           self.batch_report.view, self.batch_rescued.view]),
-            self.warning.view, self.evaluation.view,
-        ], titles=["班級狀況", "作業期程", "認證催辦", "上傳時間軸", "多元表現類別", "批次上傳", "預警", "預警成效"])
+            self.warning.view, self.evaluation.view, self.requirements.view,
+        ], titles=["班級狀況", "作業期程", "認證催辦", "上傳時間軸", "多元表現類別", "批次上傳", "預警", "預警成效",
+                   "大學端需求"])
 
         run = self.run
         for w in (self.year, self.semester, self.stage):
@@ -121,7 +124,7 @@ class CounselorDashboard(Dashboard):
         if index in self._fresh:
             return
         (self.show_overview, self.show_schedule, self.show_backlog, self.show_timeline, self.draw_categories,
-         lambda: None, self.warning.load, self.evaluation.show)[index]()
+         lambda: None, self.warning.load, self.evaluation.show, self.requirements.load)[index]()
         self._fresh.add(index)
 
     def show_overview(self):

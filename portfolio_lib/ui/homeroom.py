@@ -16,6 +16,7 @@ from ..queries.vocabulary import item_table, plan_table, progress_table
 from ..services.unit_of_work import Workbench
 from .common import Chart, Dashboard, DataTable, section, viewer_line
 from .identity import note_access
+from .requirements import RequirementsPanel
 from .teacher import preview_widget
 from .warning import WarningPanel
 
@@ -48,6 +49,10 @@ class HomeroomDashboard(Dashboard):
         self.warning_box = widgets.Accordion(children=[self.warning.view], titles=["預警：可能錯過截止的學生與原因"],
                                              selected_index=None)
         self.warning_box.observe(self.run(lambda _: self.show_warnings()), names="selected_index")
+        self.requirements = RequirementsPanel(self, class_id=lambda: self.class_picker.value)
+        self.requirements_box = widgets.Accordion(children=[self.requirements.view],
+                                                  titles=["大學端需求：高三目標校系的缺項"], selected_index=None)
+        self.requirements_box.observe(self.run(lambda _: self.show_requirements()), names="selected_index")
         self.plans = DataTable("自主學習計畫", "自主學習計畫")
         self.plan = widgets.Dropdown(description="待審核", layout=widgets.Layout(width="40em"))
         self.plan_preview = widgets.VBox()
@@ -68,6 +73,7 @@ class HomeroomDashboard(Dashboard):
         if not classes.empty:
             body = [widgets.HBox([self.class_picker, self.semester]), self.status.view, self.chart.view,
                     widgets.HBox([self.flag, self.sort]), self.table.view, self.reminders.view, self.warning_box,
+                    self.requirements_box,
                     section("學生的檔案櫃", self.student, self.cabinet.view),
                     section("自主學習計畫審核", self.plans.view, self.plan, self.plan_preview, self.plan_result,
                             self.plan_comment, self.plan_submit)]
@@ -101,6 +107,12 @@ class HomeroomDashboard(Dashboard):
         self.show_table()
         self.show_plans()
         self.show_warnings()
+        self.show_requirements()
+
+    def show_requirements(self):
+        """The class's target programmes and gaps, read when the section is open."""
+        if self.requirements_box.selected_index is not None:
+            self.requirements.load()
 
     def show_warnings(self):
         """The class's warnings, read when the section is open (the page's first view does not wait for them)."""

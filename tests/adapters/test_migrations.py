@@ -54,12 +54,17 @@ def test_the_newest_revision_is_read_from_the_file_names_as_the_migrations_thems
         conn.exec_driver_sql("DROP TABLE access_log")
         conn.exec_driver_sql("DROP TABLE district_officers")
         conn.exec_driver_sql("DROP TABLE rescued_originals")
+        conn.exec_driver_sql("DROP TABLE programme_targets")
+        conn.exec_driver_sql("DROP TABLE programmes")
+        conn.exec_driver_sql("ALTER TABLE outcomes DROP COLUMN outcome_kind")
         conn.exec_driver_sql("DROP INDEX ix_outcomes_student_term_status")
         conn.exec_driver_sql("CREATE INDEX ix_outcomes_student_term ON outcomes (student_id, academic_year, semester)")
         conn.exec_driver_sql("ALTER TABLE submission_batches DROP COLUMN package_path")
     ensure_schema(engine)                                  # behind: migrated again to the newest
     assert stored_revision(engine) == head
-    assert {"access_log", "district_officers", "rescued_originals"} <= set(inspect(engine).get_table_names())
+    assert {"access_log", "district_officers", "rescued_originals", "programmes", "programme_targets"} \
+        <= set(inspect(engine).get_table_names())
+    assert "outcome_kind" in {c["name"] for c in inspect(engine).get_columns("outcomes")}
     assert "package_path" in {c["name"] for c in inspect(engine).get_columns("submission_batches")}
 
 

@@ -95,6 +95,9 @@ def test_a_migration_keeps_the_grants_and_remakes_the_views(city):
     with owner.engine.begin() as conn:       # migrations behind: access_log, district_officers, the counts index,
         conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))      # package paths, kept originals
         conn.execute(text("DROP TABLE rescued_originals"))
+        conn.execute(text("DROP TABLE programme_targets"))
+        conn.execute(text("DROP TABLE programmes"))
+        conn.execute(text("ALTER TABLE outcomes DROP COLUMN outcome_kind"))
         conn.execute(text("ALTER TABLE submission_batches DROP COLUMN package_path"))
         conn.execute(text("DROP TABLE access_log"))
         conn.execute(text("DROP TABLE district_officers"))
@@ -106,6 +109,7 @@ def test_a_migration_keeps_the_grants_and_remakes_the_views(city):
     services.save_district_officer(app.uow(), "E001", "林科員", "e001", actor=Actor.administrator("tests"))
     with app.engine.connect() as conn:       # a table the migration made again is the application role's too
         assert conn.execute(text("SELECT count(*) FROM rescued_originals")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM programme_targets")).scalar() == 0
     with create_engine(server.url("city", user=RESEARCH)).connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM research.students")).scalar() > 0
     app.engine.dispose()

@@ -2,7 +2,7 @@
 
 One class, `Repository`, the services' only door to the tables; its methods are grouped by aggregate in the
 modules of this package (locks, people, items, schedule, selections, school items, submissions, records,
-rescued originals).
+rescued originals, programmes).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from .items import Items
 from .locks import Locks
 from .originals import Originals
 from .people import People
+from .programmes import Programmes
 from .records import Records
 from .schedule import Schedule
 from .school_items import SchoolItems
@@ -21,7 +22,8 @@ from .selections import Selections
 from .submissions import Submissions
 
 
-class Repository(Locks, People, Items, Schedule, Selections, SchoolItems, Submissions, Records, Originals):
+class Repository(Locks, People, Items, Schedule, Selections, SchoolItems, Submissions, Records, Originals,
+                 Programmes):
     def __init__(self, conn: Connection, policy: Policy):
         self.conn = conn
         self.policy = policy

@@ -52,7 +52,7 @@ class Items:
             raise NotFound(entity="學習成果", key=outcome_id)
         return Outcome(row.id, row.student_id, row.course_record_id, Term(row.academic_year, row.semester),
                        row.description, row.document_sha256, row.video_sha256, OutcomeStatus(row.status),
-                       row.sent_at, row.submitted_at)
+                       row.sent_at, row.submitted_at, kind=row.outcome_kind)
 
     def outcome_for_record(self, course_record_id: int) -> int | None:
         return self.conn.execute(select(t.outcomes.c.id).where(
@@ -69,13 +69,14 @@ class Items:
             academic_year=outcome.term.year, semester=outcome.term.semester,
             description=outcome.description, document_sha256=outcome.document_sha256,
             document_name=names.get("document"), video_sha256=outcome.video_sha256,
-            video_name=names.get("video"), status=outcome.status.value,
+            video_name=names.get("video"), status=outcome.status.value, outcome_kind=outcome.kind,
             uploaded_at=now, updated_at=now)).inserted_primary_key[0]
 
     def save_outcome(self, outcome: Outcome, now: datetime, names: dict | None = None):
         values = dict(description=outcome.description, document_sha256=outcome.document_sha256,
                       video_sha256=outcome.video_sha256, status=outcome.status.value,
-                      sent_at=outcome.sent_at, submitted_at=outcome.submitted_at, updated_at=now)
+                      sent_at=outcome.sent_at, submitted_at=outcome.submitted_at, outcome_kind=outcome.kind,
+                      updated_at=now)
         if names is not None:
             values.update(document_name=names.get("document"), video_name=names.get("video"))
         self.conn.execute(update(t.outcomes).where(t.outcomes.c.id == outcome.id).values(**values))

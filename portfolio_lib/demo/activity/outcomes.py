@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from ...domain.admission import OutcomeKind, infer_outcome_kind
 from ...domain.calendar import Term
 from ...domain.model import ItemKind, OutcomeStatus, WindowKind, certification_notice, clean_description
 from .. import catalogue as cat
@@ -40,7 +41,8 @@ class OutcomeActivity:
                "semester": term.semester, "description": description, "document_sha256": doc,
                "document_name": doc_name, "video_sha256": vid, "video_name": vid_name,
                "status": OutcomeStatus.UPLOADED.value, "uploaded_at": uploaded, "updated_at": uploaded,
-               "sent_at": None, "submitted_at": None}
+               "sent_at": None, "submitted_at": None,
+               "outcome_kind": _marked_kind(outcome_id, kind, record.subject, record.course_code)}
         self.rows.outcomes.append(row)
         cert_open, cert_close = win[WindowKind.CERTIFICATION]
         deadline = win[stage][1]
@@ -90,3 +92,18 @@ class OutcomeActivity:
             "message": certification_notice(subject, term, passed, reason), "item_kind": ItemKind.OUTCOME.value,
             "item_id": row["id"], "created_at": at,
             "read_at": at + timedelta(days=self.rng.uniform(0.1, 5)) if self.rng.random() < 0.7 else None})
+
+
+# what a demo student says an outcome is, from the kind its description names; one in seven is left unmarked
+# (decided by its number, so the demo's random sequence stays as it was)
+_KIND_OF = {"書面報告": OutcomeKind.REPORT, "閱讀心得": OutcomeKind.REPORT, "學習單": OutcomeKind.REPORT,
+            "實作作品": OutcomeKind.WORK, "專題簡報": OutcomeKind.WORK, "口頭報告錄影": OutcomeKind.WORK}
+
+
+def _marked_kind(outcome_id: int, kind: str, subject: str, course_code: str) -> str | None:
+    inferred = infer_outcome_kind(subject, course_code)
+    if inferred is not None:
+        return inferred.value
+    if outcome_id % 7 == 0:
+        return None
+    return _KIND_OF.get(kind, OutcomeKind.REPORT).value

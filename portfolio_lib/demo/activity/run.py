@@ -78,7 +78,8 @@ def write_activity(wb: Workbench, plan: Plan, files: Files, rng: random.Random, 
                                       .where(t.staff.c.school_id == school_id)).all())
         records = conn.execute(
             select(t.course_records.c.id, t.course_records.c.student_id, t.course_sections.c.academic_year,
-                   t.course_sections.c.semester, t.course_sections.c.subject, t.course_sections.c.teacher_id,
+                   t.course_sections.c.semester, t.course_sections.c.subject, t.course_sections.c.course_code,
+                   t.course_sections.c.teacher_id,
                    t.course_sections.c.proxy_teacher_id)
             .join(t.course_sections).where(t.course_sections.c.school_id == school_id)
             .order_by(t.course_records.c.id)).all()

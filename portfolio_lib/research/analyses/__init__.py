@@ -4,8 +4,8 @@ Every count passes through `publish` (small cells hidden, complementary cells wi
 share is computed from the full counts and shown only where its cell is; a mean or a median is
 shown only for a group of at least k students or items.
 
-The questions live by the report they belong to (categories, certification, deadlines, funnel, trends); this
-module's catalogue names every finding a reader can ask for.
+The questions live by the report they belong to (categories, certification, deadlines, funnel, requirements,
+trends); this module's catalogue names every finding a reader can ask for.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .certification import pass_rates_by_domain, time_to_certification
 from .common import Finding
 from .deadlines import deadline_crowding
 from .funnel import funnel_by_class, funnel_by_cohort, selection_choices, selections_per_student
+from .requirements import lacking_codes
 from .trends import INDICATORS, category_trends, trends
 
 # Every finding a reader can ask for, by key: (menu label, analysis, its options).
@@ -32,6 +33,7 @@ CATALOGUE = {
     "selection_choices_outcomes": ("有選擇時勾選哪些課程學習成果", selection_choices, {"items": "outcomes"}),
     "selection_choices_performances": ("有選擇時勾選哪些多元表現", selection_choices, {"items": "performances"}),
     "selections_per_student": ("每位學生勾選的件數", selections_per_student, {}),
+    "lacking_codes": ("目標校系要求、學生尚缺的項目", lacking_codes, {}),
     "trends": ("各學年度指標趨勢", trends, {}),
     "category_trends": ("多元表現類別占比的學年度趨勢", category_trends, {}),
 }

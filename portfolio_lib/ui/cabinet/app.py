@@ -19,12 +19,14 @@ from ..rescue import KeptOriginals
 from .home import HomeTab
 from .outcomes import OutcomesTab
 from .performances import PerformancesTab
+from .requirements import RequirementsTab
 from .school_items import SchoolItemsTab
 from .selection import SelectionTab
 
 
-class StudentCabinet(HomeTab, OutcomesTab, PerformancesTab, SelectionTab, SchoolItemsTab):
-    """Home, course outcomes, 多元表現, selection, application picks and submission records of one student."""
+class StudentCabinet(HomeTab, OutcomesTab, PerformancesTab, SelectionTab, RequirementsTab, SchoolItemsTab):
+    """Home, course outcomes, 多元表現, selection, application picks with the target programmes' requirements,
+    and submission records of one student."""
 
     def __init__(self, wb: Workbench, viewer: q.CabinetViewer, now: datetime | None = None):
         self.wb, self.viewer = wb, viewer
@@ -41,6 +43,7 @@ class StudentCabinet(HomeTab, OutcomesTab, PerformancesTab, SelectionTab, School
         self._build_outcomes()
         self._build_performances()
         self._build_selection()
+        self._build_requirements()
         self._build_school_items()
         self.originals = KeptOriginals(wb, viewer, self.rules, self.status, self.run, on_change=self.show_home)
 
@@ -49,11 +52,15 @@ class StudentCabinet(HomeTab, OutcomesTab, PerformancesTab, SelectionTab, School
             widgets.VBox([self.home, self.notes.view] + ([self.read_button] if acting else []) +
                          [self.originals.view]),
             widgets.VBox([self.records.view] + ([section(
-                "上傳學習成果（從修課紀錄選擇科目；文件與影音至少一個）", self.course, self.outcome_text.view,
+                "上傳學習成果（從修課紀錄選擇科目；文件與影音至少一個）", self.course, self.outcome_kind,
+                self.outcome_text.view,
                 self.document_rescue.view, self.photo_merge.view, self.video_rescue.view, self.save_outcome,
                 self.status.view)] if acting else []) +
                 [self.my_outcomes.view] + ([section("送出認證（須在開放認證期間內）", self.to_send, self.send_button,
-                                                    self.status.view)] if acting else [])),
+                                                    self.status.view),
+                                            section("標示成果類型（書面報告、實作作品、探究；提交前都可修改）",
+                                                    self.to_mark, widgets.HBox([self.mark_kind, self.mark_button]))]
+                                           if acting else [])),
             widgets.VBox(([section("新增或編輯多元表現", widgets.HBox([self.category, self.p_year, self.p_semester]),
                                    self.fields_box, self.p_text.view, self.p_document_rescue.view,
                                    self.p_photo_merge.view, self.p_video_rescue.view, self.p_link,
@@ -66,7 +73,11 @@ class StudentCabinet(HomeTab, OutcomesTab, PerformancesTab, SelectionTab, School
                           if acting else [])),
             widgets.VBox([self.a_counts, self.a_table.view] +
                          ([widgets.HBox([self.a_item, self.a_pick, self.a_unpick]), self.status.view]
-                          if acting else [])),
+                          if acting else []) +
+                         [section("目標校系與大學端需求", self.r_intro, *(
+                             [widgets.HBox([self.r_programme, self.r_add]),
+                              widgets.HBox([self.r_target, self.r_remove]), self.status.view] if acting else []),
+                             self.r_reports, self.r_reference)]),
             self.submissions.view,
             widgets.VBox([
                 widgets.HTML("<p>以下項目只在校內使用，不會提交中央資料庫。</p>"), self.consultations.view,
@@ -95,6 +106,7 @@ class StudentCabinet(HomeTab, OutcomesTab, PerformancesTab, SelectionTab, School
         self.show_performances()
         self.show_selection()
         self.show_application()
+        self.show_requirements()
         self.submissions.show(submission_record_table(q.submission_records(self.wb.engine, self.viewer)))
         self.show_school_items()
         self.originals.show()

@@ -80,6 +80,7 @@ class SelectionTab:
         verb(self.wb.uow(), self.viewer.student_no, kind, item_id, actor=self.actor)
         self.show_selection()
         self.show_application()
+        self.show_requirements()
         self.show_home()
         self.status.ok(f"已{'勾選' if on else '取消勾選'} #{item_id}。")
 
@@ -91,4 +92,5 @@ class SelectionTab:
         verb = services.pick_for_application if on else services.unpick
         verb(self.wb.uow(), self.viewer.student_no, kind, item_id, actor=self.actor)
         self.show_application()
+        self.show_requirements()
         self.status.ok(f"已{'選為' if on else '取消'}申請入學項目 #{item_id}。")
