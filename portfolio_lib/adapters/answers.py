@@ -1,5 +1,6 @@
 """One answer per question the write side and the read side both ask: the school's rules, what counts as an
-uploaded 多元表現, quota used, a student's grade, the year's windows.
+uploaded 多元表現, quota used, a student's grade, the year's windows, what a student's target programmes ask
+for against their items.
 
 The services ask through the repository, the dashboards through the queries; both build their SQL here,
 so a figure on a screen is the figure a rule checks.
@@ -7,10 +8,15 @@ so a figure on a screen is the figure a rule checks.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, func, select, union_all
+import json
 
+from sqlalchemy import Connection, and_, bindparam, func, select, union_all
+
+from ..domain.admission import HeldItem, ProgrammeReport, cover, outcome_codes, parse_requirement, performance_codes
 from ..domain.calendar import Term
-from ..domain.model import Window, WindowKind
+from ..domain.categories import CATEGORIES
+from ..domain.grades import FINAL_GRADE
+from ..domain.model import ItemKind, Window, WindowKind
 from ..domain.policy import Policy, Rules
 from . import tables as t
 
@@ -139,3 +145,61 @@ def kept_originals(conn: Connection, student_ids: list[int] | None = None) -> li
         kept_on = row["kept_at"].date()
         row["settled"] = kept_on if dates is None else (None if None in dates else max(dates))
     return rows
+
+
+# --- programme requirements (大學端需求) ------------------------------------------------------------------
+
+def _held(conn, student_ids: list[int]) -> dict[int, list[HeldItem]]:
+    """Every selected item of the students, with its codes and whether it is picked for application."""
+    s, a, o, r, cs, p = (t.selections, t.application_picks, t.outcomes, t.course_records, t.course_sections,
+                         t.performances)
+    held: dict[int, list[HeldItem]] = {i: [] for i in student_ids}
+    if not student_ids:
+        return held
+    picked = a.c.id.isnot(None).label("picked")
+    pick_join = and_(a.c.item_kind == s.c.item_kind, a.c.item_id == s.c.item_id)
+    outcome_rows = conn.execute(
+        select(o.c.student_id, o.c.id, o.c.description, o.c.outcome_kind, cs.c.subject, cs.c.course_code, picked)
+        .join(s, and_(s.c.item_kind == ItemKind.OUTCOME.value, s.c.item_id == o.c.id))
+        .outerjoin(a, pick_join).join(r, r.c.id == o.c.course_record_id).join(cs, cs.c.id == r.c.section_id)
+        .where(o.c.student_id.in_(student_ids)).order_by(o.c.academic_year, o.c.semester, o.c.id))
+    for row in outcome_rows:
+        held[row.student_id].append(HeldItem(
+            ItemKind.OUTCOME, row.id, f"{row.subject}：{row.description}",
+            outcome_codes(row.outcome_kind, row.subject, row.course_code), bool(row.picked),
+            unmarked=row.outcome_kind is None))
+    performance_rows = conn.execute(
+        select(p.c.student_id, p.c.id, p.c.category, p.c.fields, p.c.description, picked)
+        .join(s, and_(s.c.item_kind == ItemKind.PERFORMANCE.value, s.c.item_id == p.c.id))
+        .outerjoin(a, pick_join).where(p.c.student_id.in_(student_ids)).order_by(p.c.academic_year, p.c.id))
+    for row in performance_rows:
+        fields = json.loads(row.fields)
+        named = row.description or fields.get("name") or fields.get("content") or ""
+        held[row.student_id].append(HeldItem(
+            ItemKind.PERFORMANCE, row.id, f"{CATEGORIES[row.category].label}：{named}",
+            performance_codes(row.category, fields), bool(row.picked)))
+    return held
+
+
+def programme_reports(conn: Connection, student_ids: list[int], grades: dict[int, int | None], policy: Policy,
+                      school_id: int, year: int, programme_code: str | None = None) -> list[ProgrammeReport]:
+    """Every target programme of the students (or only `programme_code`), each compared with their items."""
+    if not student_ids:
+        return []
+    g, p = t.programme_targets, t.programmes
+    query = (select(g.c.student_id, p.c.code, p.c.name, p.c.requirement, p.c.sample)
+             .join(p, p.c.id == g.c.programme_id).where(g.c.student_id.in_(student_ids))
+             .order_by(g.c.student_id, g.c.added_at, g.c.id))
+    if programme_code is not None:
+        query = query.where(p.c.code == programme_code.strip())
+    targets = conn.execute(query).all()
+    held = _held(conn, sorted({row.student_id for row in targets}))
+    rules = school_rules(conn, school_id, Term(year, 2), policy)
+    reports = []
+    for row in targets:
+        requirement = parse_requirement(row.requirement)
+        reports.append(ProgrammeReport(
+            row.student_id, row.code, row.name, bool(row.sample), requirement,
+            cover(requirement, held[row.student_id], rules.application_outcome_picks,
+                  rules.application_performance_picks, grades.get(row.student_id) == FINAL_GRADE)))
+    return reports

@@ -403,6 +403,26 @@ def cover(requirement: Requirement, held: list[HeldItem], outcome_picks: int, pe
     return ProgrammeCover(tuple(rows), off_target, tuple(steps))
 
 
+@dataclass(frozen=True)
+class ProgrammeReport:
+    """One target programme of one student, and how their items cover what it asks."""
+
+    student_id: int
+    code: str
+    name: str
+    sample: bool
+    requirement: Requirement
+    cover: ProgrammeCover
+
+    @property
+    def title(self) -> str:
+        return f"{self.code} {self.name}" + ("（範例資料）" if self.sample else "")
+
+    def summary(self) -> str:
+        """「F 高中自主學習計畫與成果：2 件 ✔；N 多元表現綜整心得：申請時撰寫」"""
+        return "；".join(c.line() for c in self.cover.codes)
+
+
 __all__ = ["CODE_TABLES", "Code", "CodeCover", "CodeTable", "Cover", "HeldItem", "OutcomeKind", "ProgrammeCover",
-           "Requirement", "System", "categories_for", "cover", "find_code", "infer_outcome_kind", "outcome_codes",
-           "outcome_kind", "parse_requirement", "performance_codes"]
+           "ProgrammeReport", "Requirement", "System", "categories_for", "cover", "find_code", "infer_outcome_kind",
+           "outcome_codes", "outcome_kind", "parse_requirement", "performance_codes"]

@@ -1,64 +1,25 @@
 """Programme requirements (大學端需求): what the programmes a student aims at ask for, against the items they
 selected and picked. One answer for the student's cabinet, `portfolio requirements`, the homeroom teacher's and the
-counselor's class counts and reminder list, and the research summary: `reports_for` builds it for any set of
-students from three statements, and `domain.admission.cover` compares."""
+counselor's class counts and reminder list, and the research summary: `answers.programme_reports` builds it for
+any set of students from three statements, and `domain.admission.cover` compares."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-
 import pandas as pd
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from ..adapters import answers
 from ..adapters import tables as t
-from ..domain.admission import (
-    CODE_TABLES,
-    COVER_LABELS,
-    Cover,
-    HeldItem,
-    ProgrammeCover,
-    Requirement,
-    System,
-    cover,
-    outcome_codes,
-    parse_requirement,
-    performance_codes,
-)
-from ..domain.calendar import Term
-from ..domain.categories import CATEGORIES
+from ..domain.admission import CODE_TABLES, COVER_LABELS, Cover, ProgrammeReport, System
 from ..domain.grades import FINAL_GRADE
-from ..domain.model import ItemKind
 from ..domain.policy import Policy
 from .cabinet import CabinetViewer
 from .frames import Readable, question
 from .frames import frame as _frame
-from .rules import school_rules
 from .scope import classes_of
 from .viewer import Viewer
 
 PROGRAMME_COLUMNS = ["code", "name", "system", "requirement", "admission_year", "source", "sample"]
-
-
-@dataclass(frozen=True)
-class ProgrammeReport:
-    """One target programme of one student, and how their items cover what it asks."""
-
-    student_id: int
-    code: str
-    name: str
-    sample: bool
-    requirement: Requirement
-    cover: ProgrammeCover
-
-    @property
-    def title(self) -> str:
-        return f"{self.code} {self.name}" + ("（範例資料）" if self.sample else "")
-
-    def summary(self) -> str:
-        """「F 高中自主學習計畫與成果：2 件 ✔；N 多元表現綜整心得：申請時撰寫」"""
-        return "；".join(c.line() for c in self.cover.codes)
 
 
 @question
@@ -71,62 +32,6 @@ def programmes(engine: Readable, school_id: int) -> pd.DataFrame:
     return table
 
 
-def _held(conn, student_ids: list[int]) -> dict[int, list[HeldItem]]:
-    """Every selected item of the students, with its codes and whether it is picked for application."""
-    s, a, o, r, cs, p = (t.selections, t.application_picks, t.outcomes, t.course_records, t.course_sections,
-                         t.performances)
-    held: dict[int, list[HeldItem]] = {i: [] for i in student_ids}
-    if not student_ids:
-        return held
-    picked = a.c.id.isnot(None).label("picked")
-    pick_join = and_(a.c.item_kind == s.c.item_kind, a.c.item_id == s.c.item_id)
-    outcome_rows = conn.execute(
-        select(o.c.student_id, o.c.id, o.c.description, o.c.outcome_kind, cs.c.subject, cs.c.course_code, picked)
-        .join(s, and_(s.c.item_kind == ItemKind.OUTCOME.value, s.c.item_id == o.c.id))
-        .outerjoin(a, pick_join).join(r, r.c.id == o.c.course_record_id).join(cs, cs.c.id == r.c.section_id)
-        .where(o.c.student_id.in_(student_ids)).order_by(o.c.academic_year, o.c.semester, o.c.id))
-    for row in outcome_rows:
-        held[row.student_id].append(HeldItem(
-            ItemKind.OUTCOME, row.id, f"{row.subject}：{row.description}",
-            outcome_codes(row.outcome_kind, row.subject, row.course_code), bool(row.picked),
-            unmarked=row.outcome_kind is None))
-    performance_rows = conn.execute(
-        select(p.c.student_id, p.c.id, p.c.category, p.c.fields, p.c.description, picked)
-        .join(s, and_(s.c.item_kind == ItemKind.PERFORMANCE.value, s.c.item_id == p.c.id))
-        .outerjoin(a, pick_join).where(p.c.student_id.in_(student_ids)).order_by(p.c.academic_year, p.c.id))
-    for row in performance_rows:
-        fields = json.loads(row.fields)
-        named = row.description or fields.get("name") or fields.get("content") or ""
-        held[row.student_id].append(HeldItem(
-            ItemKind.PERFORMANCE, row.id, f"{CATEGORIES[row.category].label}：{named}",
-            performance_codes(row.category, fields), bool(row.picked)))
-    return held
-
-
-def reports_for(conn, student_ids: list[int], grades: dict[int, int | None], policy: Policy, school_id: int,
-                year: int, programme_code: str | None = None) -> list[ProgrammeReport]:
-    """Every target programme of the students (or only `programme_code`), each compared with their items."""
-    if not student_ids:
-        return []
-    g, p = t.programme_targets, t.programmes
-    query = (select(g.c.student_id, p.c.code, p.c.name, p.c.requirement, p.c.sample)
-             .join(p, p.c.id == g.c.programme_id).where(g.c.student_id.in_(student_ids))
-             .order_by(g.c.student_id, g.c.added_at, g.c.id))
-    if programme_code is not None:
-        query = query.where(p.c.code == programme_code.strip())
-    targets = conn.execute(query).all()
-    held = _held(conn, sorted({row.student_id for row in targets}))
-    rules = school_rules(conn, school_id, Term(year, 2), policy)
-    reports = []
-    for row in targets:
-        requirement = parse_requirement(row.requirement)
-        reports.append(ProgrammeReport(
-            row.student_id, row.code, row.name, bool(row.sample), requirement,
-            cover(requirement, held[row.student_id], rules.application_outcome_picks,
-                  rules.application_performance_picks, grades.get(row.student_id) == FINAL_GRADE)))
-    return reports
-
-
 # --- the student's own ---------------------------------------------------------------------------------
 
 @question
@@ -134,8 +39,8 @@ def student_requirements(engine: Readable, viewer: CabinetViewer, year: int, pol
                          programme_code: str | None = None) -> list[ProgrammeReport]:
     """The viewer's target programmes (or one of them), each compared with the viewer's own items."""
     grade = answers.grade_of(engine, viewer.student_id, year)
-    return reports_for(engine, [viewer.student_id], {viewer.student_id: grade}, policy, viewer.school_id, year,
-                       programme_code)
+    return answers.programme_reports(engine, [viewer.student_id], {viewer.student_id: grade}, policy,
+                                     viewer.school_id, year, programme_code)
 
 
 COVER_COLUMNS = ["代碼", "項目", "已勾選", "已選為申請", "狀態", "下一步", "符合的項目"]
@@ -178,7 +83,8 @@ def class_requirements(engine: Readable, viewer: Viewer, year: int, policy: Poli
     校系, 缺少項目."""
     roster = _final_year_roster(engine, viewer, year, class_id)
     ids = [int(i) for i in roster["id"]]
-    reports = reports_for(engine, ids, dict.fromkeys(ids, FINAL_GRADE), policy, viewer.school_id, year)
+    reports = answers.programme_reports(engine, ids, dict.fromkeys(ids, FINAL_GRADE), policy, viewer.school_id,
+                                        year)
     targeted = {r.student_id for r in reports}
     gaps = [r for r in reports if not r.cover.covered]
     lacking = {r.student_id for r in gaps}
@@ -191,8 +97,8 @@ def class_requirements(engine: Readable, viewer: Viewer, year: int, policy: Poli
         "班級": people.at[r.student_id, "class_name"], "座號": people.at[r.student_id, "seat"],
         "學號": people.at[r.student_id, "student_no"], "姓名": people.at[r.student_id, "name"],
         "校系": r.title, "缺少項目": "、".join(c.short for c in r.cover.missing)} for r in gaps],
-        columns=["班級", "座號", "學號", "姓名", "校系", "缺少項目"])
-    return per_class, reminders, reports
+        columns=["班級", "座號", "學號", "姓名", "校系", "缺少項目"]).sort_values(["班級", "座號"], kind="stable")
+    return per_class, reminders.reset_index(drop=True), reports
 
 
 def lacking_counts(reports: list[ProgrammeReport]) -> pd.DataFrame:
@@ -207,5 +113,5 @@ def lacking_counts(reports: list[ProgrammeReport]) -> pd.DataFrame:
     return table.sort_values(["學生數", "代碼"], ascending=[False, True]).reset_index(drop=True)
 
 
-__all__ = ["COVER_COLUMNS", "PROGRAMME_COLUMNS", "ProgrammeReport", "class_requirements", "code_tables", "cover_table",
-           "lacking_counts", "programmes", "reports_for", "student_requirements", "Cover"]
+__all__ = ["COVER_COLUMNS", "PROGRAMME_COLUMNS", "Cover", "ProgrammeReport", "class_requirements", "code_tables",
+           "cover_table", "lacking_counts", "programmes", "student_requirements"]

@@ -164,9 +164,8 @@ def deidentified_tables(engine: Engine, key: bytes, policy: Policy | None = None
 
 def _target_codes(conn, policy: Policy, school_id: int | None, ids: dict, schools: dict) -> pd.DataFrame:
     """Per student and asked code of the programmes they aim at: how many of them ask it, and whether nothing the
-    student selected fits it (`queries.requirements`, the cabinet's own answer). The programmes themselves are not
+    student selected fits it (`answers.programme_reports`, the cabinet's own answer). The programmes themselves are not
     named: a list of one student's targets could pick them out."""
-    from ..queries.requirements import reports_for
     g, e, st = t.programme_targets, t.enrolments, t.students
     query = (select(st.c.school_id, g.c.student_id, func.max(e.c.academic_year).label("year"))
              .join(st, st.c.id == g.c.student_id).join(e, e.c.student_id == g.c.student_id)
@@ -178,7 +177,7 @@ def _target_codes(conn, policy: Policy, school_id: int | None, ids: dict, school
             .groupby(["school", "year"]):
         students = [int(i) for i in group["student"]]
         asked: dict[tuple, list] = {}          # whether a code is covered does not depend on the grade
-        for report in reports_for(conn, students, {}, policy, int(school), int(year)):
+        for report in answers.programme_reports(conn, students, {}, policy, int(school), int(year)):
             for c in report.cover.codes:
                 if c.code.item_kind is not None:
                     asked.setdefault((report.student_id, c.code.system.value, c.code.code), []).append(

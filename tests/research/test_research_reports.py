@@ -20,7 +20,7 @@ from portfolio_lib.research.charts import CJK_FONTS, export_images, note_lines, 
 from portfolio_lib.research.notebooks import NOTEBOOKS_DIR, REPORTS
 
 pytestmark = pytest.mark.slow
-CHARTS = {"categories": 2, "certification": 2, "deadlines": 2, "funnel": 5, "trends": 2}
+CHARTS = {"categories": 2, "certification": 2, "deadlines": 2, "funnel": 6, "trends": 2}
 
 
 def test_every_report_notebook_exists_with_a_parameters_cell():
