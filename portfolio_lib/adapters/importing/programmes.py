@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from sqlalchemy import select
 
 from ...domain import row_reasons as why
@@ -43,8 +44,7 @@ class ProgrammeImporter(Importer):
         p = t.programmes
         existing = {r.code: r for r in self.conn.execute(select(p).where(p.c.school_id == self.school_id))}
         for row in clean.itertuples():
-            year = None if row.admission_year is None or row.admission_year != row.admission_year \
-                else int(row.admission_year)
+            year = None if pd.isna(row.admission_year) else int(row.admission_year)
             values = dict(name=row.name, system=row.system, requirement=row.requirement.strip(),
                           admission_year=year, source=row.source, sample=bool(row.sample))
             old = existing.get(row.code)
