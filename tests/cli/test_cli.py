@@ -219,3 +219,35 @@ def test_a_window_closed_by_a_date_alone_takes_an_upload_at_23_59_30_and_refuses
     midnight = at(format_roc_date(day + timedelta(days=1)) + " 00:00")
     assert midnight.returncode == 1 and "上傳期間" in midnight.stderr
     assert at(format_roc_date(day) + " 23:59:30").returncode == 0
+
+
+def test_programme_requirements_from_the_command_line(cli_school):
+    """The shipped sample list imported, a target added, an outcome marked, and the table printed; a malformed list
+    exits 1 naming its row and reason, and writes nothing."""
+    db, tmp = cli_school
+    from portfolio_lib.demo.programmes import sample_programmes
+    sample = tmp / "programmes.csv"
+    sample.write_bytes(sample_programmes())
+    assert "inserted: 6" in run(db, "import", "programmes", sample, "--as", "staff:A001").stdout
+    nothing = json.loads(run(db, "requirements", "S1", "--json").stdout)
+    assert nothing["programmes"] == 0 and "尚未加入目標校系" in nothing["message"]
+    run(db, "target", "add", "S1", "900001")
+    report = tmp / "report.pdf"
+    report.write_bytes(pdf("cli report").data)
+    uploaded = json.loads(run(db, "upload", "outcome", "--student", "S1", "--term", TERM, "--course", CODE,
+                              "--description", "實作成果", "--document", report, "--kind", "work",
+                              "--json").stdout)
+    assert json.loads(run(db, "outcome-kind", uploaded["outcome_id"], "report", "--json").stdout)["kind"] == "report"
+    rows = json.loads(run(db, "requirements", "S1", "--programme", "900001", "--json").stdout)
+    assert [r["代碼"] for r in rows] == ["A", "B", "C", "F", "J", "K", "N", "O", "P", "Q"]
+    assert {r["代碼"]: r["狀態"] for r in rows}["B"] == "尚無"          # uploaded, not yet certified and selected
+    assert all(r["校系"] == "900001 範例大學 資訊工程學系（範例資料）" for r in rows)
+    bad = tmp / "bad.csv"
+    bad.write_bytes(csv_bytes([{"校系代碼": "1", "校系名稱": "甲", "要求項目": "多元表現(F)"},
+                               {"校系代碼": "2", "校系名稱": "乙", "要求項目": "多元表現(Z)"}]))
+    wb = db.open()
+    before = snapshot(wb)
+    refused = run(db, "import", "programmes", bad, "--as", "staff:A001", ok=False)
+    assert refused.returncode == 1 and "第 3 列" in refused.stderr and "不認得項目代碼「Z」" in refused.stderr
+    assert snapshot(wb) == before
+    wb.engine.dispose()
