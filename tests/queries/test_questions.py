@@ -9,7 +9,7 @@ from sqlalchemy import event, func, insert, select
 from portfolio_lib.adapters import tables as t
 from portfolio_lib.demo import build_demo
 from portfolio_lib.domain.calendar import Term
-from portfolio_lib.queries import cabinet, counselor, homeroom, items
+from portfolio_lib.queries import cabinet, counselor, homeroom, items, requirements
 from portfolio_lib.queries.frames import reading
 from portfolio_lib.queries.viewer import staff_directory, viewer_by_staff_no
 
@@ -58,6 +58,8 @@ def test_each_question_of_the_pages_reads_one_connection(demo):
         "cabinet home": lambda: cabinet.home(engine, student, AS_OF, policy),
         "selectable": lambda: cabinet.selectable(engine, student, TERM.year, policy),
         "application pool": lambda: cabinet.application_pool(engine, student, policy),
+        "target programmes": lambda: requirements.student_requirements(engine, student, TERM.year, policy),
+        "class requirements": lambda: requirements.class_requirements(engine, viewer, TERM.year, policy),
     }
     assert {name: checkouts(engine, ask) for name, ask in questions.items()} == {name: 1 for name in questions}
 
