@@ -16,7 +16,7 @@ from ..domain.admission import HeldItem, ProgrammeReport, cover, outcome_codes, 
 from ..domain.calendar import Term
 from ..domain.categories import CATEGORIES
 from ..domain.grades import FINAL_GRADE
-from ..domain.model import ItemKind, Window, WindowKind
+from ..domain.model import ItemKind, OutcomeStatus, Window, WindowKind, outcome_selectable, performance_selectable
 from ..domain.policy import Policy, Rules
 from . import tables as t
 
@@ -150,34 +150,39 @@ def kept_originals(conn: Connection, student_ids: list[int] | None = None) -> li
 # --- programme requirements (大學端需求) ------------------------------------------------------------------
 
 def _held(conn, student_ids: list[int]) -> dict[int, list[HeldItem]]:
-    """Every selected item of the students, with its codes and whether it is picked for application."""
+    """Every outcome and 多元表現 of the students, with its codes, whether it is selected and picked for application,
+    and whether it could be selected (a certified outcome; a 多元表現 with its proof)."""
     s, a, o, r, cs, p = (t.selections, t.application_picks, t.outcomes, t.course_records, t.course_sections,
                          t.performances)
     held: dict[int, list[HeldItem]] = {i: [] for i in student_ids}
     if not student_ids:
         return held
-    picked = a.c.id.isnot(None).label("picked")
+    selected, picked = s.c.id.isnot(None).label("selected"), a.c.id.isnot(None).label("picked")
     pick_join = and_(a.c.item_kind == s.c.item_kind, a.c.item_id == s.c.item_id)
     outcome_rows = conn.execute(
-        select(o.c.student_id, o.c.id, o.c.description, o.c.outcome_kind, cs.c.subject, cs.c.course_code, picked)
-        .join(s, and_(s.c.item_kind == ItemKind.OUTCOME.value, s.c.item_id == o.c.id))
+        select(o.c.student_id, o.c.id, o.c.description, o.c.outcome_kind, o.c.status, cs.c.subject,
+               cs.c.course_code, selected, picked)
+        .outerjoin(s, and_(s.c.item_kind == ItemKind.OUTCOME.value, s.c.item_id == o.c.id))
         .outerjoin(a, pick_join).join(r, r.c.id == o.c.course_record_id).join(cs, cs.c.id == r.c.section_id)
         .where(o.c.student_id.in_(student_ids)).order_by(o.c.academic_year, o.c.semester, o.c.id))
     for row in outcome_rows:
         held[row.student_id].append(HeldItem(
             ItemKind.OUTCOME, row.id, f"{row.subject}：{row.description}",
             outcome_codes(row.outcome_kind, row.subject, row.course_code), bool(row.picked),
-            unmarked=row.outcome_kind is None))
+            unmarked=row.outcome_kind is None, selected=bool(row.selected),
+            ready=outcome_selectable(OutcomeStatus(row.status))))
     performance_rows = conn.execute(
-        select(p.c.student_id, p.c.id, p.c.category, p.c.fields, p.c.description, picked)
-        .join(s, and_(s.c.item_kind == ItemKind.PERFORMANCE.value, s.c.item_id == p.c.id))
+        select(p.c.student_id, p.c.id, p.c.category, p.c.fields, p.c.description, p.c.synced,
+               (p.c.document_sha256.isnot(None) | p.c.video_sha256.isnot(None)).label("proof"), selected, picked)
+        .outerjoin(s, and_(s.c.item_kind == ItemKind.PERFORMANCE.value, s.c.item_id == p.c.id))
         .outerjoin(a, pick_join).where(p.c.student_id.in_(student_ids)).order_by(p.c.academic_year, p.c.id))
     for row in performance_rows:
         fields = json.loads(row.fields)
         named = row.description or fields.get("name") or fields.get("content") or ""
         held[row.student_id].append(HeldItem(
             ItemKind.PERFORMANCE, row.id, f"{CATEGORIES[row.category].label}：{named}",
-            performance_codes(row.category, fields), bool(row.picked)))
+            performance_codes(row.category, fields), bool(row.picked), selected=bool(row.selected),
+            ready=performance_selectable(bool(row.synced), bool(row.proof))))
     return held
 
 

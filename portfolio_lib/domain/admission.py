@@ -297,7 +297,8 @@ def categories_for(code: str) -> list[str]:
 
 @dataclass(frozen=True)
 class HeldItem:
-    """One of the student's items selected for the central database, with the codes it fits."""
+    """One of the student's items, with the codes it fits: selected for the central database (what a programme
+    reads), or not yet (what the student could select)."""
 
     kind: ItemKind
     item_id: int
@@ -305,6 +306,8 @@ class HeldItem:
     codes: dict
     picked: bool
     unmarked: bool = False       # an outcome whose kind the student has not marked
+    selected: bool = True
+    ready: bool = True           # could be selected now: a certified outcome, a 多元表現 with its proof
 
 
 class Cover(StrEnum):
@@ -359,11 +362,13 @@ def cover(requirement: Requirement, held: list[HeldItem], outcome_picks: int, pe
     system = requirement.system
     asked = {c.code for c in requirement.codes}
     limits = {ItemKind.OUTCOME: outcome_picks, ItemKind.PERFORMANCE: performance_picks}
+    waiting = [i for i in held if not i.selected]
+    held = [i for i in held if i.selected]
     picked = [i for i in held if i.picked]
     off_target = tuple(i for i in picked if i.codes.get(system) not in asked)
     free = {kind: limits[kind] - sum(1 for i in picked if i.kind is kind) for kind in limits}
     rows, steps = [], []
-    unmarked = [i for i in held if i.unmarked]
+    unmarked = [i for i in held + waiting if i.unmarked]
     for code in requirement.codes:
         fits = tuple(i for i in held if i.codes.get(system) == code.code)
         if code.kind == "record":
@@ -391,10 +396,16 @@ def cover(requirement: Requirement, held: list[HeldItem], outcome_picks: int, pe
             rows.append(CodeCover(code, Cover.SELECTED, fits, step))
             steps.append(f"{code.code}：{step}")
             continue
-        if kind is ItemKind.OUTCOME:
+        candidates = sorted((i for i in waiting if i.codes.get(system) == code.code), key=lambda i: not i.ready)
+        if candidates:
+            first = candidates[0]
+            step = (f"勾選「{first.name}」（開放勾選期間內）" if first.ready else
+                    f"「{first.name}」認證通過後勾選" if first.kind is ItemKind.OUTCOME else
+                    f"為「{first.name}」補上證明文件後勾選")
+        elif kind is ItemKind.OUTCOME:
             step = f"上傳一件{code.label}的課程學習成果，認證通過後勾選"
             if system is System.UNIVERSITY and unmarked:
-                step += f"（你有 {len(unmarked)} 件已勾選的學習成果尚未標示成果類型，請先到「課程學習成果」頁標示）"
+                step += f"（你有 {len(unmarked)} 件學習成果尚未標示成果類型，請先到「課程學習成果」頁標示）"
         else:
             where = "、".join(categories_for(code.code)) or "多元表現"
             step = f"新增一筆{where}並勾選"

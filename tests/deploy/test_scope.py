@@ -23,7 +23,7 @@ ROLES = ["student", "parent", "homeroom", "teacher", "researcher", "district"]
 # Tables of a student's own data, and how to find whose each row is.
 OWNED = {"outcomes": "student_id", "performances": "student_id", "selections": "student_id",
          "application_picks": "student_id", "notifications": "student_id", "learning_plans": "student_id",
-         "school_documents": "student_id", "consultation_records": "student_id"}
+         "school_documents": "student_id", "consultation_records": "student_id", "programme_targets": "student_id"}
 
 
 def digests(d) -> dict[int, str]:

@@ -145,8 +145,9 @@ def test_only_an_inquiry_course_of_the_science_or_social_domain_makes_the_kind_c
 ASKED = parse_requirement("修課紀錄(A)、課程學習成果(B、D)、多元表現(F、J、N)、學習歷程自述(O、P、Q)")
 
 
-def item(kind, n, university, picked=True, unmarked=False):
-    return HeldItem(kind, n, f"項目{n}", {System.UNIVERSITY: university, System.TECHNICAL: None}, picked, unmarked)
+def item(kind, n, university, picked=True, unmarked=False, selected=True, ready=True):
+    return HeldItem(kind, n, f"項目{n}", {System.UNIVERSITY: university, System.TECHNICAL: None}, picked, unmarked,
+                    selected, ready)
 
 
 def states(result):
@@ -194,7 +195,17 @@ def test_a_selected_item_not_yet_picked_is_the_next_step_and_a_full_pick_names_w
 
 def test_an_unmarked_outcome_is_named_when_a_b_to_e_code_is_missing():
     result = cover(ASKED, [item(ItemKind.OUTCOME, 1, None, unmarked=True)], 3, 10, final_grade=True)
-    assert "1 件已勾選的學習成果尚未標示成果類型" in result.next_steps[0]
+    assert "1 件學習成果尚未標示成果類型" in result.next_steps[0]
+
+
+def test_an_item_not_yet_selected_is_still_missing_but_named_as_the_way_to_cover_it():
+    held = [item(ItemKind.OUTCOME, 1, "B", picked=False, selected=False, ready=False),       # not yet certified
+            item(ItemKind.OUTCOME, 2, "D", picked=False, selected=False),                    # certified
+            item(ItemKind.PERFORMANCE, 3, "F", picked=False, selected=False, ready=False)]   # synced, no proof
+    result = cover(ASKED, held, 3, 10, final_grade=True)
+    assert [c.code for c in result.missing] == ["B", "D", "F", "J"] and result.off_target == ()
+    assert result.next_steps == ("B：「項目1」認證通過後勾選", "D：勾選「項目2」（開放勾選期間內）",
+                                 "F：為「項目3」補上證明文件後勾選", "J：新增一筆競賽參與紀錄並勾選")
 
 
 def test_written_parts_carry_no_invented_cap():
