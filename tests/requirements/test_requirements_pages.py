@@ -3,18 +3,16 @@ kind in the outcomes tab, a parent's read-only view, and the counselor's program
 
 from portfolio_lib import services
 from portfolio_lib.domain.model import Actor
-from portfolio_lib.queries.cabinet import student_viewer
 from portfolio_lib.queries.viewer import viewer_by_staff_no
-from portfolio_lib.ui.cabinet import StudentCabinet
 from portfolio_lib.ui.counselor import CounselorDashboard
 
 from ..conftest import IN_SELECTION, csv_bytes, give, pdf, snapshot
+from ..ui.test_cabinet import cabinet as open_cabinet
 from .conftest import PHYSICS, SENIOR, programme_rows
 
 
 def cabinet(school, student=SENIOR, parent=False):
-    return StudentCabinet(school.wb, student_viewer(school.wb.engine, student, as_parent=parent),
-                          now=school.clock.now)
+    return open_cabinet(school, student, parent)
 
 
 def test_a_student_adds_a_target_and_reads_what_it_asks_against_their_items(listed):
