@@ -10,7 +10,7 @@ from ..conftest import ARTIFACTS
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.mark.parametrize("name,charts", [("funnel", 5), ("trends", 2)])
+@pytest.mark.parametrize("name,charts", [("funnel", 6), ("trends", 2)])
 def test_a_report_draws_every_chart_from_disk(page: Page, rendered_reports, name, charts):
     failed = []
     page.on("requestfailed", lambda request: failed.append(request.url))
