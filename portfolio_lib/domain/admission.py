@@ -268,17 +268,28 @@ def outcome_codes(kind: OutcomeKind | str | None, subject: str, course_code: str
             System.TECHNICAL: "B-1" if practicum else "B-2"}
 
 
+@dataclass(frozen=True)
+class ByType:
+    """A category whose 申請入學 code depends on a field: the category's own code for one value, another for the
+    rest."""
+
+    field: str
+    value: str
+    value_label: str
+    otherwise: str
+
+
 # [choice] a 彈性學習時間 record is 自主學習 (F) only when its type is 自主學習; its other types (選手培訓,
 # 充實/補強課程, 學校特色活動) make work outside the course record (K). 四技 C-1 holds every type.
-_SELF_DIRECTED = "1"
+BY_TYPE = {"flexible": ByType("type", "1", "自主學習", "K")}
 
 
 def performance_codes(category: str, fields: dict | None = None) -> dict[System, str]:
     """The codes a 多元表現 record fits in both systems (the category's, refined by its type where it matters)."""
     cat = CATEGORIES[category]
-    university = cat.application_code
-    if category == "flexible" and str((fields or {}).get("type", _SELF_DIRECTED)) != _SELF_DIRECTED:
-        university = "K"
+    university, rule = cat.application_code, BY_TYPE.get(category)
+    if rule is not None and str((fields or {}).get(rule.field, rule.value)) != rule.value:
+        university = rule.otherwise
     return {System.UNIVERSITY: university, System.TECHNICAL: cat.technical_code}
 
 
@@ -286,8 +297,10 @@ def categories_for(code: str) -> list[str]:
     """The 多元表現 records that fit a code, as a student adds them (to say what to add when it is missing)."""
     labels = []
     for key, c in CATEGORIES.items():
-        if key == "flexible" and code in ("F", "K"):
-            labels.append(f"{c.label}（類別{'為' if code == 'F' else '不是'}「自主學習」）")
+        rule = BY_TYPE.get(key)
+        if rule is not None and code in (c.application_code, rule.otherwise):
+            word = "為" if code == c.application_code else "不是"
+            labels.append(f"{c.label}（類別{word}「{rule.value_label}」）")
         elif code in (c.application_code, c.technical_code):
             labels.append(c.label)
     return labels
