@@ -78,7 +78,7 @@ def main():
         per_class, reminders, reports = rq.class_requirements(engine, counselor, year, policy)
         wb.engine.dispose()
     print(f"\nProgramme requirements, demo school of {args.students} a year at {AS_OF}: {len(seniors)} in grade 12, "
-          f"{targets} targets, {int(per_class['有缺項'].sum())} students with a gap, {len(reports)} programme reports")
+          f"{targets} targets, {int(per_class['lacking'].sum())} students with a gap, {len(reports)} programme reports")
     print(f"{'question':<34} {'ours (ms)':>10}  {'beside it':<32} {'(ms)':>9} {'ratio':>7}")
     print("-" * 98)
     for name, ours, floor_name, floor in rows:

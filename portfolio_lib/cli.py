@@ -164,6 +164,7 @@ def cmd_requirements(wb: Workbench, args):
     """What the student's target programmes ask for against their selected and picked items (大學端需求)."""
     from .queries import requirements as rq
     from .queries.cabinet import student_viewer
+    from .queries.vocabulary import cover_table
     viewer = student_viewer(wb.engine, args.student_no, school_id=args.school_id)
     year = args.year or Term.of(wb.clock().date()).year
     reports = rq.student_requirements(wb.engine, viewer, year, wb.policy, args.programme)
@@ -171,7 +172,7 @@ def cmd_requirements(wb: Workbench, args):
         what = f"目標校系沒有「{args.programme}」" if args.programme else "尚未加入目標校系"
         return {"student": args.student_no, "programmes": 0, "message": f"{viewer.name}{what}"}
     import pandas as pd
-    table = pd.concat([rq.cover_table(r).drop(columns="符合的項目") for r in reports], ignore_index=True)
+    table = pd.concat([cover_table(r).drop(columns="符合的項目") for r in reports], ignore_index=True)
     table.insert(0, "校系", [r.title for r in reports for _ in r.cover.codes])
     return table
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..adapters import answers
 from ..adapters import tables as t
-from ..domain.admission import CODE_TABLES, COVER_LABELS, Cover, ProgrammeReport, System
+from ..domain.admission import CODE_TABLES, Cover, ProgrammeReport, System
 from ..domain.grades import FINAL_GRADE
 from ..domain.policy import Policy
 from .cabinet import CabinetViewer
@@ -20,6 +20,7 @@ from .scope import classes_of
 from .viewer import Viewer
 
 PROGRAMME_COLUMNS = ["code", "name", "system", "requirement", "admission_year", "source", "sample"]
+REMINDER_COLUMNS = ["class_name", "seat", "student_no", "name", "programme", "missing"]
 
 
 @question
@@ -43,28 +44,6 @@ def student_requirements(engine: Readable, viewer: CabinetViewer, year: int, pol
                                      viewer.school_id, year, programme_code)
 
 
-COVER_COLUMNS = ["代碼", "項目", "已勾選", "已選為申請", "狀態", "下一步", "符合的項目"]
-
-
-def cover_table(report: ProgrammeReport) -> pd.DataFrame:
-    """One programme's asked codes as a table a student reads (`COVER_COLUMNS`): how many selected items fit each
-    code, how many of them are picked for application, its state, what to do next, and the items themselves."""
-    rows = [{"代碼": c.code.code, "項目": c.code.label,
-             "已勾選": len(c.selected) if c.code.item_kind else "",
-             "已選為申請": len(c.picked) if c.code.item_kind else "",
-             "狀態": COVER_LABELS[c.state], "下一步": c.next_step,
-             "符合的項目": "、".join(i.name for i in c.selected)} for c in report.cover.codes]
-    return pd.DataFrame(rows, columns=COVER_COLUMNS)
-
-
-def code_tables() -> pd.DataFrame:
-    """Both code tables as one reference table: 系統, 代碼, 項目, 組別, 來源."""
-    rows = [{"系統": table.label, "代碼": code.code, "項目": code.label, "組別": code.group,
-             "適用": f"{table.from_year} 學年度起", "來源": table.source}
-            for table in CODE_TABLES.values() for code in table.codes.values()]
-    return pd.DataFrame(rows)
-
-
 # --- a class's students, for the homeroom teacher and the counselor ------------------------------------
 
 def _final_year_roster(conn, viewer: Viewer, year: int, class_id: int | None) -> pd.DataFrame:
@@ -78,9 +57,9 @@ def _final_year_roster(conn, viewer: Viewer, year: int, class_id: int | None) ->
 def class_requirements(engine: Readable, viewer: Viewer, year: int, policy: Policy,
                        class_id: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[ProgrammeReport]]:
     """(per class, per student, the reports) for the grade-12 classes the viewer may open (a homeroom teacher's
-    own, every class for counselors): per class 高三人數, 有目標校系, 有缺項 (a target programme with an asked
-    code they have nothing selected for); per student with a gap, the reminder list: 班級, 座號, 學號, 姓名,
-    校系, 缺少項目."""
+    own, every class for counselors): per class (class_name, students, targeted, lacking: with a target programme
+    that asks a code they have nothing selected for); per student with a gap, the reminder list (class_name, seat,
+    student_no, name, programme, missing: the codes, 「F 高中自主學習計畫與成果、…」)."""
     roster = _final_year_roster(engine, viewer, year, class_id)
     ids = [int(i) for i in roster["id"]]
     reports = answers.programme_reports(engine, ids, dict.fromkeys(ids, FINAL_GRADE), policy, viewer.school_id,
@@ -90,28 +69,29 @@ def class_requirements(engine: Readable, viewer: Viewer, year: int, policy: Poli
     lacking = {r.student_id for r in gaps}
     per_class = (roster.assign(targeted=roster["id"].isin(targeted), lacking=roster["id"].isin(lacking))
                  .groupby("class_name", sort=True)
-                 .agg(高三人數=("id", "size"), 有目標校系=("targeted", "sum"), 有缺項=("lacking", "sum"))
-                 .reset_index().rename(columns={"class_name": "班級"}))
+                 .agg(students=("id", "size"), targeted=("targeted", "sum"), lacking=("lacking", "sum"))
+                 .reset_index())
     people = roster.set_index("id")
     reminders = pd.DataFrame([{
-        "班級": people.at[r.student_id, "class_name"], "座號": people.at[r.student_id, "seat"],
-        "學號": people.at[r.student_id, "student_no"], "姓名": people.at[r.student_id, "name"],
-        "校系": r.title, "缺少項目": "、".join(c.short for c in r.cover.missing)} for r in gaps],
-        columns=["班級", "座號", "學號", "姓名", "校系", "缺少項目"]).sort_values(["班級", "座號"], kind="stable")
+        "class_name": people.at[r.student_id, "class_name"], "seat": people.at[r.student_id, "seat"],
+        "student_no": people.at[r.student_id, "student_no"], "name": people.at[r.student_id, "name"],
+        "programme": r.title, "missing": "、".join(c.short for c in r.cover.missing)} for r in gaps],
+        columns=REMINDER_COLUMNS).sort_values(["class_name", "seat"], kind="stable")
     return per_class, reminders.reset_index(drop=True), reports
 
 
 def lacking_counts(reports: list[ProgrammeReport]) -> pd.DataFrame:
-    """How many students lack each code for at least one target programme: 系統, 代碼, 項目, 學生數."""
+    """How many students lack each code for at least one target programme (system, code, label, students), most
+    first."""
     lacking: dict[tuple[System, str], set[int]] = {}
     for r in reports:
         for code in r.cover.missing:
             lacking.setdefault((code.system, code.code), set()).add(r.student_id)
-    rows = [{"系統": system.label, "代碼": code, "項目": CODE_TABLES[system].codes[code].label, "學生數": len(ids)}
-            for (system, code), ids in lacking.items()]
-    table = pd.DataFrame(rows, columns=["系統", "代碼", "項目", "學生數"])
-    return table.sort_values(["學生數", "代碼"], ascending=[False, True]).reset_index(drop=True)
+    rows = [{"system": system.value, "code": code, "label": CODE_TABLES[system].codes[code].label,
+             "students": len(ids)} for (system, code), ids in lacking.items()]
+    table = pd.DataFrame(rows, columns=["system", "code", "label", "students"])
+    return table.sort_values(["students", "code"], ascending=[False, True]).reset_index(drop=True)
 
 
-__all__ = ["COVER_COLUMNS", "PROGRAMME_COLUMNS", "Cover", "ProgrammeReport", "class_requirements", "code_tables",
-           "cover_table", "lacking_counts", "programmes", "student_requirements"]
+__all__ = ["PROGRAMME_COLUMNS", "REMINDER_COLUMNS", "Cover", "ProgrammeReport", "class_requirements",
+           "lacking_counts", "programmes", "student_requirements"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..domain.admission import OutcomeKind
+from ..domain.admission import CODE_TABLES, COVER_LABELS, OutcomeKind, ProgrammeReport, System
 from ..domain.calendar import format_roc_date, format_roc_datetime
 from ..domain.categories import CATEGORIES
 from ..domain.model import (
@@ -366,3 +366,49 @@ def problem_table(problems: list[dict]) -> pd.DataFrame:
     """The problems of a refused file (`ImportRejected.facts["problems"]`): row, column, reason."""
     return pd.DataFrame(problems, columns=["row", "column", "reason"]).rename(
         columns={"row": "列", "column": "欄位", "reason": "問題"})
+
+
+# --- programme requirements (大學端需求) ------------------------------------------------------------------
+
+def cover_table(report: ProgrammeReport) -> pd.DataFrame:
+    """One programme's asked codes as a student reads them: how many selected items fit each code, how many of them
+    are picked for application, its state, what to do next, and the items themselves."""
+    rows = [{"代碼": c.code.code, "項目": c.code.label,
+             "已勾選": len(c.selected) if c.code.item_kind else "",
+             "已選為申請": len(c.picked) if c.code.item_kind else "",
+             "狀態": COVER_LABELS[c.state], "下一步": c.next_step,
+             "符合的項目": "、".join(i.name for i in c.selected)} for c in report.cover.codes]
+    return pd.DataFrame(rows, columns=["代碼", "項目", "已勾選", "已選為申請", "狀態", "下一步", "符合的項目"])
+
+
+def code_table() -> pd.DataFrame:
+    """Both item-code tables as one reference table, each code with its system's year and source."""
+    return pd.DataFrame([{"系統": table.label, "代碼": code.code, "項目": code.label, "組別": code.group,
+                          "適用": f"{table.from_year} 學年度起", "來源": table.source}
+                         for table in CODE_TABLES.values() for code in table.codes.values()])
+
+
+def programme_table(programmes: pd.DataFrame) -> pd.DataFrame:
+    """The school's programme list (`queries.requirements.programmes`) as the counselor reads it."""
+    return pd.DataFrame({"校系代碼": programmes["code"], "校系名稱": programmes["name"],
+                         "要求項目": programmes["requirement"], "學年度": programmes["admission_year"],
+                         "範例資料": programmes["sample"].map({True: "是", False: ""}), "來源": programmes["source"]})
+
+
+def requirement_class_table(per_class: pd.DataFrame) -> pd.DataFrame:
+    """Per grade-12 class (`queries.requirements.class_requirements`): 班級, 高三人數, 有目標校系, 有缺項."""
+    return per_class.rename(columns={"class_name": "班級", "students": "高三人數", "targeted": "有目標校系",
+                                     "lacking": "有缺項"})
+
+
+def requirement_reminder_table(reminders: pd.DataFrame) -> pd.DataFrame:
+    """The students whose target programmes ask for what they have nothing selected for, to remind."""
+    return reminders.rename(columns={"class_name": "班級", "seat": "座號", "student_no": "學號", "name": "姓名",
+                                     "programme": "校系", "missing": "缺少項目"})
+
+
+def lacking_table(lacking: pd.DataFrame) -> pd.DataFrame:
+    """The codes most often missing (`queries.requirements.lacking_counts`): 系統, 代碼, 項目, 學生數."""
+    return pd.DataFrame({"系統": lacking["system"].map(lambda s: System(s).label), "代碼": lacking["code"],
+                         "項目": lacking["label"], "學生數": lacking["students"]})
+

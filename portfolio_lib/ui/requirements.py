@@ -10,7 +10,13 @@ import pandas as pd
 from .. import services
 from ..domain.errors import ImportRejected
 from ..queries import requirements as rq
-from ..queries.vocabulary import problem_table
+from ..queries.vocabulary import (
+    lacking_table,
+    problem_table,
+    programme_table,
+    requirement_class_table,
+    requirement_reminder_table,
+)
 from .common import DataTable
 
 HELP = ("<p class='pf-help'>「有缺項」：學生的目標校系要求的審查資料代碼中，至少有一項（課程學習成果 B–E、"
@@ -47,15 +53,11 @@ class RequirementsPanel:
         d = self.dashboard
         per_class, reminders, reports = rq.class_requirements(d.wb.engine, d.viewer, d.term_now.year, d.wb.policy,
                                                               self.class_id())
-        self.per_class.show(per_class)
-        self.reminders.show(reminders)
-        self.lacking.show(rq.lacking_counts(reports))
+        self.per_class.show(requirement_class_table(per_class))
+        self.reminders.show(requirement_reminder_table(reminders))
+        self.lacking.show(lacking_table(rq.lacking_counts(reports)))
         if self.manage:
-            listed = rq.programmes(d.wb.engine, d.viewer.school_id)
-            self.programmes.show(pd.DataFrame({
-                "校系代碼": listed["code"], "校系名稱": listed["name"], "要求項目": listed["requirement"],
-                "學年度": listed["admission_year"], "範例資料": listed["sample"].map({True: "是", False: ""}),
-                "來源": listed["source"]}))
+            self.programmes.show(programme_table(rq.programmes(d.wb.engine, d.viewer.school_id)))
 
     def import_from_widget(self):
         if not self.upload.value:

@@ -21,6 +21,12 @@ from portfolio_lib.domain.model import Actor
 from portfolio_lib.queries import requirements as rq
 from portfolio_lib.queries.cabinet import student_viewer
 from portfolio_lib.queries.viewer import viewer_by_staff_no
+from portfolio_lib.queries.vocabulary import (
+    cover_table,
+    lacking_table,
+    requirement_class_table,
+    requirement_reminder_table,
+)
 
 from ..conftest import ADMIN, IN_SELECTION, STAFF, both_backends, course_code, csv_bytes, pdf, snapshot, student_rows
 from ..domain.test_domain_rules import VALID
@@ -129,7 +135,7 @@ def test_a_student_with_nothing_lacks_every_item_the_programme_asks(listed):
     services.add_target(listed.uow(), SENIOR, PHYSICS)
     [report] = reports(listed)
     assert missing(report) == ["B", "D", "F", "J"]
-    table = rq.cover_table(report).set_index("代碼")
+    table = cover_table(report).set_index("代碼")
     assert table.loc["A", "狀態"] == "✔ 學校提供" and table.loc["N", "狀態"] == "申請時撰寫"
     assert table.loc["F", "下一步"] == "新增一筆彈性學習時間紀錄（類別為「自主學習」）並勾選"
 
@@ -141,7 +147,7 @@ def test_a_student_with_exactly_what_is_asked_has_nothing_left_to_do(listed):
     [report] = reports(listed)
     assert report.cover.covered and report.cover.next_steps == () and report.cover.off_target == ()
     assert "F 高中自主學習計畫與成果：1 件 ✔" in report.summary()
-    assert rq.cover_table(report).set_index("代碼").loc["D", "已選為申請"] == 1
+    assert cover_table(report).set_index("代碼").loc["D", "已選為申請"] == 1
 
 
 def test_one_missing_item_is_the_only_gap_the_student_is_told_about(listed):
@@ -200,6 +206,12 @@ def homerooms(listed):
     return listed
 
 
+def shown(answer):
+    """The class counts and the reminder list as the pages show them (their Chinese headers), and the reports."""
+    per_class, reminders, reports_ = answer
+    return requirement_class_table(per_class), requirement_reminder_table(reminders), reports_
+
+
 def class_id(school, name):
     with school.wb.engine.connect() as conn:
         return conn.execute(select(t.classes.c.id).where(t.classes.c.name == name)).scalar_one()
@@ -208,7 +220,7 @@ def class_id(school, name):
 def test_a_homeroom_teacher_sees_their_own_grade_12_class_and_no_other(homerooms):
     engine, policy = homerooms.wb.engine, homerooms.wb.policy
     mine = viewer_by_staff_no(engine, "T004")
-    per_class, reminders, _ = rq.class_requirements(engine, mine, 113, policy)
+    per_class, reminders, _ = shown(rq.class_requirements(engine, mine, 113, policy))
     assert per_class.to_dict("records") == [{"班級": "301", "高三人數": 1, "有目標校系": 1, "有缺項": 1}]
     assert reminders[["學號", "校系", "缺少項目"]].to_dict("records") == [{
         "學號": SENIOR, "校系": f"{PHYSICS} 甲大學 物理學系",
@@ -216,11 +228,11 @@ def test_a_homeroom_teacher_sees_their_own_grade_12_class_and_no_other(homerooms
     with pytest.raises(PermissionDenied):
         rq.class_requirements(engine, mine, 113, policy, class_id(homerooms, "101"))
     other = viewer_by_staff_no(engine, "T001")            # 101's homeroom teacher: a grade-10 class
-    per_class, reminders, _ = rq.class_requirements(engine, other, 113, policy)
+    per_class, reminders, _ = shown(rq.class_requirements(engine, other, 113, policy))
     assert per_class.empty and reminders.empty
     with pytest.raises(PermissionDenied):
         rq.class_requirements(engine, other, 113, policy, class_id(homerooms, "301"))
     counselor = viewer_by_staff_no(engine, "A001")
-    per_class, reminders, reports_ = rq.class_requirements(engine, counselor, 113, policy)
+    per_class, reminders, reports_ = shown(rq.class_requirements(engine, counselor, 113, policy))
     assert list(per_class["班級"]) == ["301"] and list(reminders["學號"]) == [SENIOR]
-    assert rq.lacking_counts(reports_)["代碼"].tolist() == ["B", "D", "F", "J"]
+    assert lacking_table(rq.lacking_counts(reports_))["代碼"].tolist() == ["B", "D", "F", "J"]

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from ... import services
 from ...queries import requirements as rq
+from ...queries.vocabulary import code_table, cover_table
 from ..common import DataTable
 
 
@@ -28,7 +29,7 @@ class RequirementsTab:
         self.r_remove.on_click(self.run(lambda _: self.target(False)))
         self.r_reports = widgets.VBox()
         self.r_codes = DataTable("審查資料項目代碼對照表", "項目代碼對照表")
-        self.r_codes.show(rq.code_tables())
+        self.r_codes.show(code_table())
         self.r_reference = widgets.Accordion(children=[self.r_codes.view], titles=("項目代碼對照表（含來源與年度）",))
         self.r_reference.selected_index = None
 
@@ -47,7 +48,7 @@ class RequirementsTab:
         blocks = []
         for r in reports:
             table = DataTable(f"{r.title}：{r.requirement.text()}", f"校系要求_{r.code}")
-            table.show(rq.cover_table(r))
+            table.show(cover_table(r))
             blocks.append(widgets.VBox([widgets.HTML(_advice(r)), table.view]))
             blocks[-1].add_class("pf-programme")
         if any(r.sample for r in reports):
